@@ -1,0 +1,20 @@
+"""SNE: registration of social-housing demands (Système National d'Enregistrement).
+
+Domain core: models, rules and services; no Flask, no RQ. Glossary of the
+French domain words used as identifiers:
+
+- demande: a demand for social housing (Cerfa 14069), identified by its numéro unique;
+- demandeur: the applicant; cotitulaire: the co-holder; personne à charge: dependant;
+- guichet (enregistreur): a registration counter (landlord, commune, État...), code ``G`` + 4;
+- territoire: the département (or Île-de-France, ``111``) that issues numbers;
+- enregistrer / modifier / renouveler / radier / réactiver / scinder: register / modify /
+  renew / radiate (close) / reactivate / split a couple's demand;
+- ancienneté (``date_depot``): the first filing date, kept by renewals;
+- radiation and its motifs (RADATT attribution, RADABA renonciation, RADCON no reply,
+  RADIRR irrecevabilité, RADREN non-renouvellement);
+- préavis: the warning sent a month before expiry; purge: erasure of personal data;
+- piece (justificative): a supporting document in the demande's dossier;
+- fiche (récapitulative), bordereau (de transmission), envoi: separator sheets and a
+  paper sending; attestation: the registration or renewal certificate;
+- historique: the append-only trace of every write; acteur: who acts.
+"""

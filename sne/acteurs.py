@@ -1,0 +1,106 @@
+"""Who acts: the ``Acteur`` passed to every service, and which role may do what.
+
+Permissions are checked in the services (not only in the portals) so that the
+command line, the portals and the workers obey the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sne.errors import Forbidden, NotFound
+from sne.models import Utilisateur
+
+#: Which roles may perform each action; territory is checked separately.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "enregistrer": frozenset({"agent_guichet"}),
+    "modifier": frozenset({"agent_guichet", "gestionnaire_territorial"}),
+    "modifier_identite": frozenset({"agent_guichet"}),
+    "renouveler": frozenset({"agent_guichet"}),
+    "radier": frozenset({"agent_guichet", "gestionnaire_territorial"}),
+    "reactiver": frozenset({"agent_guichet", "gestionnaire_territorial"}),
+    "scinder": frozenset({"agent_guichet"}),
+    "consulter": frozenset(
+        {
+            "agent_guichet",
+            "gestionnaire_territorial",
+            "consultant_liste",
+            "consultant_standard",
+            "consultant_complet",
+            "administrateur",
+        }
+    ),
+    "cycle_de_vie": frozenset({"systeme", "administrateur"}),
+    "gerer_territoires": frozenset({"administrateur"}),
+    "gerer_guichets": frozenset({"administrateur", "gestionnaire_territorial"}),
+    "gerer_utilisateurs": frozenset({"administrateur", "gestionnaire_territorial"}),
+}
+
+ACTIONS_LIBELLES = {
+    "enregistrer": "enregistrer une demande",
+    "modifier": "modifier une demande",
+    "modifier_identite": "modifier l'identité d'un demandeur",
+    "renouveler": "renouveler une demande",
+    "radier": "radier une demande",
+    "reactiver": "réactiver une demande",
+    "scinder": "scinder une demande",
+    "consulter": "consulter une demande",
+    "cycle_de_vie": "lancer le traitement quotidien",
+    "gerer_territoires": "gérer les territoires",
+    "gerer_guichets": "gérer les guichets",
+    "gerer_utilisateurs": "gérer les comptes",
+}
+
+
+@dataclass(frozen=True)
+class Acteur:
+    """The person (or the system) on whose behalf a service runs."""
+
+    utilisateur_id: int | None
+    login: str
+    role: str
+    territoire_code: str | None
+    guichet_id: int | None = None
+    guichet_code: str | None = None
+
+    def peut(self, action: str) -> bool:
+        """Tell whether the role allows ``action`` (territory aside)."""
+        return self.role in PERMISSIONS[action]
+
+    def exiger(self, action: str, territoire_code: str | None = None) -> None:
+        """Raise ``Forbidden`` unless the role allows ``action`` on ``territoire_code``."""
+        if not self.peut(action):
+            raise Forbidden(f"Le rôle « {self.role} » ne permet pas de {ACTIONS_LIBELLES[action]}.")
+        national = self.role in {"systeme", "administrateur"}
+        if territoire_code is not None and not national and self.territoire_code != territoire_code:
+            raise Forbidden(
+                f"Votre compte est rattaché au territoire {self.territoire_code} : "
+                f"vous ne pouvez pas {ACTIONS_LIBELLES[action]} du territoire {territoire_code}."
+            )
+
+
+#: The system itself, for scheduled work (lifecycle) and imports without a user.
+SYSTEME = Acteur(utilisateur_id=None, login="systeme", role="systeme", territoire_code=None)
+
+
+def acteur_pour(session: Session, login: str) -> Acteur:
+    """Load the active account ``login`` as an ``Acteur`` (its guichet gives its territory)."""
+    user = session.scalar(select(Utilisateur).where(Utilisateur.login == login))
+    if user is None:
+        raise NotFound(f"Aucun compte « {login} ».")
+    if not user.actif:
+        raise Forbidden(f"Le compte « {login} » est fermé.")
+    guichet = user.guichet
+    if guichet is not None and not guichet.actif:
+        raise Forbidden(f"Le guichet {guichet.code} du compte « {login} » est fermé.")
+    return Acteur(
+        utilisateur_id=user.id,
+        login=user.login,
+        role=user.role,
+        territoire_code=guichet.territoire_code if guichet else user.territoire_code,
+        guichet_id=guichet.id if guichet else None,
+        guichet_code=guichet.code if guichet else None,
+    )

@@ -1,0 +1,216 @@
+"""Code lists of the SNE interface, as data: each code maps to its French label.
+
+The codes are those exchanged with privative systems (interfaceNuu); the
+labels are what users read. Validation, documents and the portals all read
+these tables, so a code is added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+
+def _table(**codes: str) -> Mapping[str, str]:
+    return MappingProxyType(codes)
+
+
+def _codes(pairs: list[tuple[str, str]]) -> Mapping[str, str]:
+    return MappingProxyType(dict(pairs))
+
+
+CIVILITE = _codes([("1", "M."), ("2", "Mme")])
+NATIONALITE = _codes(
+    [("1", "Française"), ("2", "Union européenne"), ("3", "Hors Union européenne")]
+)
+SITUATION_FAMILIALE = _table(
+    C="Célibataire",
+    M="Marié(e)",
+    D="Divorcé(e)",
+    S="Séparé(e)",
+    P="Pacsé(e)",
+    U="Concubinage",
+    V="Veuf / veuve",
+)
+LIEN_COTITULAIRE = _table(M="Conjoint(e)", P="Partenaire de PACS", C="Concubin(e)", L="Colocataire")
+LIEN_PERSONNE_A_CHARGE = _table(
+    ENF="Enfant",
+    ASC="Ascendant",
+    COL="Collatéral",
+    AUT="Autre personne à charge",
+)
+TYPE_LOGEMENT = _table(
+    C="Chambre", T1="T1", T2="T2", T3="T3", T4="T4", T5="T5", T6P="6 pièces et plus"
+)
+CATEGORIE_LOGEMENT = _table(A="Appartement", M="Maison", I="Indifférent")
+CONTRAT_TRAVAIL = _table(
+    CDI="CDI (ou fonctionnaire)",
+    CDD="CDD, stage, intérim",
+    ART="Artisan, commerçant, profession libérale",
+    CHO="Chômage",
+    APP="Apprenti",
+    ETU="Étudiant",
+    RET="Retraité",
+    AUT="Autre",
+)
+RESSOURCE_RECUE = _table(
+    SAL="Salaire ou revenu d'activité",
+    RET="Retraite",
+    CHO="Allocation chômage / indemnités",
+    PAR="Pension alimentaire reçue",
+    PINV="Pension d'invalidité",
+    AF="Allocations familiales",
+    AAH="Allocation aux adultes handicapés",
+    AEEH="Allocation d'éducation de l'enfant handicapé",
+    AJPP="Allocation journalière de présence parentale",
+    RSA="Revenu de solidarité active",
+    AMV="Minimum vieillesse",
+    PAJE="Prestation d'accueil du jeune enfant",
+    BE="Bourse étudiant",
+    AUT="Autres ressources",
+)
+RESSOURCE_VERSEE = _table(PAV="Pension alimentaire versée")
+LOGEMENT_ACTUEL = _table(
+    HLM="Locataire HLM",
+    LP="Locataire du parc privé",
+    RS="Résidence sociale, foyer ou pension de famille",
+    RHVS="Résidence hôtelière à vocation sociale",
+    RE="Résidence étudiante",
+    SLHT="Sans logement propre, hébergé chez un particulier",
+    SH="Structure d'hébergement",
+    CDEFCM="Centre départemental de l'enfance et de la famille ou centre maternel",
+    CPE="Centre pénitentiaire",
+    CP="Chez les parents ou les enfants",
+    LTG="Logé à titre gratuit",
+    FONC="Logement de fonction",
+    POCC="Propriétaire occupant",
+    CAMCAR="Camping, caravane ou mobil-home",
+    HOT="Hôtel",
+    SD="Sans domicile",
+    SQUAT="Squat",
+)
+MOTIF_DEMANDE = _codes(
+    [
+        ("01", "Sans logement ou hébergé"),
+        ("02", "Logement destiné à la démolition"),
+        ("03", "Logement non décent, insalubre ou dangereux"),
+        ("04", "Logement repris ou mis en vente par son propriétaire"),
+        ("05", "Procédure d'expulsion"),
+        ("06", "Violences familiales"),
+        ("07", "Handicap"),
+        ("08", "Raisons de santé"),
+        ("09", "Logement trop cher"),
+        ("10", "Logement trop grand"),
+        ("11", "Divorce, séparation"),
+        ("12", "Décohabitation"),
+        ("13", "Logement trop petit"),
+        ("14", "Futur mariage, PACS"),
+        ("15", "Regroupement familial"),
+        ("16", "Assistant(e) maternel(le) ou familial(e)"),
+        ("17", "Problèmes d'environnement ou de voisinage"),
+        ("18", "Mutation professionnelle"),
+        ("19", "Rapprochement du lieu de travail"),
+        ("20", "Rapprochement des équipements et services"),
+        ("21", "Rapprochement de la famille"),
+        ("22", "Accédant à la propriété en difficulté"),
+        ("23", "Autre motif"),
+    ]
+)
+
+# Radiation: closed list of motifs, and the data each one needs.
+MOTIF_RADIATION = _table(
+    RADATT="Attribution d'un logement",
+    RADABA="Renonciation écrite du demandeur",
+    RADCON="Absence de réponse à un courrier envoyé à la dernière adresse connue",
+    RADIRR="Irrecevabilité prononcée par une commission d'attribution",
+    RADREN="Non-renouvellement de la demande",
+)
+SOUS_MOTIF_IRRECEVABILITE = _table(
+    IRRSEJ="Séjour irrégulier",
+    IRRRES="Ressources supérieures aux plafonds",
+)
+ZUS_QPV = _table(OUI="Oui", NON="Non", NSP="Ne sait pas")
+TYPOLOGIE_ATTRIBUEE = _table(
+    C="Chambre",
+    T1="T1",
+    T2="T2",
+    T3="T3",
+    T4="T4",
+    T5="T5",
+    T6="T6",
+    T7="T7",
+    T8="T8",
+    T9P="T9 et plus",
+)
+RESERVATAIRE = _table(
+    COLTER="Collectivité territoriale",
+    COLACT="Action Logement",
+    PPRIOR="Préfet — publics prioritaires",
+    PFONCT="Préfet — fonctionnaires",
+    AUTRES="Autre réservataire",
+    AUCUN="Logement non réservé",
+)
+STATUT_DALO = _table(
+    NON="Pas de recours DALO",
+    ACTIF="Recours DALO actif",
+    CADUC="Décision DALO caduque",
+    ACTREL="Décision DALO active, relogement",
+)
+
+TYPE_GUICHET = _table(
+    BAILLEUR="Bailleur social",
+    COMMUNE="Commune",
+    EPCI="Établissement public de coopération intercommunale",
+    ACTION_LOGEMENT="Action Logement",
+    ETAT="Service de l'État",
+    DEPARTEMENT="Département",
+    PORTAIL="Portail grand public",
+)
+
+ROLE = _table(
+    agent_guichet="Agent de guichet enregistreur",
+    operateur_numerisation="Opérateur de numérisation",
+    gestionnaire_territorial="Gestionnaire territorial",
+    consultant_liste="Consultant — liste des pièces",
+    consultant_standard="Consultant — contenu des pièces non sensibles",
+    consultant_complet="Consultant — tout, pièces sensibles comprises",
+    administrateur="Administrateur",
+)
+
+STATUT_DEMANDE = _table(
+    active="Active",
+    radiee="Radiée",
+    purgee="Radiée, données personnelles effacées",
+    fusionnee="Close par fusion",
+)
+
+ROLE_PERSONNE = _table(
+    demandeur="Demandeur",
+    cotitulaire="Co-titulaire",
+    a_charge="Personne à charge",
+    a_naitre="Enfant à naître",
+    garde_alternee="Enfant en droit de visite ou garde alternée",
+)
+
+CANAL_PIECE = _table(
+    courrier_guichet="Courrier d'un guichet",
+    courrier_demandeur="Courrier du demandeur",
+    depot_professionnel="Dépôt sur le portail professionnel",
+    portail_public="Dépôt sur le portail grand public",
+    web_service="Web service d'un système privatif",
+)
+STATUT_PIECE = _table(
+    a_qualifier="À qualifier",
+    valide="Versée au dossier",
+    rejetee="Rejetée",
+    inexploitable="Inexploitable",
+    hors_perimetre="Hors périmètre",
+    obsolete="Obsolète",
+)
+
+
+def libelle(table: Mapping[str, str], code: str | None) -> str:
+    """Return the French label of ``code`` in ``table``, or the code itself if unknown."""
+    if code is None:
+        return ""
+    return table.get(code, code)

@@ -1,0 +1,90 @@
+"""Settings: every environment variable the system reads, read here and nowhere else.
+
+Embedded defaults make a fresh checkout run with nothing installed: an SQLite
+file under ``var/``, jobs in-process, mails written to ``var/outbox/``, files
+on local disk, and a secret key generated into ``var/`` on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Project root (the folder holding ``sne/``); ``var/`` lives beside it by default.
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Frozen configuration passed to the services, the portals and the workers."""
+
+    database_url: str
+    var_dir: Path
+    secret_key: str
+    redis_url: str | None = None
+    storage_dir: Path | None = None
+    outbox_dir: Path | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "ne-pas-repondre@sne.example.fr"
+    #: Extra verification keys for QR signatures, by key identifier (key rotation).
+    previous_secret_keys: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def storage(self) -> Path:
+        """Directory holding stored files (batches, pieces, documents)."""
+        return self.storage_dir or self.var_dir / "storage"
+
+    @property
+    def outbox(self) -> Path:
+        """Directory receiving one ``.eml`` file per mail when no SMTP host is set."""
+        return self.outbox_dir or self.var_dir / "outbox"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables, falling back on the embedded defaults."""
+        env = os.environ if environ is None else environ
+        var_dir = Path(env.get("SNE_VAR_DIR") or ROOT / "var")
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'sne.sqlite3'}"
+        previous = {}
+        for item in filter(None, (env.get("SNE_PREVIOUS_SECRET_KEYS") or "").split(",")):
+            key_id, _, value = item.partition(":")
+            previous[key_id.strip()] = value.strip()
+        return cls(
+            database_url=database_url,
+            var_dir=var_dir,
+            secret_key=env.get("SNE_SECRET_KEY") or _generated_secret(var_dir),
+            redis_url=env.get("REDIS_URL") or None,
+            storage_dir=Path(env["SNE_STORAGE_DIR"]) if env.get("SNE_STORAGE_DIR") else None,
+            outbox_dir=Path(env["SNE_OUTBOX_DIR"]) if env.get("SNE_OUTBOX_DIR") else None,
+            smtp_host=env.get("SNE_SMTP_HOST") or None,
+            smtp_port=int(env.get("SNE_SMTP_PORT") or 25),
+            smtp_user=env.get("SNE_SMTP_USER") or None,
+            smtp_password=env.get("SNE_SMTP_PASSWORD") or None,
+            smtp_starttls=(env.get("SNE_SMTP_STARTTLS") or "").lower() in {"1", "true", "oui"},
+            mail_from=env.get("SNE_MAIL_FROM") or "ne-pas-repondre@sne.example.fr",
+            previous_secret_keys=previous,
+        )
+
+
+def _generated_secret(var_dir: Path) -> str:
+    """Return the secret key kept in ``var/secret_key``, creating it on first use."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Create with owner-only permissions: the key signs sessions and QR codes.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

@@ -1,0 +1,322 @@
+"""Database models: territories, guichets, users, demandes and their households, traces.
+
+Codes are stored as the interface spells them (see ``sne.codes``); lists that
+are only ever read whole with their demande (communes sought, motifs, housing
+types) are JSON columns, persons and resources are rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sne.db import Base
+
+
+class Territoire(Base):
+    """A territory issuing numbers: a département (``013``, ``02A``) or Île-de-France (``111``)."""
+
+    __tablename__ = "territoire"
+
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    nom: Mapped[str] = mapped_column(String(100))
+
+
+class NumeroSequence(Base):
+    """Last sequence number handed out in a territory for one filing year (row-locked on use)."""
+
+    __tablename__ = "numero_sequence"
+
+    territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"), primary_key=True)
+    annee: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dernier: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Guichet(Base):
+    """A guichet enregistreur (``G`` + 4 characters; the public portal is ``GDPUB``)."""
+
+    __tablename__ = "guichet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(5), unique=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(20))
+    territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"), index=True)
+    referent_email: Mapped[str | None] = mapped_column(String(254))
+    adresse: Mapped[str | None] = mapped_column(String(300))
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    territoire: Mapped[Territoire] = relationship()
+
+
+class Utilisateur(Base):
+    """A user account with one role, attached to a guichet or a territory as the role needs."""
+
+    __tablename__ = "utilisateur"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    nom: Mapped[str] = mapped_column(String(100))
+    prenom: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    guichet_id: Mapped[int | None] = mapped_column(ForeignKey("guichet.id"), index=True)
+    territoire_code: Mapped[str | None] = mapped_column(ForeignKey("territoire.code"))
+    actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    guichet: Mapped[Guichet | None] = relationship()
+
+
+class Demande(Base):
+    """A demande de logement social: Cerfa 14069 sections b–i, persons in ``Personne``."""
+
+    __tablename__ = "demande"
+    __table_args__ = (
+        Index(
+            "ix_demande_territoire_statut_expiration",
+            "territoire_code",
+            "statut",
+            "date_expiration",
+        ),
+        CheckConstraint(
+            "statut IN ('active', 'radiee', 'purgee', 'fusionnee')", name="statut_connu"
+        ),
+        CheckConstraint("type_demandeur IN ('physique', 'morale')", name="type_demandeur_connu"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    numero: Mapped[str] = mapped_column(String(18), unique=True)
+    territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"))
+    guichet_id: Mapped[int] = mapped_column(ForeignKey("guichet.id"), index=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    statut: Mapped[str] = mapped_column(String(12), default="active")
+    type_demandeur: Mapped[str] = mapped_column(String(8), default="physique")
+    # Dates of the life cycle. date_depot is the ancienneté: it never changes.
+    date_depot: Mapped[date] = mapped_column(Date)
+    date_renouvellement: Mapped[date | None] = mapped_column(Date)
+    date_expiration: Mapped[date] = mapped_column(Date)
+    date_radiation: Mapped[date | None] = mapped_column(Date)
+    date_purge: Mapped[date | None] = mapped_column(Date)
+    #: For a demand created by splitting a couple's demand (CRS), the original one.
+    demande_origine_id: Mapped[int | None] = mapped_column(ForeignKey("demande.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    # a) legal person housing someone (associations): only a, b and h are filled.
+    raison_sociale: Mapped[str | None] = mapped_column(String(200))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    # b) address and contacts
+    adresse_ligne1: Mapped[str | None] = mapped_column(String(200))
+    adresse_ligne2: Mapped[str | None] = mapped_column(String(200))
+    code_postal: Mapped[str | None] = mapped_column(String(5))
+    commune: Mapped[str | None] = mapped_column(String(100))
+    pays: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(254))
+    telephone_fixe: Mapped[str | None] = mapped_column(String(20))
+    telephone_portable: Mapped[str | None] = mapped_column(String(20))
+    consentement_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    # c) family situation
+    situation_familiale: Mapped[str | None] = mapped_column(String(1))
+    # e) taxable income of the household, years N-1 and N-2
+    revenu_fiscal_n1: Mapped[int | None] = mapped_column(Integer)
+    revenu_fiscal_n2: Mapped[int | None] = mapped_column(Integer)
+    # f) current housing
+    logement_actuel: Mapped[str | None] = mapped_column(String(8))
+    logement_actuel_bailleur: Mapped[str | None] = mapped_column(String(200))
+    logement_actuel_loyer: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
+    logement_actuel_surface: Mapped[int | None] = mapped_column(Integer)
+    logement_actuel_type: Mapped[str | None] = mapped_column(String(3))
+    # g) reasons for the demand (codes 01–23) and free text
+    motifs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    motif_precision: Mapped[str | None] = mapped_column(Text)
+    # h) housing sought
+    types_logement: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categorie_logement: Mapped[str | None] = mapped_column(String(1))
+    communes_souhaitees: Mapped[list[str]] = mapped_column(JSON, default=list)
+    demande_elargie: Mapped[bool] = mapped_column(Boolean, default=False)
+    loyer_maximum: Mapped[int | None] = mapped_column(Integer)
+    # i) disability needing an adapted dwelling
+    handicap_logement_adapte: Mapped[bool] = mapped_column(Boolean, default=False)
+    handicap_fauteuil_roulant: Mapped[bool] = mapped_column(Boolean, default=False)
+    handicap_precision: Mapped[str | None] = mapped_column(Text)
+    #: Anonymous figures kept when personal data is purged (household composition, ages).
+    statistiques: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    territoire: Mapped[Territoire] = relationship()
+    guichet: Mapped[Guichet] = relationship()
+    personnes: Mapped[list[Personne]] = relationship(
+        back_populates="demande",
+        cascade="all, delete-orphan",
+        order_by="Personne.rang",
+    )
+    radiations: Mapped[list[Radiation]] = relationship(
+        back_populates="demande", order_by="Radiation.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def demandeur(self) -> Personne | None:
+        """The applicant (person of role ``demandeur``), if any."""
+        return next((p for p in self.personnes if p.role == "demandeur"), None)
+
+    @property
+    def radiation(self) -> Radiation | None:
+        """The radiation in force, if the demande is radiated."""
+        return next((r for r in reversed(self.radiations) if r.annulee_le is None), None)
+
+
+class Personne(Base):
+    """A person of the household (section a), with sections d and e at person level."""
+
+    __tablename__ = "personne"
+    __table_args__ = (Index("ix_personne_identite", "nom_naissance", "date_naissance"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(
+        ForeignKey("demande.id", ondelete="CASCADE"), index=True
+    )
+    rang: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    civilite: Mapped[str | None] = mapped_column(String(1))
+    nom_naissance: Mapped[str | None] = mapped_column(String(100))
+    nom_usage: Mapped[str | None] = mapped_column(String(100))
+    prenoms: Mapped[str | None] = mapped_column(String(150))
+    date_naissance: Mapped[date | None] = mapped_column(Date)
+    date_naissance_prevue: Mapped[date | None] = mapped_column(Date)
+    commune_naissance: Mapped[str | None] = mapped_column(String(100))
+    nationalite: Mapped[str | None] = mapped_column(String(1))
+    lien: Mapped[str | None] = mapped_column(String(3))
+    mineur_emancipe: Mapped[bool] = mapped_column(Boolean, default=False)
+    # d) professional situation
+    contrat_travail: Mapped[str | None] = mapped_column(String(3))
+    profession: Mapped[str | None] = mapped_column(String(100))
+    employeur: Mapped[str | None] = mapped_column(String(200))
+    commune_travail: Mapped[str | None] = mapped_column(String(100))
+
+    demande: Mapped[Demande] = relationship(back_populates="personnes")
+    ressources: Mapped[list[Ressource]] = relationship(
+        back_populates="personne", cascade="all, delete-orphan", order_by="Ressource.id"
+    )
+
+
+class Ressource(Base):
+    """A monthly resource received (or alimony paid, ``PAV``) by one person (section e)."""
+
+    __tablename__ = "ressource"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    personne_id: Mapped[int] = mapped_column(
+        ForeignKey("personne.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str] = mapped_column(String(4))
+    montant_mensuel: Mapped[Decimal] = mapped_column(Numeric(9, 2))
+
+    personne: Mapped[Personne] = relationship(back_populates="ressources")
+
+
+class Radiation(Base):
+    """A radiation with its motif and the data the motif requires; cancelled on reactivation."""
+
+    __tablename__ = "radiation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(
+        ForeignKey("demande.id", ondelete="CASCADE"), index=True
+    )
+    motif: Mapped[str] = mapped_column(String(6))
+    date_radiation: Mapped[date] = mapped_column(Date)
+    sous_motif: Mapped[str | None] = mapped_column(String(6))
+    date_avertissement: Mapped[date | None] = mapped_column(Date)
+    commentaire: Mapped[str | None] = mapped_column(Text)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    guichet_id: Mapped[int | None] = mapped_column(ForeignKey("guichet.id"))
+    # RADATT: the dwelling attributed
+    logement_adresse: Mapped[str | None] = mapped_column(String(300))
+    logement_code_postal: Mapped[str | None] = mapped_column(String(5))
+    logement_commune: Mapped[str | None] = mapped_column(String(100))
+    logement_rpls: Mapped[str | None] = mapped_column(String(30))
+    logement_zus_qpv: Mapped[str | None] = mapped_column(String(3))
+    logement_surface: Mapped[int | None] = mapped_column(Integer)
+    logement_typologie: Mapped[str | None] = mapped_column(String(3))
+    reservataire: Mapped[str | None] = mapped_column(String(6))
+    statut_dalo: Mapped[str | None] = mapped_column(String(6))
+    accord_collectif: Mapped[bool | None] = mapped_column(Boolean)
+    date_bail: Mapped[date | None] = mapped_column(Date)
+    bailleur: Mapped[str | None] = mapped_column(String(200))
+    annulee_le: Mapped[date | None] = mapped_column(Date)
+
+    demande: Mapped[Demande] = relationship(back_populates="radiations")
+
+
+class Preavis(Base):
+    """The warning sent one month before expiry; one per demande and expiry date."""
+
+    __tablename__ = "preavis"
+    __table_args__ = (UniqueConstraint("demande_id", "date_expiration"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demande.id", ondelete="CASCADE"))
+    date_expiration: Mapped[date] = mapped_column(Date)
+    date_envoi: Mapped[date] = mapped_column(Date)
+    canal: Mapped[str] = mapped_column(String(8))  # "email" or "courrier"
+
+
+class Piece(Base):
+    """Metadata of a piece justificative in a demande's dossier (the file lives in storage)."""
+
+    __tablename__ = "piece"
+    __table_args__ = (Index("ix_piece_demande_sha256", "demande_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(
+        ForeignKey("demande.id", ondelete="CASCADE"), index=True
+    )
+    type: Mapped[str | None] = mapped_column(String(40))
+    categorie: Mapped[str | None] = mapped_column(String(40))
+    pages: Mapped[int] = mapped_column(Integer)
+    taille: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    canal: Mapped[str] = mapped_column(String(24))
+    statut: Mapped[str] = mapped_column(String(16), default="a_qualifier")
+    sensible: Mapped[bool] = mapped_column(Boolean, default=False)
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    deposee_par_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Historique(Base):
+    """Append-only trace of every write: who, when, on what, what changed and why."""
+
+    __tablename__ = "historique"
+    __table_args__ = (Index("ix_historique_entite", "entite", "entite_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    utilisateur_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    guichet_id: Mapped[int | None] = mapped_column(ForeignKey("guichet.id"))
+    #: Kept after the purge (no foreign key cascade): the trace survives the data.
+    demande_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    entite: Mapped[str] = mapped_column(String(30))
+    entite_id: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(30))
+    changements: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    justification: Mapped[str | None] = mapped_column(Text)
+    changement_identite: Mapped[bool] = mapped_column(Boolean, default=False)

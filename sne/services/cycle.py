@@ -1,0 +1,255 @@
+"""The daily lifecycle: préavis, radiation for non-renewal, purge of personal data.
+
+Runnable for any date and safe to run twice: each step selects only what is
+due and not yet done. Rules (R.441-2-8 CCH, domain reference):
+
+- préavis: at least one month before expiry, the applicant is warned (e-mail
+  when known, a letter to post otherwise); one préavis per expiry date;
+- non-renewal: radiated (RADREN) one month after expiry, i.e. 13 months after
+  the last filing or renewal;
+- purge: personal data erased one year after radiation; anonymous figures stay.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Select, delete, exists, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from sne import codes
+from sne.acteurs import Acteur
+from sne.mail import Envoyer, composer
+from sne.models import Demande, Historique, Personne, Piece, Preavis
+from sne.services import radiation
+from sne.services.formulaire import CHAMPS_B, CHAMPS_MORALE
+from sne.services.trace import tracer
+from sne.uow import UnitOfWork, utcnow
+
+PREAVIS = relativedelta(months=1)
+GRACE_RENOUVELLEMENT = relativedelta(months=1)
+CONSERVATION = relativedelta(years=1)
+LOT = 500  # demandes handled per transaction, so a large backlog never holds one huge lock
+
+#: Free-text fields that may hold personal data, erased with the household.
+TEXTES_PERSONNELS = ("motif_precision", "handicap_precision", "logement_actuel_bailleur")
+
+
+@dataclass
+class BilanCycle:
+    """What one run did, for the command line and the logs."""
+
+    jour: date
+    preavis_email: list[str] = field(default_factory=list)
+    preavis_courrier: list[str] = field(default_factory=list)
+    radiees: list[str] = field(default_factory=list)
+    purgees: list[str] = field(default_factory=list)
+    fichiers_a_supprimer: list[str] = field(default_factory=list)
+
+
+def executer(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    jour: date,
+    *,
+    envoyer: Envoyer,
+    expediteur: str,
+    territoire: str | None = None,
+) -> BilanCycle:
+    """Run the three steps for ``jour`` (optionally in one territory) and report what was done."""
+    acteur.exiger("cycle_de_vie", territoire)
+    bilan = BilanCycle(jour)
+    _par_lots(uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire))
+    _par_lots(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
+    _par_lots(uow, lambda s: _purge(s, acteur, jour, bilan, territoire))
+    return bilan
+
+
+def _par_lots(uow: UnitOfWork, etape: Callable[[Session], int]) -> None:
+    """Repeat ``etape`` in its own transaction until it finds nothing left to do."""
+    while True:
+        with uow:
+            traitees = etape(uow.session)
+            uow.commit()
+        if traitees < LOT:
+            return
+
+
+def _dans(query: Select[tuple[Demande]], territoire: str | None) -> Select[tuple[Demande]]:
+    return query if territoire is None else query.where(Demande.territoire_code == territoire)
+
+
+def _preavis(
+    uow: UnitOfWork,
+    session: Session,
+    acteur: Acteur,
+    jour: date,
+    bilan: BilanCycle,
+    envoyer: Envoyer,
+    expediteur: str,
+    territoire: str | None,
+) -> int:
+    deja = exists().where(
+        Preavis.demande_id == Demande.id, Preavis.date_expiration == Demande.date_expiration
+    )
+    query = (
+        select(Demande)
+        .where(Demande.statut == "active", Demande.date_expiration <= jour + PREAVIS, ~deja)
+        .options(selectinload(Demande.personnes))
+        .order_by(Demande.id)
+        .limit(LOT)
+    )
+    demandes = list(session.scalars(_dans(query, territoire)))
+    for demande in demandes:
+        canal = "email" if demande.email else "courrier"
+        session.add(
+            Preavis(
+                demande_id=demande.id,
+                date_expiration=demande.date_expiration,
+                date_envoi=jour,
+                canal=canal,
+            )
+        )
+        tracer(
+            session,
+            acteur,
+            entite="demande",
+            entite_id=demande.numero,
+            action="preavis",
+            demande_id=demande.id,
+            changements={"canal": canal, "date_expiration": demande.date_expiration},
+        )
+        if canal == "email":
+            assert demande.email is not None
+            message = composer(
+                expediteur=expediteur,
+                destinataire=demande.email,
+                sujet=f"Votre demande de logement social {demande.numero} arrive à échéance",
+                texte=texte_preavis(demande),
+            )
+            uow.after_commit(partial(envoyer, message))
+            bilan.preavis_email.append(demande.numero)
+        else:
+            bilan.preavis_courrier.append(demande.numero)
+    return len(demandes)
+
+
+def texte_preavis(demande: Demande) -> str:
+    """The French warning sent one month before expiry."""
+    demandeur = demande.demandeur
+    nom = (
+        f"{codes.libelle(codes.CIVILITE, demandeur.civilite)} {demandeur.nom_usage or demandeur.nom_naissance}"
+        if demandeur
+        else demande.raison_sociale or ""
+    )
+    expiration = demande.date_expiration.strftime("%d/%m/%Y")
+    radiation = (demande.date_expiration + GRACE_RENOUVELLEMENT).strftime("%d/%m/%Y")
+    return (
+        f"Bonjour {nom.strip()},\n\n"
+        f"Votre demande de logement social n° {demande.numero}, déposée le "
+        f"{demande.date_depot.strftime('%d/%m/%Y')}, arrive à échéance le {expiration}.\n\n"
+        "Pour la conserver, vous devez la renouveler avant cette date, en ligne sur le portail "
+        "grand public ou auprès de tout guichet enregistreur de votre département. Le "
+        "renouvellement conserve votre numéro unique et l'ancienneté de votre demande.\n\n"
+        f"Sans renouvellement, votre demande sera radiée le {radiation} "
+        "(article R.441-2-8 du code de la construction et de l'habitation).\n\n"
+        "Ce message est envoyé automatiquement : merci de ne pas y répondre."
+    )
+
+
+def _non_renouvellement(
+    session: Session, acteur: Acteur, jour: date, bilan: BilanCycle, territoire: str | None
+) -> int:
+    query = (
+        select(Demande)
+        .where(Demande.statut == "active", Demande.date_expiration <= jour - GRACE_RENOUVELLEMENT)
+        .options(selectinload(Demande.radiations))
+        .order_by(Demande.id)
+        .limit(LOT)
+    )
+    demandes = list(session.scalars(_dans(query, territoire)))
+    for demande in demandes:
+        # The radiation takes effect on its legal date even if a daily run was missed.
+        echeance = demande.date_expiration + GRACE_RENOUVELLEMENT
+        radiation.radier_non_renouvellement(session, acteur, demande, min(echeance, jour))
+        bilan.radiees.append(demande.numero)
+    return len(demandes)
+
+
+def _purge(
+    session: Session, acteur: Acteur, jour: date, bilan: BilanCycle, territoire: str | None
+) -> int:
+    query = (
+        select(Demande)
+        .where(Demande.statut == "radiee", Demande.date_radiation <= jour - CONSERVATION)
+        .options(selectinload(Demande.personnes).selectinload(Personne.ressources))
+        .order_by(Demande.id)
+        .limit(LOT)
+    )
+    demandes = list(session.scalars(_dans(query, territoire)))
+    for demande in demandes:
+        bilan.fichiers_a_supprimer += purger(session, acteur, demande, jour)
+        bilan.purgees.append(demande.numero)
+    return len(demandes)
+
+
+def purger(session: Session, acteur: Acteur, demande: Demande, jour: date) -> list[str]:
+    """Erase ``demande``'s personal data, keep anonymous figures; return files to delete."""
+    demande.statistiques = statistiques(demande)
+    demande.personnes = []
+    for champ in (*CHAMPS_B, *CHAMPS_MORALE, *TEXTES_PERSONNELS):
+        setattr(demande, champ, False if champ == "consentement_sms" else None)
+    for ligne in demande.radiations:
+        ligne.commentaire = None
+    fichiers = list(
+        session.scalars(
+            select(Piece.storage_key).where(
+                Piece.demande_id == demande.id, Piece.storage_key.is_not(None)
+            )
+        )
+    )
+    session.execute(delete(Piece).where(Piece.demande_id == demande.id))
+    # The trace stays (who did what, when) but the values it recorded are redacted.
+    session.execute(
+        update(Historique)
+        .where(Historique.demande_id == demande.id)
+        .values(changements={"valeurs": "effacées lors de la purge"}, justification=None)
+    )
+    demande.statut = "purgee"
+    demande.date_purge = jour
+    demande.updated_at = utcnow()
+    tracer(
+        session,
+        acteur,
+        entite="demande",
+        entite_id=demande.numero,
+        action="purge",
+        demande_id=demande.id,
+        changements={"pieces_supprimees": len(fichiers)},
+    )
+    return [f for f in fichiers if f]
+
+
+def statistiques(demande: Demande) -> dict[str, object]:
+    """Anonymous household figures that survive the purge."""
+    roles = Counter(p.role for p in demande.personnes)
+    ages = [
+        demande.date_depot.year - p.date_naissance.year
+        for p in demande.personnes
+        if p.date_naissance is not None
+    ]
+    ressources = sum(
+        (r.montant_mensuel for p in demande.personnes for r in p.ressources if r.type != "PAV"),
+        start=0,
+    )
+    return {
+        "nb_personnes": len(demande.personnes),
+        "composition": dict(roles),
+        "tranches_age": dict(Counter(min(age // 10 * 10, 80) for age in ages)),
+        "ressources_mensuelles": str(ressources),
+    }

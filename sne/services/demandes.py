@@ -1,0 +1,270 @@
+"""Register, modify, renew and read demandes (R.441-2-1 to R.441-2-4 CCH).
+
+Validity is one year from the first filing or the last renewal; the numéro
+unique and the filing date (ancienneté) never change once given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from sne import codes
+from sne.acteurs import Acteur
+from sne.errors import Conflict, Forbidden, NotFound, SneError
+from sne.models import Demande, Guichet, Personne
+from sne.numero import NumeroInvalide, analyser
+from sne.services import formulaire, numeros
+from sne.services.trace import tracer
+from sne.uow import UnitOfWork, utcnow
+
+VALIDITE = relativedelta(years=1)
+#: A paper form may be registered up to a month after it was received (the attestation's delay).
+RETARD_SAISIE_MAX = relativedelta(months=1)
+
+
+@dataclass(frozen=True)
+class DemandeEnregistree:
+    """What a registration or renewal hands back to the guichet."""
+
+    numero: str
+    date_depot: date
+    date_renouvellement: date | None
+    date_expiration: date
+
+
+@dataclass(frozen=True)
+class DemandeVue:
+    """A read-only view of a demande for display and export."""
+
+    numero: str
+    statut: str
+    territoire: str
+    guichet: str
+    date_depot: date
+    date_renouvellement: date | None
+    date_expiration: date
+    date_radiation: date | None
+    motif_radiation: str | None
+    document: dict[str, Any]
+
+    @property
+    def statut_libelle(self) -> str:
+        """French label of the status."""
+        return codes.libelle(codes.STATUT_DEMANDE, self.statut)
+
+
+def charger(session: Session, numero: str, *, verrou: bool = False) -> Demande:
+    """Load the demande ``numero`` with its household, or raise ``NotFound``."""
+    try:
+        numero = str(analyser(numero))
+    except NumeroInvalide as exc:
+        raise NotFound(exc.message, code="NUMERO_INVALIDE") from exc
+    query = (
+        select(Demande)
+        .where(Demande.numero == numero)
+        .options(selectinload(Demande.personnes).selectinload(Personne.ressources))
+    )
+    if verrou:
+        query = query.with_for_update()
+    demande = session.scalar(query)
+    if demande is None:
+        raise NotFound(f"Aucune demande ne porte le numéro unique {numero}.", code="NUMERO_INCONNU")
+    return demande
+
+
+def _guichet_de(session: Session, acteur: Acteur) -> Guichet:
+    if acteur.guichet_id is None:
+        raise Forbidden("Seul un agent rattaché à un guichet enregistreur peut faire cela.")
+    guichet = session.get(Guichet, acteur.guichet_id)
+    if guichet is None or not guichet.actif:
+        raise Forbidden(f"Le guichet {acteur.guichet_code} est fermé.")
+    return guichet
+
+
+def enregistrer(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    document: Mapping[str, Any],
+    *,
+    aujourd_hui: date,
+    date_depot: date | None = None,
+) -> DemandeEnregistree:
+    """Register a new demande at the acting agent's guichet and give it its numéro unique.
+
+    ``date_depot`` is the day the complete form was received (today by default).
+    """
+    with uow:
+        session = uow.session
+        acteur.exiger("enregistrer")
+        guichet = _guichet_de(session, acteur)
+        depot = date_depot or aujourd_hui
+        if depot > aujourd_hui or depot < aujourd_hui - RETARD_SAISIE_MAX:
+            raise SneError(
+                "La date de dépôt doit être comprise entre il y a un mois et aujourd'hui.",
+                code="DATE_DEPOT_INVALIDE",
+            )
+        propre = formulaire.valider(document, date_depot=depot)
+        now = utcnow()
+        demande = Demande(
+            territoire_code=guichet.territoire_code,
+            guichet_id=guichet.id,
+            agent_id=acteur.utilisateur_id,
+            statut="active",
+            date_depot=depot,
+            date_expiration=depot + VALIDITE,
+            created_at=now,
+            updated_at=now,
+        )
+        formulaire.appliquer(demande, propre)
+        # Allocated last, so the counter's row lock is held only until the commit below.
+        demande.numero = numeros.allouer(session, guichet.territoire_code, depot, guichet.code)
+        session.add(demande)
+        session.flush()
+        tracer(
+            session,
+            acteur,
+            entite="demande",
+            entite_id=demande.numero,
+            action="enregistrement",
+            demande_id=demande.id,
+            changements={"date_depot": depot, "date_expiration": demande.date_expiration},
+        )
+        uow.commit()
+        return _enregistree(demande)
+
+
+def _enregistree(demande: Demande) -> DemandeEnregistree:
+    return DemandeEnregistree(
+        numero=demande.numero,
+        date_depot=demande.date_depot,
+        date_renouvellement=demande.date_renouvellement,
+        date_expiration=demande.date_expiration,
+    )
+
+
+def exiger_active(demande: Demande, action: str) -> None:
+    """Refuse ``action`` on a demande that is not active, saying why."""
+    if demande.statut == "active":
+        return
+    if demande.statut == "radiee":
+        radiation = demande.radiation
+        motif = codes.libelle(codes.MOTIF_RADIATION, radiation.motif if radiation else None)
+        quand = radiation.date_radiation.strftime("%d/%m/%Y") if radiation else "?"
+        conseil = (
+            " Elle peut être réactivée jusqu'à 18 mois après son dernier dépôt ou renouvellement."
+            if radiation is not None and radiation.motif == "RADREN"
+            else ""
+        )
+        raise Conflict(
+            f"Impossible de {action} : la demande {demande.numero} est radiée depuis le {quand} "
+            f"({motif}).{conseil}",
+            code="DEMANDE_RADIEE",
+        )
+    raise Conflict(
+        f"Impossible de {action} : la demande {demande.numero} est "
+        f"{codes.libelle(codes.STATUT_DEMANDE, demande.statut).lower()}.",
+        code="DEMANDE_CLOSE",
+    )
+
+
+def modifier(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    numero: str,
+    changements: Mapping[str, Any],
+    *,
+    justification: str | None = None,
+) -> dict[str, list[Any]]:
+    """Apply a partial document to an active demande; return the traced field-by-field changes.
+
+    Changing a birth name, first names or a birth date needs a justification
+    (a supporting piece) and is traced as an identity change.
+    """
+    with uow:
+        session = uow.session
+        demande = charger(session, numero, verrou=True)
+        acteur.exiger("modifier", demande.territoire_code)
+        exiger_active(demande, "modifier la demande")
+        avant = formulaire.en_document(demande)
+        propre = formulaire.valider({**avant, **changements}, date_depot=demande.date_depot)
+        changes = formulaire.differences(avant, propre)
+        if not changes:
+            return {}
+        identite = formulaire.changement_identite(changes)
+        if identite:
+            acteur.exiger("modifier_identite", demande.territoire_code)
+            if not (justification and justification.strip()):
+                raise SneError(
+                    "Modifier le nom de naissance, les prénoms ou la date de naissance exige "
+                    "une justification (pièce justificative produite).",
+                    code="JUSTIFICATION_REQUISE",
+                    details={"champs": identite},
+                )
+        formulaire.appliquer(demande, propre)
+        demande.updated_at = utcnow()
+        tracer(
+            session,
+            acteur,
+            entite="demande",
+            entite_id=demande.numero,
+            action="modification",
+            demande_id=demande.id,
+            changements=changes,
+            justification=justification,
+            changement_identite=bool(identite),
+        )
+        uow.commit()
+        return changes
+
+
+def renouveler(
+    uow: UnitOfWork, acteur: Acteur, numero: str, *, aujourd_hui: date
+) -> DemandeEnregistree:
+    """Renew an active demande: same number and ancienneté, valid one more year from today."""
+    with uow:
+        session = uow.session
+        demande = charger(session, numero, verrou=True)
+        acteur.exiger("renouveler", demande.territoire_code)
+        exiger_active(demande, "renouveler la demande")
+        ancienne = demande.date_expiration
+        demande.date_renouvellement = aujourd_hui
+        demande.date_expiration = aujourd_hui + VALIDITE
+        demande.updated_at = utcnow()
+        tracer(
+            session,
+            acteur,
+            entite="demande",
+            entite_id=demande.numero,
+            action="renouvellement",
+            demande_id=demande.id,
+            changements={"date_expiration": [ancienne, demande.date_expiration]},
+        )
+        uow.commit()
+        return _enregistree(demande)
+
+
+def consulter(uow: UnitOfWork, acteur: Acteur, numero: str) -> DemandeVue:
+    """Return the demande ``numero`` for display, if the actor may see it."""
+    with uow:
+        demande = charger(uow.session, numero)
+        acteur.exiger("consulter", demande.territoire_code)
+        radiation = demande.radiation
+        return DemandeVue(
+            numero=demande.numero,
+            statut=demande.statut,
+            territoire=demande.territoire_code,
+            guichet=demande.guichet.code,
+            date_depot=demande.date_depot,
+            date_renouvellement=demande.date_renouvellement,
+            date_expiration=demande.date_expiration,
+            date_radiation=demande.date_radiation,
+            motif_radiation=radiation.motif if radiation else None,
+            document=formulaire.en_document(demande),
+        )

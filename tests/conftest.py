@@ -1,0 +1,138 @@
+"""Shared fixtures: real databases built by the migrations, factories, fixed dates.
+
+Integration tests run on SQLite and on the real PostgreSQL server. Each test
+works inside a transaction rolled back at the end (services' commits become
+savepoint releases), so tests never see each other's rows.
+
+PostgreSQL and Redis are required when ``SNE_REQUIRE_SERVICES=1`` (CI sets it):
+then an unreachable server fails the run instead of skipping its tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from sne import migrate
+from sne.db import make_engine
+from sne.uow import UnitOfWork
+from tests.factories import Referentiel
+
+POSTGRES_URL = os.environ.get(
+    "SNE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/sne_test"
+)
+REDIS_URL = os.environ.get("SNE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE_SERVICES = os.environ.get("SNE_REQUIRE_SERVICES") == "1"
+JOUR = date(2026, 3, 16)  # a Monday; every dated rule is tested at fixed dates
+
+
+def _unavailable(what: str, error: Exception) -> None:
+    message = f"{what} injoignable : {error}"
+    if REQUIRE_SERVICES:
+        pytest.fail(
+            message + " (SNE_REQUIRE_SERVICES=1 : ce serveur est obligatoire)", pytrace=False
+        )
+    pytest.skip(message)
+
+
+def fresh_postgres_database(url: str) -> Engine:
+    """Drop and recreate the test database named in ``url``, migrated to head."""
+    target = make_url(url)
+    admin = make_engine(str(target.set(database="postgres")), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()
+    engine = make_engine(url, pool_size=10)
+    migrate.upgrade(engine)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    try:
+        engine = fresh_postgres_database(POSTGRES_URL)
+    except Exception as error:
+        _unavailable("PostgreSQL", error)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path = tmp_path_factory.mktemp("sqlite") / "sne.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The migrated database, once per backend."""
+    name = "sqlite_engine" if request.param == "sqlite" else "postgres_engine"
+    result: Engine = request.getfixturevalue(name)
+    return result
+
+
+@pytest.fixture
+def uow(engine: Engine) -> Iterator[Callable[[], UnitOfWork]]:
+    """A factory of units of work sharing one outer transaction rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield lambda: UnitOfWork(factory)
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """URL of the real Redis server (database 15, flushed by the tests that use it)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except Exception as error:
+        _unavailable("Redis", error)
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
+def ref(uow: Callable[[], UnitOfWork]) -> Referentiel:
+    return Referentiel(uow)
+
+
+@pytest.fixture
+def tmp_var(tmp_path: Path) -> Path:
+    """An empty ``var/`` directory for settings built in tests."""
+    path = tmp_path / "var"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its production cost makes every account creation take ~50 ms; tests need speed."""
+    from argon2 import PasswordHasher
+
+    from sne.services import referentiel
+
+    production = referentiel._HASHER
+    referentiel._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    referentiel._HASHER = production
