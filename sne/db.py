@@ -41,7 +41,9 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         return engine
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it costs a round trip per transaction on the registration hot path;
+    # connections are recycled hourly and jobs retry on a dropped connection instead.
+    kwargs.setdefault("pool_recycle", 3600)
     return create_engine(url, **kwargs)
 
 

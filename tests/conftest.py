@@ -16,8 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from sne import migrate
@@ -42,25 +41,10 @@ def _unavailable(what: str, error: Exception) -> None:
     pytest.skip(message)
 
 
-def fresh_postgres_database(url: str) -> Engine:
-    """Drop and recreate the test database named in ``url``, migrated to head."""
-    target = make_url(url)
-    admin = make_engine(str(target.set(database="postgres")), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    finally:
-        admin.dispose()
-    engine = make_engine(url, pool_size=10)
-    migrate.upgrade(engine)
-    return engine
-
-
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
     try:
-        engine = fresh_postgres_database(POSTGRES_URL)
+        engine = migrate.recreer_base_postgres(POSTGRES_URL)
     except Exception as error:
         _unavailable("PostgreSQL", error)
     yield engine

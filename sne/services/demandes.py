@@ -12,13 +12,13 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from sne import codes
 from sne.acteurs import Acteur
 from sne.errors import Conflict, Forbidden, NotFound, SneError
-from sne.models import Demande, Guichet, Personne
+from sne.models import Demande, Personne, Ressource
 from sne.numero import NumeroInvalide, analyser
 from sne.services import formulaire, numeros
 from sne.services.trace import tracer
@@ -79,13 +79,11 @@ def charger(session: Session, numero: str, *, verrou: bool = False) -> Demande:
     return demande
 
 
-def _guichet_de(session: Session, acteur: Acteur) -> Guichet:
-    if acteur.guichet_id is None:
+def _guichet_de(acteur: Acteur) -> tuple[int, str, str]:
+    """The acting agent's guichet (id, code, territory); ``acteur_pour`` checked it is open."""
+    if acteur.guichet_id is None or acteur.guichet_code is None or acteur.territoire_code is None:
         raise Forbidden("Seul un agent rattaché à un guichet enregistreur peut faire cela.")
-    guichet = session.get(Guichet, acteur.guichet_id)
-    if guichet is None or not guichet.actif:
-        raise Forbidden(f"Le guichet {acteur.guichet_code} est fermé.")
-    return guichet
+    return acteur.guichet_id, acteur.guichet_code, acteur.territoire_code
 
 
 def enregistrer(
@@ -103,7 +101,7 @@ def enregistrer(
     with uow:
         session = uow.session
         acteur.exiger("enregistrer")
-        guichet = _guichet_de(session, acteur)
+        guichet_id, guichet_code, territoire = _guichet_de(acteur)
         depot = date_depot or aujourd_hui
         if depot > aujourd_hui or depot < aujourd_hui - RETARD_SAISIE_MAX:
             raise SneError(
@@ -112,32 +110,59 @@ def enregistrer(
             )
         propre = formulaire.valider(document, date_depot=depot)
         now = utcnow()
-        demande = Demande(
-            territoire_code=guichet.territoire_code,
-            guichet_id=guichet.id,
-            agent_id=acteur.utilisateur_id,
-            statut="active",
-            date_depot=depot,
-            date_expiration=depot + VALIDITE,
-            created_at=now,
-            updated_at=now,
-        )
-        formulaire.appliquer(demande, propre)
-        # Allocated last, so the counter's row lock is held only until the commit below.
-        demande.numero = numeros.allouer(session, guichet.territoire_code, depot, guichet.code)
-        session.add(demande)
-        session.flush()
+        expiration = depot + VALIDITE
+        valeurs: dict[str, Any] = {
+            "territoire_code": territoire,
+            "guichet_id": guichet_id,
+            "agent_id": acteur.utilisateur_id,
+            "statut": "active",
+            "date_depot": depot,
+            "date_expiration": expiration,
+            "created_at": now,
+            "updated_at": now,
+        }
+        # The household is written under a provisional number first (plain inserts: this
+        # is the hot path of registration); the real number is allocated last, so the
+        # counter's row lock is held only for the final update, the trace and the commit.
+        demande_id = _inserer(session, valeurs, propre)
+        numero = numeros.allouer(session, territoire, depot, guichet_code)
+        session.execute(update(Demande).where(Demande.id == demande_id).values(numero=numero))
         tracer(
             session,
             acteur,
             entite="demande",
-            entite_id=demande.numero,
+            entite_id=numero,
             action="enregistrement",
-            demande_id=demande.id,
-            changements={"date_depot": depot, "date_expiration": demande.date_expiration},
+            demande_id=demande_id,
+            changements={"date_depot": depot, "date_expiration": expiration},
         )
         uow.commit()
-        return _enregistree(demande)
+        return DemandeEnregistree(numero, depot, None, expiration)
+
+
+def _inserer(session: Session, valeurs: dict[str, Any], propre: Mapping[str, Any]) -> int:
+    """Insert the demande and its household with core statements; return the demande's id."""
+    ligne = {
+        **valeurs,
+        **{c: propre[c] for c in formulaire.CHAMPS_DEMANDE},
+        "numero": numeros.provisoire(),
+    }
+    demande_id: int = session.execute(insert(Demande).returning(Demande.id), [ligne]).scalar_one()
+    personnes = [
+        {"demande_id": demande_id, "rang": rang, **{c: p[c] for c in formulaire.CHAMPS_PERSONNE}}
+        for rang, p in enumerate(propre["personnes"], start=1)
+    ]
+    ids = session.scalars(
+        insert(Personne).returning(Personne.id, sort_by_parameter_order=True), personnes
+    ).all()
+    ressources = [
+        {"personne_id": personne_id, **r}
+        for personne_id, p in zip(ids, propre["personnes"], strict=True)
+        for r in p["ressources"]
+    ]
+    if ressources:
+        session.execute(insert(Ressource), ressources)
+    return demande_id
 
 
 def _enregistree(demande: Demande) -> DemandeEnregistree:

@@ -9,6 +9,7 @@ gives its number back, so the sequence never skips.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from sqlalchemy import insert, select, update
@@ -18,6 +19,11 @@ from sqlalchemy.orm import Session
 from sne import numero
 from sne.errors import Conflict
 from sne.models import NumeroSequence
+
+
+def provisoire() -> str:
+    """A unique 18-character placeholder, never a valid number, replaced before commit."""
+    return "~" + uuid.uuid4().hex[:17]
 
 
 def allouer(session: Session, territoire: str, date_depot: date, guichet: str) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from sne.acteurs import Acteur
@@ -39,17 +40,18 @@ def tracer(
     changement_identite: bool = False,
 ) -> None:
     """Append one line to the history (in the caller's transaction)."""
-    session.add(
-        Historique(
-            at=utcnow(),
-            utilisateur_id=acteur.utilisateur_id,
-            guichet_id=acteur.guichet_id,
-            demande_id=demande_id,
-            entite=entite,
-            entite_id=str(entite_id),
-            action=action,
-            changements=json.loads(json.dumps(_jsonable(changements or {}))),
-            justification=justification,
-            changement_identite=changement_identite,
-        )
+    session.execute(
+        insert(Historique),
+        {
+            "at": utcnow(),
+            "utilisateur_id": acteur.utilisateur_id,
+            "guichet_id": acteur.guichet_id,
+            "demande_id": demande_id,
+            "entite": entite,
+            "entite_id": str(entite_id),
+            "action": action,
+            "changements": json.loads(json.dumps(_jsonable(changements or {}))),
+            "justification": justification,
+            "changement_identite": changement_identite,
+        },
     )

@@ -26,7 +26,15 @@ class Boite:
 
 
 def lancer(ref: Referentiel, jour: date, boite: Boite) -> cycle.BilanCycle:
-    return cycle.executer(ref.uow(), SYSTEME, jour, envoyer=boite, expediteur="sne@example.fr")
+    # Limited to the test's territory: the concurrency test commits demandes elsewhere.
+    return cycle.executer(
+        ref.uow(),
+        SYSTEME,
+        jour,
+        envoyer=boite,
+        expediteur="sne@example.fr",
+        territoire=ref.territoire,
+    )
 
 
 @pytest.fixture

@@ -38,14 +38,16 @@ def test_attribution_records_the_dwelling(ref: Referentiel, numero: str) -> None
     )
     assert faite.motif == "RADATT"
     with ref.uow() as uow:
-        ligne = uow.session.scalars(select(Radiation)).one()
+        demande = uow.session.scalars(select(Demande).where(Demande.numero == numero)).one()
+        ligne = uow.session.scalars(
+            select(Radiation).where(Radiation.demande_id == demande.id)
+        ).one()
         assert (ligne.logement_typologie, ligne.reservataire, ligne.statut_dalo) == (
             "T3",
             "PPRIOR",
             "ACTIF",
         )
         assert ligne.date_bail == date(2026, 9, 1) and ligne.logement_surface == 67
-        demande = uow.session.scalars(select(Demande)).one()
         assert (demande.statut, demande.date_radiation) == ("radiee", date(2026, 9, 2))
 
 
