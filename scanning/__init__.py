@@ -1,0 +1,1 @@
+"""Scanning library: separator QR codec, batch splitting; no database, no web."""

@@ -1,0 +1,1 @@
+"""Printed documents (A4 PDF): attestation, fiche récapitulative, bordereau and sending."""
