@@ -20,7 +20,7 @@ def main() -> int:
             continue
         try:
             importlib.import_module(f"bench.{module.name}").main()
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - one broken benchmark must not hide the others
             print(f"!! {module.name} a échoué : {error!r}", file=sys.stderr)
             failed.append(module.name)
     return 1 if failed else 0

@@ -403,7 +403,7 @@ def decode(text: str, keyring: Keyring) -> Decoded:
     """Decode and verify a QR text; never raises, the reason says what is wrong in French."""
     try:
         return _decode(text, keyring)
-    except Exception as error:  # the contract is to never raise: say why instead
+    except Exception as error:  # noqa: BLE001 - the contract is to never raise: say why instead
         return _malformed(
             f"QR code illisible : erreur inattendue au décodage ({type(error).__name__})."
         )

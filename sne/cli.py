@@ -29,6 +29,7 @@ from sne.errors import SneError
 from sne.mail import envoyeur
 from sne.services import cycle, demandes, radiation, referentiel
 from sne.uow import UnitOfWork
+from workers.worker import worker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -514,6 +515,8 @@ def demo(app: App, nombre: int, graine: int, jour: str | None) -> None:
         show.callback(numero=bilan.exemple, login=None, as_json=False)  # type: ignore[misc]
     click.echo(f"\nBase : {app.engine.url.render_as_string(hide_password=True)}")
 
+
+main.add_command(worker)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

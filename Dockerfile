@@ -1,0 +1,28 @@
+# SNE: one image for the web portals, the workers and the command line.
+FROM python:3.11-slim-bookworm
+
+# Debian packages the system needs: PDF rasterising, the pyzbar QR decoder,
+# French OCR, and the PostgreSQL client for pg_isready in the entrypoint.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        poppler-utils libzbar0 tesseract-ocr tesseract-ocr-fra postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    SNE_VAR_DIR=/var/lib/sne \
+    OMP_THREAD_LIMIT=1
+
+RUN useradd --system --create-home --home-dir /home/sne --uid 10001 sne \
+    && mkdir -p /var/lib/sne && chown sne:sne /var/lib/sne
+
+WORKDIR /app
+COPY setup.cfg pyproject.toml README.md ./
+COPY sne ./sne
+COPY scanning ./scanning
+COPY workers ./workers
+RUN pip install --no-cache-dir .
+
+USER sne
+VOLUME ["/var/lib/sne"]
+CMD ["sne", "--help"]

@@ -1,0 +1,76 @@
+"""Mail: real SMTP against a local server, or .eml files in the outbox by default."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections.abc import Iterator
+from email import policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from sne.config import Settings
+from sne.mail import composer, envoyeur
+
+
+class Collecte:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Controller, Collecte]]:
+    collecte = Collecte()
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(collecte, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, collecte
+    controller.stop()
+
+
+def _message() -> email.message.EmailMessage:
+    return composer(
+        expediteur="sne@example.fr",
+        destinataire="claire.nguyen@example.fr",
+        sujet="Votre demande arrive à échéance",
+        texte="Bonjour,\n\nVotre demande n° 0130326000001G1301 expire le 16/03/2027.",
+    )
+
+
+def test_mail_goes_through_a_real_smtp_server(
+    smtp: tuple[Controller, Collecte], tmp_path: Path
+) -> None:
+    controller, collecte = smtp
+    port = controller.port
+    settings = Settings(
+        database_url="sqlite://",
+        var_dir=tmp_path,
+        secret_key="k",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+    )
+    envoyeur(settings)(_message())
+    (recu,) = collecte.messages
+    assert recu["To"] == "claire.nguyen@example.fr"
+    assert recu["Subject"] == "Votre demande arrive à échéance"
+    assert "16/03/2027" in recu.get_body(("plain",)).get_content()
+    assert 'lang="fr"' in recu.get_body(("html",)).get_content()
+    assert not settings.outbox.exists()
+
+
+def test_without_smtp_each_mail_is_an_eml_file_in_the_outbox(tmp_path: Path) -> None:
+    settings = Settings(database_url="sqlite://", var_dir=tmp_path, secret_key="k")
+    envoyeur(settings)(_message())
+    (fichier,) = settings.outbox.glob("*.eml")
+    relu = email.message_from_bytes(fichier.read_bytes(), policy=policy.default)
+    assert relu["Subject"] == "Votre demande arrive à échéance"
+    assert list(settings.outbox.glob(".*")) == []  # no half-written file left behind

@@ -1,0 +1,1 @@
+"""Workers: job functions joining ``scanning/`` to ``sne/``, the queue, the worker command."""
