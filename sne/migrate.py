@@ -43,6 +43,19 @@ def recreer_base_postgres(url: str) -> Engine:
 
     For the test suite and the benchmarks only: it destroys that database.
     """
+    _administrer(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", "CREATE DATABASE {}")
+    engine = make_engine(url, pool_size=10)
+    upgrade(engine)
+    return engine
+
+
+def supprimer_base_postgres(url: str) -> None:
+    """Drop the PostgreSQL database named in ``url`` (tests and benchmarks only)."""
+    _administrer(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def _administrer(url: str, *statements: str) -> None:
+    """Run database-level statements (``{}`` is the quoted database name) from ``postgres``."""
     target = make_url(url)
     admin = make_engine(
         target.set(database="postgres").render_as_string(hide_password=False),
@@ -50,10 +63,7 @@ def recreer_base_postgres(url: str) -> Engine:
     )
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+            for statement in statements:
+                connection.execute(text(statement.format(f'"{target.database}"')))
     finally:
         admin.dispose()
-    engine = make_engine(url, pool_size=10)
-    upgrade(engine)
-    return engine

@@ -24,8 +24,9 @@ from sne.db import make_engine
 from sne.uow import UnitOfWork
 from tests.factories import Referentiel
 
+# One database per test run (by process id), so concurrent runs never drop each other's.
 POSTGRES_URL = os.environ.get(
-    "SNE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/sne_test"
+    "SNE_TEST_POSTGRES_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/sne_test_{os.getpid()}"
 )
 REDIS_URL = os.environ.get("SNE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_SERVICES = os.environ.get("SNE_REQUIRE_SERVICES") == "1"
@@ -49,6 +50,7 @@ def postgres_engine() -> Iterator[Engine]:
         _unavailable("PostgreSQL", error)
     yield engine
     engine.dispose()
+    migrate.supprimer_base_postgres(POSTGRES_URL)
 
 
 @pytest.fixture(scope="session")
