@@ -37,6 +37,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "gerer_territoires": frozenset({"administrateur"}),
     "gerer_guichets": frozenset({"administrateur", "gestionnaire_territorial"}),
     "gerer_utilisateurs": frozenset({"administrateur", "gestionnaire_territorial"}),
+    "rechercher_doublons": frozenset({"agent_guichet", "gestionnaire_territorial"}),
+    "signaler_doublon": frozenset({"agent_guichet"}),
+    "balayer_doublons": frozenset({"gestionnaire_territorial"}),
+    "fusionner": frozenset({"gestionnaire_territorial"}),
+    "corriger_identite": frozenset({"gestionnaire_territorial"}),
+    "suivre_doublons_forces": frozenset({"gestionnaire_territorial"}),
+    "traiter_signalements": frozenset({"gestionnaire_territorial"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -52,6 +59,13 @@ ACTIONS_LIBELLES = {
     "gerer_territoires": "gérer les territoires",
     "gerer_guichets": "gérer les guichets",
     "gerer_utilisateurs": "gérer les comptes",
+    "rechercher_doublons": "rechercher les doublons",
+    "signaler_doublon": "signaler un doublon",
+    "balayer_doublons": "rechercher les doublons de tout un territoire",
+    "fusionner": "fusionner des demandes",
+    "corriger_identite": "corriger le nom d'un demandeur",
+    "suivre_doublons_forces": "suivre les doublons forcés",
+    "traiter_signalements": "traiter les signalements de doublons",
 }
 
 

@@ -273,16 +273,33 @@ def _afficher_enregistree(titre: str, faite: demandes.DemandeEnregistree) -> Non
 @click.option(
     "--date-depot", metavar="AAAA-MM-JJ", help="Date de réception du formulaire (défaut : le jour)."
 )
+@click.option(
+    "--forcer",
+    metavar="JUSTIFICATION",
+    help="Enregistrer malgré des doublons probables (doublon forcé, suivi par le gestionnaire).",
+)
 @pass_app
 @domain_errors
-def register(app: App, fichier: Path, login: str, jour: str | None, date_depot: str | None) -> None:
-    """Enregistre la demande décrite dans FICHIER (JSON, voir README) et donne son numéro unique."""
+def register(
+    app: App,
+    fichier: Path,
+    login: str,
+    jour: str | None,
+    date_depot: str | None,
+    forcer: str | None,
+) -> None:
+    """Enregistre la demande décrite dans FICHIER (JSON, voir README) et donne son numéro unique.
+
+    Si le demandeur ou le co-titulaire a déjà une demande active dans le territoire,
+    les candidats sont listés et l'enregistrement refusé, sauf avec --forcer.
+    """
     faite = demandes.enregistrer(
         app.uow(),
         app.acteur(login),
         _lire_json(fichier),
         aujourd_hui=_jour(jour),
         date_depot=_jour(date_depot) if date_depot else None,
+        forcer_doublon=forcer,
     )
     _afficher_enregistree("Demande enregistrée", faite)
 
@@ -517,6 +534,21 @@ def demo(app: App, nombre: int, graine: int, jour: str | None) -> None:
 
 
 main.add_command(worker)
+if __name__ != "__main__":
+    # Imported last: the group reuses App, pass_app and domain_errors defined above.
+    from sne.cli_doublons import doublons as doublons_group
+
+    main.add_command(doublons_group)
+    from sne.cli_xml import export_xml, import_xml
+
+    main.add_command(import_xml)
+    main.add_command(export_xml)
+    from sne.cli_print import print_group
+
+    main.add_command(print_group)
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # Run the importable module (``python -m sne.cli``), where every command group is registered.
+    from sne.cli import main as main_importable
+
+    main_importable()

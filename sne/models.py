@@ -24,9 +24,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sne import identite
 from sne.db import Base
 
 
@@ -183,11 +186,38 @@ class Demande(Base):
         return next((r for r in reversed(self.radiations) if r.annulee_le is None), None)
 
 
+#: Literal predicate of the partial index on applicants and co-holders (queries repeat it).
+TITULAIRES_SQL = "role IN ('demandeur', 'cotitulaire')"
+
+
+def _cle_nom(context: Any) -> str | None:
+    return identite.cle_nom(context.get_current_parameters().get("nom_naissance"))
+
+
+def _cle_prenoms(context: Any) -> str | None:
+    return identite.cle_prenoms(context.get_current_parameters().get("prenoms"))
+
+
+def _cle_identite(context: Any) -> str | None:
+    valeurs = context.get_current_parameters()
+    return identite.cle_identite(valeurs.get("nom_naissance"), valeurs.get("prenoms"))
+
+
 class Personne(Base):
     """A person of the household (section a), with sections d and e at person level."""
 
     __tablename__ = "personne"
-    __table_args__ = (Index("ix_personne_identite", "nom_naissance", "date_naissance"),)
+    __table_args__ = (
+        Index("ix_personne_identite", "nom_naissance", "date_naissance"),
+        # Duplicate check: applicants and co-holders born on a date (sne.services.doublons).
+        Index(
+            "ix_personne_naissance_cle",
+            "date_naissance",
+            "cle_identite",
+            postgresql_where=text(TITULAIRES_SQL),
+            sqlite_where=text(TITULAIRES_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     demande_id: Mapped[int] = mapped_column(
@@ -210,6 +240,10 @@ class Personne(Base):
     profession: Mapped[str | None] = mapped_column(String(100))
     employeur: Mapped[str | None] = mapped_column(String(200))
     commune_travail: Mapped[str | None] = mapped_column(String(100))
+    # Normalised identity keys (sne.identite), derived from the fields above on every write.
+    cle_nom: Mapped[str | None] = mapped_column(String(100), default=_cle_nom)
+    cle_prenoms: Mapped[str | None] = mapped_column(String(150), default=_cle_prenoms)
+    cle_identite: Mapped[str | None] = mapped_column(String(250), default=_cle_identite)
 
     demande: Mapped[Demande] = relationship(back_populates="personnes")
     ressources: Mapped[list[Ressource]] = relationship(
@@ -320,3 +354,143 @@ class Historique(Base):
     changements: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     justification: Mapped[str | None] = mapped_column(Text)
     changement_identite: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+@event.listens_for(Personne, "before_update")
+def _recalculer_cles(_mapper: Any, _connection: Any, personne: Personne) -> None:
+    """Keep the identity keys in step with a corrected name (inserts use the column defaults)."""
+    personne.cle_nom = identite.cle_nom(personne.nom_naissance)
+    personne.cle_prenoms = identite.cle_prenoms(personne.prenoms)
+    personne.cle_identite = identite.cle_identite(personne.nom_naissance, personne.prenoms)
+
+
+class DoublonForce(Base):
+    """A demande registered (or an identity changed) despite probable duplicates, with why."""
+
+    __tablename__ = "doublon_force"
+    __table_args__ = (Index("ix_doublon_force_territoire_jour", "territoire_code", "jour"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demande.id", ondelete="CASCADE"))
+    territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"))
+    guichet_id: Mapped[int | None] = mapped_column(ForeignKey("guichet.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    jour: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(20))  # "enregistrement" or "modification"
+    justification: Mapped[str] = mapped_column(Text)
+    #: The candidates shown when forcing: [{"numero", "code", "confiance"}].
+    candidats: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class Fusion(Base):
+    """A demande closed by merging it into a survivor (statut ``fusionnee``)."""
+
+    __tablename__ = "fusion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivante_id: Mapped[int] = mapped_column(ForeignKey("demande.id"), index=True)
+    absorbee_id: Mapped[int] = mapped_column(ForeignKey("demande.id"), unique=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    gestionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    justification: Mapped[str | None] = mapped_column(Text)
+
+
+class SignalementDoublon(Base):
+    """A guichet's report of suspected duplicates: the territorial manager's queue."""
+
+    __tablename__ = "signalement_doublon"
+    __table_args__ = (
+        Index("ix_signalement_doublon_territoire_statut", "territoire_code", "statut"),
+        CheckConstraint("statut IN ('ouvert', 'traite', 'rejete')", name="statut_connu"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"))
+    guichet_id: Mapped[int | None] = mapped_column(ForeignKey("guichet.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: The demandes concerned, by numéro unique.
+    numeros: Mapped[list[str]] = mapped_column(JSON)
+    #: Which demande's value to keep, field by field: {"email": "0130326000001G1301", …}.
+    donnees: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    commentaire: Mapped[str | None] = mapped_column(Text)
+    statut: Mapped[str] = mapped_column(String(8), default="ouvert")
+    traite_le: Mapped[datetime | None] = mapped_column(DateTime)
+    traite_par_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    conclusion: Mapped[str | None] = mapped_column(Text)
+
+
+class Envoi(Base):
+    """A paper sending prepared at a guichet: a bordereau and one fiche per demande.
+
+    ``identifiant`` is what the bordereau's QR code carries (``E`` + territory +
+    ``-`` + a base-36 counter, 12 characters at most); the scanning pipeline
+    reconciles a received sending against these declared counts.
+    """
+
+    __tablename__ = "envoi"
+    __table_args__ = (
+        Index("ix_envoi_guichet_date", "guichet_id", "date_transmission"),
+        CheckConstraint("statut IN ('prepare', 'recu', 'traite')", name="statut_connu"),
+        CheckConstraint("nb_dossiers > 0 AND nb_pages > nb_dossiers", name="comptes_positifs"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identifiant: Mapped[str] = mapped_column(String(12), unique=True)
+    territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"))
+    guichet_id: Mapped[int] = mapped_column(ForeignKey("guichet.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    date_transmission: Mapped[date] = mapped_column(Date)
+    nb_dossiers: Mapped[int] = mapped_column(Integer)
+    #: Pages declared for the whole sending: the bordereau, the fiches and the pieces.
+    nb_pages: Mapped[int] = mapped_column(Integer)
+    statut: Mapped[str] = mapped_column(String(8), default="prepare")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    guichet: Mapped[Guichet] = relationship()
+    dossiers: Mapped[list[EnvoiDemande]] = relationship(
+        back_populates="envoi", cascade="all, delete-orphan", order_by="EnvoiDemande.rang"
+    )
+
+
+class EnvoiDemande(Base):
+    """One demande's dossier in a sending, with the counts the agent declared for it."""
+
+    __tablename__ = "envoi_demande"
+    __table_args__ = (
+        UniqueConstraint("envoi_id", "demande_id"),
+        CheckConstraint("nb_documents > 0 AND nb_pages > nb_documents", name="comptes_positifs"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    envoi_id: Mapped[int] = mapped_column(ForeignKey("envoi.id", ondelete="CASCADE"))
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demande.id"), index=True)
+    #: Position of the dossier in the sending (1 for the first fiche after the bordereau).
+    rang: Mapped[int] = mapped_column(Integer)
+    nb_documents: Mapped[int] = mapped_column(Integer)
+    #: Pages of the dossier, its fiche included.
+    nb_pages: Mapped[int] = mapped_column(Integer)
+
+    envoi: Mapped[Envoi] = relationship(back_populates="dossiers")
+    demande: Mapped[Demande] = relationship()
+
+
+class Attestation(Base):
+    """An attestation issued for a demande: its QR code names the demande and this day."""
+
+    __tablename__ = "attestation"
+    __table_args__ = (
+        UniqueConstraint("demande_id", "date_emission", "type"),
+        CheckConstraint("type IN ('enregistrement', 'renouvellement')", name="type_connu"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demande.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(14))
+    date_emission: Mapped[date] = mapped_column(Date)
+    #: Whether the demande was radiated when the attestation was printed.
+    radiee: Mapped[bool] = mapped_column(Boolean, default=False)
+    guichet_id: Mapped[int | None] = mapped_column(ForeignKey("guichet.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

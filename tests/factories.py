@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from sne.acteurs import Acteur, acteur_pour
@@ -81,8 +82,27 @@ class Referentiel:
         return self.comptes["consultant_complet"]
 
 
-def document_demande(**overrides: Any) -> dict[str, Any]:
-    """A complete, valid Cerfa document for a couple with a child; ``overrides`` replace keys."""
+def _naissance_distincte(depart: date, foyer: int) -> str:
+    """The ``foyer``-th birth date before ``depart`` whose day exceeds 12.
+
+    Such dates can be neither equal nor a day/month swap of one another, so
+    households numbered differently never look like duplicates.
+    """
+    jour, rang = depart, 0
+    while rang < foyer:
+        jour -= timedelta(days=1)
+        if jour.day > 12:
+            rang += 1
+    return jour.isoformat()
+
+
+def document_demande(*, foyer: int = 0, **overrides: Any) -> dict[str, Any]:
+    """A complete, valid Cerfa document for a couple with a child; ``overrides`` replace keys.
+
+    The same persons every time (a duplicate of the previous call), unless
+    ``foyer`` numbers a distinct household: then the applicant and co-holder
+    are born on other days.
+    """
     document: dict[str, Any] = {
         "type_demandeur": "physique",
         "adresse_ligne1": "12 rue des Tanneurs",
@@ -135,5 +155,9 @@ def document_demande(**overrides: Any) -> dict[str, Any]:
             },
         ],
     }
+    if foyer:
+        demandeur, cotitulaire = document["personnes"][:2]
+        demandeur["date_naissance"] = _naissance_distincte(date(1988, 5, 20), foyer)
+        cotitulaire["date_naissance"] = _naissance_distincte(date(1985, 11, 20), foyer)
     document.update(overrides)
     return document

@@ -20,7 +20,7 @@ from sne.acteurs import Acteur
 from sne.errors import Conflict, Forbidden, NotFound, SneError
 from sne.models import Demande, Personne, Ressource
 from sne.numero import NumeroInvalide, analyser
-from sne.services import formulaire, numeros
+from sne.services import doublons, formulaire, numeros
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -93,10 +93,14 @@ def enregistrer(
     *,
     aujourd_hui: date,
     date_depot: date | None = None,
+    forcer_doublon: str | None = None,
 ) -> DemandeEnregistree:
     """Register a new demande at the acting agent's guichet and give it its numéro unique.
 
     ``date_depot`` is the day the complete form was received (today by default).
+    When the applicant or co-holder already holds an active demande in the
+    territory, refuse with ``DoublonProbable`` unless ``forcer_doublon`` gives
+    the justification (recorded as a forced duplicate).
     """
     with uow:
         session = uow.session
@@ -109,6 +113,9 @@ def enregistrer(
                 code="DATE_DEPOT_INVALIDE",
             )
         propre = formulaire.valider(document, date_depot=depot)
+        candidats = doublons.controler(
+            session, territoire, propre["personnes"], forcer=forcer_doublon
+        )
         now = utcnow()
         expiration = depot + VALIDITE
         valeurs: dict[str, Any] = {
@@ -136,6 +143,18 @@ def enregistrer(
             demande_id=demande_id,
             changements={"date_depot": depot, "date_expiration": expiration},
         )
+        if candidats and forcer_doublon:
+            doublons.noter_forcage(
+                session,
+                acteur,
+                demande_id=demande_id,
+                numero=numero,
+                territoire=territoire,
+                trouves=candidats,
+                justification=forcer_doublon,
+                jour=aujourd_hui,
+                action="enregistrement",
+            )
         uow.commit()
         return DemandeEnregistree(numero, depot, None, expiration)
 
@@ -206,11 +225,14 @@ def modifier(
     changements: Mapping[str, Any],
     *,
     justification: str | None = None,
+    forcer_doublon: str | None = None,
+    aujourd_hui: date | None = None,
 ) -> dict[str, list[Any]]:
     """Apply a partial document to an active demande; return the traced field-by-field changes.
 
     Changing a birth name, first names or a birth date needs a justification
-    (a supporting piece) and is traced as an identity change.
+    (a supporting piece) and is traced as an identity change; if the new
+    identity matches another active demande, ``forcer_doublon`` must justify it.
     """
     with uow:
         session = uow.session
@@ -232,6 +254,17 @@ def modifier(
                     code="JUSTIFICATION_REQUISE",
                     details={"champs": identite},
                 )
+        candidats = (
+            doublons.controler(
+                session,
+                demande.territoire_code,
+                propre["personnes"],
+                forcer=forcer_doublon,
+                exclure_demande_id=demande.id,
+            )
+            if doublons.identites_touchees(changes)
+            else []
+        )
         formulaire.appliquer(demande, propre)
         demande.updated_at = utcnow()
         tracer(
@@ -245,6 +278,18 @@ def modifier(
             justification=justification,
             changement_identite=bool(identite),
         )
+        if candidats and forcer_doublon:
+            doublons.noter_forcage(
+                session,
+                acteur,
+                demande_id=demande.id,
+                numero=demande.numero,
+                territoire=demande.territoire_code,
+                trouves=candidats,
+                justification=forcer_doublon,
+                jour=aujourd_hui or date.today(),
+                action="modification",
+            )
         uow.commit()
         return changes
 

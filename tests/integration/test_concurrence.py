@@ -39,9 +39,11 @@ def test_concurrent_registrations_never_duplicate_nor_skip(postgres_engine: Engi
                         document_demande(code_postal="99"),
                         aujourd_hui=JOUR,
                     )
-            faite = demandes.enregistrer(
-                UnitOfWork(factory), agent, documents[i % 2], aujourd_hui=JOUR
+            document = dict(
+                documents[i % 2],
+                personnes=document_demande(foyer=index * PER_WRITER + i + 1)["personnes"],
             )
+            faite = demandes.enregistrer(UnitOfWork(factory), agent, document, aujourd_hui=JOUR)
             numeros.append(faite.numero)
         return numeros
 

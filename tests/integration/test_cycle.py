@@ -41,7 +41,7 @@ def lancer(ref: Referentiel, jour: date, boite: Boite) -> cycle.BilanCycle:
 def deux(ref: Referentiel) -> tuple[str, str]:
     avec_mail = demandes.enregistrer(ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR)
     sans_mail = demandes.enregistrer(
-        ref.uow(), ref.agent, document_demande(email=None), aujourd_hui=JOUR
+        ref.uow(), ref.agent, document_demande(foyer=1, email=None), aujourd_hui=JOUR
     )
     return avec_mail.numero, sans_mail.numero
 

@@ -25,7 +25,9 @@ def test_registration_assigns_number_filing_date_and_expiry(ref: Referentiel) ->
 
 def test_numbers_follow_each_other_and_carry_the_registering_guichet(ref: Referentiel) -> None:
     premier = demandes.enregistrer(ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR)
-    second = demandes.enregistrer(ref.uow(), ref.autre_agent, document_demande(), aujourd_hui=JOUR)
+    second = demandes.enregistrer(
+        ref.uow(), ref.autre_agent, document_demande(foyer=1), aujourd_hui=JOUR
+    )
     assert premier.numero[7:13] == "000001"
     assert second.numero == "0130326000002G1302"
 

@@ -1,0 +1,138 @@
+"""The interfaceNuu format as data: namespace, versions, file types, element sets.
+
+The element names of the public reference are kept as they are (``numUnique``,
+``demandeur``, ``civilite@code``, ``listeTypeLogement/typeLogement@code``…);
+where the reference is silent we chose names in the same style (see the
+package docstring for the full map). Each ``PERMIS_*`` table lists the children
+an element accepts and whether each may repeat; anything else is an anomaly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+NS = "http://nuu.application.i2/"
+RACINE = "interfaceNuu"
+VERSIONS = ("02.00", "02.01")
+VERSION_COURANTE = "02.01"
+#: Elements introduced by version 02.01: refused in a 02.00 file, never written in one.
+ELEMENTS_0201 = frozenset({"consentementSms"})
+
+TYPES_FICHIER: Mapping[str, str] = MappingProxyType(
+    {
+        "CRE": "création",
+        "CRS": "création après séparation",
+        "MOD": "modification",
+        "REN": "renouvellement",
+        "RAD": "radiation",
+    }
+)
+#: Types of the interface this system does not take in (they come from the SNE itself).
+TYPES_NON_PRIS_EN_CHARGE: Mapping[str, str] = MappingProxyType(
+    {"SUP": "suppression", "DIS": "dispatching", "COP": "copie numérique des pièces"}
+)
+TYPES_EXPORT = ("CRE", "MOD")
+#: Children of ``demandeLogement`` that make no sense for a file type.
+INTERDITS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "CRE": frozenset({"numUnique", "numUniqueOrigine", "radiation"}),
+        "CRS": frozenset({"numUnique", "justificationDoublon", "radiation"}),
+        "MOD": frozenset({"numUniqueOrigine", "radiation"}),
+        "REN": frozenset(
+            {
+                "numUniqueOrigine",
+                "justification",
+                "justificationDoublon",
+                "personnePhysique",
+                "personneMorale",
+                "logementRecherche",
+                "radiation",
+            }
+        ),
+        "RAD": frozenset(
+            {
+                "numUniqueOrigine",
+                "justification",
+                "justificationDoublon",
+                "personnePhysique",
+                "personneMorale",
+                "logementRecherche",
+            }
+        ),
+    }
+)
+
+
+def q(nom: str) -> str:
+    """The qualified (Clark notation) name of an element of the namespace."""
+    return f"{{{NS}}}{nom}"
+
+
+def _permis(uniques: str = "", repetables: str = "") -> Mapping[str, bool]:
+    table = dict.fromkeys(uniques.split(), False) | dict.fromkeys(repetables.split(), True)
+    return MappingProxyType(table)
+
+
+PERMIS_RACINE = _permis("entete demande")
+PERMIS_ENTETE = _permis("typeFichier dateFichier")
+PERMIS_DEMANDE = _permis("demandeLogement")
+PERMIS_DEMANDE_LOGEMENT = _permis(
+    "numUnique numUniqueOrigine numGuichet dateCreationDemande justification "
+    "justificationDoublon personnePhysique personneMorale logementRecherche radiation"
+)
+_PERSONNE = (
+    "civilite nom nomUsage prenom dateNaissance dateNaissancePrevue communeNaissance "
+    "nationalite lien mineurEmancipe situationProfessionnelle listeRessourceRecue "
+    "listeRessourceVersee"
+)
+_CONTACTS = "adressePostale telPortable telFixe mel consentementSms"
+_FOYER = "listeCotitulaire listePersonneACharge listePersonneEnGarde"
+PERMIS_PERSONNE = _permis(_PERSONNE)
+PERMIS_DEMANDEUR_PHYSIQUE = _permis(f"{_PERSONNE} {_CONTACTS} situationFamiliale revenuFiscal")
+PERMIS_PERSONNE_PHYSIQUE = _permis(
+    f"demandeur {_FOYER} logementActuel listeMotif precisionMotif handicap", "personneANaitre"
+)
+PERMIS_PERSONNE_MORALE = _permis(
+    f"raisonSociale siret {_CONTACTS} demandeur {_FOYER}", "personneANaitre"
+)
+PERMIS_ADRESSE = _permis("ligne1 ligne2 codePostal libelleCommune pays")
+PERMIS_REVENU_FISCAL = _permis("revenuN1 revenuN2")
+PERMIS_SITUATION_PRO = _permis("contratTravail profession employeur communeTravail")
+PERMIS_RESSOURCE = _permis("montantMensuel")
+PERMIS_LOGEMENT_ACTUEL = _permis("bailleur loyer surface typeLogement")
+PERMIS_HANDICAP = _permis("logementAdapte fauteuilRoulant precision")
+PERMIS_RECHERCHE = _permis(
+    "listeTypeLogement categorieLogement listeLocalisationSouhaite demandeElargie loyerMaximum"
+)
+PERMIS_LOCALISATION = _permis("commune")
+PERMIS_RADIATION = _permis("motif sousMotif dateAvertissement commentaire logementAttribue")
+PERMIS_ATTRIBUTION = _permis(
+    "adresse codePostal libelleCommune identifiantRpls zusQpv surface typologie "
+    "reservataire statutDalo accordCollectif dateBail bailleur"
+)
+
+#: The household lists: list element, item element, role in the demande document.
+LISTES_FOYER = (
+    ("listeCotitulaire", "cotitulaire", "cotitulaire"),
+    ("listePersonneACharge", "personneACharge", "a_charge"),
+    ("listePersonneEnGarde", "personneEnGarde", "garde_alternee"),
+)
+#: Order of the persons in an imported document (and of the elements in an exported file).
+ORDRE_ROLES = ("demandeur", "cotitulaire", "a_charge", "a_naitre", "garde_alternee")
+
+#: Radiation data: element under ``radiation/logementAttribue`` → key of ``radier``'s data.
+ATTRIBUTION = (
+    ("adresse", "logement_adresse"),
+    ("codePostal", "logement_code_postal"),
+    ("libelleCommune", "logement_commune"),
+    ("identifiantRpls", "logement_rpls"),
+    ("zusQpv", "logement_zus_qpv"),
+    ("surface", "logement_surface"),
+    ("typologie", "logement_typologie"),
+    ("reservataire", "reservataire"),
+    ("statutDalo", "statut_dalo"),
+    ("accordCollectif", "accord_collectif"),
+    ("dateBail", "date_bail"),
+    ("bailleur", "bailleur"),
+)

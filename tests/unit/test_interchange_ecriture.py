@@ -1,0 +1,174 @@
+"""Writing interfaceNuu files without a database: what is written, and reading it back."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from sne.interchange import ecrire, lire
+from sne.services import formulaire
+from tests.factories import document_demande
+
+DEPOT = date(2026, 3, 16)
+NS = "{http://nuu.application.i2/}"
+
+
+def complet() -> dict[str, Any]:
+    """A document using every field the format carries, in the order an import gives."""
+    doc = document_demande(
+        adresse_ligne2="Résidence Les Oliviers, bât. 2",
+        pays="France",
+        telephone_fixe="04 91 00 11 22",
+        logement_actuel_bailleur="Cabinet Laugier",
+        motif_precision="Moisissures dans la chambre des enfants",
+        handicap_logement_adapte=True,
+        handicap_fauteuil_roulant=True,
+        handicap_precision="Fauteuil roulant depuis 2024",
+        loyer_maximum=690,
+    )
+    demandeur, cotitulaire, enfant = doc["personnes"]
+    demandeur |= {"nom_usage": "Benali", "commune_naissance": "Hô-Chi-Minh-Ville"}
+    demandeur["ressources"] = [
+        {"type": "SAL", "montant_mensuel": "1650.00"},
+        {"type": "AAH", "montant_mensuel": "971.37"},
+        {"type": "PAV", "montant_mensuel": "120.00"},
+    ]
+    cotitulaire |= {"employeur": "SNCF", "commune_travail": "Marseille", "profession": "Agent"}
+    doc["personnes"] = [
+        demandeur,
+        cotitulaire,
+        enfant,
+        {
+            "role": "a_charge",
+            "nom_naissance": "Nguyen",
+            "prenoms": "Lan",
+            "date_naissance": "1950-02-14",
+            "lien": "ASC",
+            "ressources": [{"type": "AMV", "montant_mensuel": "961.08"}],
+        },
+        {"role": "a_naitre", "date_naissance_prevue": "2026-09-30"},
+        {
+            "role": "garde_alternee",
+            "nom_naissance": "Benali",
+            "prenoms": "Yanis",
+            "date_naissance": "2012-01-15",
+            "lien": "ENF",
+        },
+    ]
+    return formulaire.valider(doc, date_depot=DEPOT)
+
+
+def ecrire_cre(doc: dict[str, Any], version: str = "02.01") -> bytes:
+    return ecrire(
+        doc,
+        type_fichier="CRE",
+        version=version,
+        date_fichier=DEPOT,
+        guichet="G1301",
+        date_creation=DEPOT,
+    )
+
+
+def relu(contenu: bytes) -> dict[str, Any]:
+    fichier = lire(contenu)
+    assert fichier.anomalies == ()
+    assert fichier.document is not None
+    return formulaire.valider(fichier.document, date_depot=DEPOT)
+
+
+def test_every_field_survives_writing_and_reading() -> None:
+    doc = complet()
+    assert relu(ecrire_cre(doc)) == doc
+
+
+def test_legal_person_survives_writing_and_reading() -> None:
+    doc = formulaire.valider(
+        {
+            "type_demandeur": "morale",
+            "raison_sociale": "Association Habitat Solidaire Provence",
+            "siret": "41234567800029",
+            "adresse_ligne1": "14 rue d'Italie",
+            "code_postal": "13006",
+            "commune": "Marseille",
+            "email": "logement@habitat-solidaire.example.org",
+            "types_logement": ["T1"],
+            "communes_souhaitees": ["13055"],
+            "personnes": [document_demande()["personnes"][0]],
+        },
+        date_depot=DEPOT,
+    )
+    contenu = ecrire_cre(doc)
+    assert b"<personneMorale>" in contenu and b"<personnePhysique>" not in contenu
+    assert relu(contenu) == doc
+
+
+def test_the_file_is_namespaced_utf8_with_the_header() -> None:
+    contenu = ecrire(
+        complet(),
+        type_fichier="MOD",
+        version="02.00",
+        date_fichier=date(2026, 4, 2),
+        guichet="G1302",
+        numero="0130326000001G1301",
+        date_creation=DEPOT,
+    )
+    assert contenu.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<interfaceNuu xmlns=')
+    racine = ET.fromstring(contenu)
+    assert racine.tag == f"{NS}interfaceNuu" and racine.get("versionInterface") == "02.00"
+    assert racine.findtext(f"{NS}entete/{NS}typeFichier") == "MOD"
+    assert racine.findtext(f"{NS}entete/{NS}dateFichier") == "2026-04-02"
+    dl = racine.find(f"{NS}demande/{NS}demandeLogement")
+    assert dl is not None
+    assert [e.tag.removeprefix(NS) for e in dl][:3] == [
+        "numUnique",
+        "numGuichet",
+        "dateCreationDemande",
+    ]
+    assert "Hô-Chi-Minh-Ville".encode() in contenu
+
+
+def test_version_0200_cannot_carry_sms_consent() -> None:
+    doc = complet()
+    assert doc["consentement_sms"] is True
+    assert b"consentementSms" in ecrire_cre(doc, "02.01")
+    ancien = ecrire_cre(doc, "02.00")
+    assert b"consentementSms" not in ancien
+    fichier = lire(ancien)
+    assert fichier.document is not None and "consentement_sms" not in fichier.document
+    assert relu(ancien) == {**doc, "consentement_sms": False}
+
+
+def test_resources_are_split_by_direction_and_persons_grouped_by_role() -> None:
+    contenu = ecrire_cre(complet())
+    racine = ET.fromstring(contenu)
+    pp = racine.find(f"{NS}demande/{NS}demandeLogement/{NS}personnePhysique")
+    assert pp is not None
+    assert [e.tag.removeprefix(NS) for e in pp] == [
+        "demandeur",
+        "listeCotitulaire",
+        "listePersonneACharge",
+        "personneANaitre",
+        "listePersonneEnGarde",
+        "logementActuel",
+        "listeMotif",
+        "precisionMotif",
+        "handicap",
+    ]
+    demandeur = pp.find(f"{NS}demandeur")
+    assert demandeur is not None
+    recues = demandeur.findall(f"{NS}listeRessourceRecue/{NS}ressourceRecue")
+    versees = demandeur.findall(f"{NS}listeRessourceVersee/{NS}ressourceVersee")
+    assert [r.get("code") for r in recues] == ["SAL", "AAH"]
+    assert [(r.get("code"), r.findtext(f"{NS}montantMensuel")) for r in versees] == [
+        ("PAV", "120.00")
+    ]
+
+
+def test_only_cre_and_mod_are_written() -> None:
+    with pytest.raises(ValueError, match="seuls CRE et MOD"):
+        ecrire(complet(), type_fichier="RAD", version="02.01", date_fichier=DEPOT, guichet="G1301")
+    with pytest.raises(ValueError, match="version"):
+        ecrire(complet(), type_fichier="CRE", version="01.00", date_fichier=DEPOT, guichet="G1301")
