@@ -2,10 +2,10 @@
 FROM python:3.11-slim-bookworm
 
 # Debian packages the system needs: PDF rasterising, the pyzbar QR decoder,
-# French OCR, and the PostgreSQL client for pg_isready in the entrypoint.
+# French OCR, the DejaVu fonts embedded in documents, and the PostgreSQL client for pg_isready in the entrypoint.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        poppler-utils libzbar0 tesseract-ocr tesseract-ocr-fra postgresql-client \
+        poppler-utils libzbar0 tesseract-ocr tesseract-ocr-fra fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

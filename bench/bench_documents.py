@@ -97,7 +97,7 @@ def main() -> None:
             "envoi_50_kb": round(envoi_bytes / 1024, 1),
             "peak_rss_mb": round(peak_rss_mb(), 1),
         },
-        notes="single process; reportlab built-in Helvetica, QR as vector rectangles, "
+        notes="single process; embedded DejaVu Sans subsets, QR as vector rectangles, "
         "uncompressed page streams",
     )
 

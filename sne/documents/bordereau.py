@@ -67,7 +67,9 @@ def _liste(canvas: Canvas, y: float, lignes: Sequence[LigneBordereau]) -> float:
         for rang, ligne in enumerate(morceau, start=colonne * par_colonne + 1):
             ligne_y -= pas
             layout.texte(canvas, x + 6 * mm, ligne_y, str(rang), taille=7, aligne="droite")
-            layout.texte(canvas, x + 8 * mm, ligne_y, ligne.numero, police="Courier", taille=7)
+            layout.texte(
+                canvas, x + 8 * mm, ligne_y, ligne.numero, police=layout.MONO_REGULIER, taille=7
+            )
             nom = ligne.nom.upper()
             if len(nom) > 24:
                 nom = nom[:23] + "…"

@@ -231,5 +231,28 @@ def test_long_sending_lists_what_fits_and_says_how_many_more() -> None:
 
 def test_printable_text_keeps_french_and_replaces_the_rest() -> None:
     assert imprimable("Cœur « Œuvre » – l’été… 12\u202f€") == "Cœur « Œuvre » – l’été… 12\u00a0€"
-    assert imprimable("Łódź Čapek") == "Lódz Capek"
+    # Embedded DejaVu prints other Latin, Greek and Cyrillic names as written.
+    assert imprimable("Łódź Čapek Ελένη Дмитрий") == "Łódź Čapek Ελένη Дмитрий"
     assert imprimable("中") == "?"
+
+
+@pytest.mark.parametrize("kind", ["attestation", "fiche", "bordereau"])
+def test_every_font_is_embedded(kind: str) -> None:
+    import io
+
+    import pikepdf
+
+    pdf_bytes = {
+        "attestation": lambda: render_attestation(attestation(nom="ŁUKASZ"), KEYRING),
+        "fiche": lambda: render_fiche(fiche(), KEYRING),
+        "bordereau": lambda: render_bordereau(bordereau([fiche(1), fiche(2)]), KEYRING),
+    }[kind]()
+    fonts = []
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        for page in pdf.pages:
+            for _, font in page.Resources.Font.items():
+                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                fonts.append((str(font.BaseFont), "/FontFile2" in descendant.FontDescriptor))
+    assert fonts
+    assert all(embedded for _, embedded in fonts), fonts
+    assert all("DejaVu" in name or "SNE" in name for name, _ in fonts), fonts
