@@ -156,7 +156,8 @@ def candidats(
     if exclure_demande_id is not None:
         query = query.where(Demande.id != exclure_demande_id)
     trouves: dict[tuple[str, str], Candidat] = {}
-    for numero, role, nom, prenoms, naissance in session.execute(query):
+    # Columns only: run on the connection, without the ORM's result machinery.
+    for numero, role, nom, prenoms, naissance in session.connection().execute(query):
         if not nom or not prenoms or naissance is None:
             continue
         existante = Identite(nom, prenoms, naissance)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sne import numero
+from sne.db import table_of
 from sne.errors import Conflict
-from sne.models import NumeroSequence
+from sne.models import Demande, NumeroSequence
+
+DEMANDE = table_of(Demande)
 
 
 def provisoire() -> str:
@@ -42,6 +45,53 @@ def allouer(session: Session, territoire: str, date_depot: date, guichet: str) -
     return numero.construire(territoire, date_depot, sequence, guichet)
 
 
+# PostgreSQL: take the next number and write it on the demande in one statement, so the
+# counter's row lock is held for one round trip less (see ``attribuer``).
+_ATTRIBUER_PG = text(
+    """
+    WITH suivant AS (
+        UPDATE numero_sequence SET dernier = dernier + 1
+        WHERE territoire_code = :territoire AND annee = :annee AND dernier < :maximum
+        RETURNING dernier
+    )
+    UPDATE demande SET numero = :prefixe || lpad(suivant.dernier::text, 6, '0') || :guichet
+    FROM suivant WHERE demande.id = :demande_id
+    RETURNING demande.numero
+    """
+)
+
+
+def attribuer(
+    session: Session, demande_id: int, territoire: str, date_depot: date, guichet: str
+) -> str:
+    """Allocate the next number of ``territoire`` and write it on demande ``demande_id``.
+
+    On PostgreSQL one statement does both: with eight writers on two cores, the
+    lock convoy on the counter row, not CPU, bounds the registration rate, and
+    every round trip under the lock counts. The year's first number, an
+    exhausted year and SQLite take the general path.
+    """
+    connexion = session.connection()
+    if connexion.dialect.name == "postgresql":
+        modele = numero.construire(territoire, date_depot, 1, guichet)  # validates the parts
+        attribue = connexion.execute(
+            _ATTRIBUER_PG,
+            {
+                "territoire": territoire,
+                "annee": date_depot.year % 100,
+                "maximum": numero.SEQUENCE_MAX,
+                "prefixe": modele[:7],
+                "guichet": guichet,
+                "demande_id": demande_id,
+            },
+        ).scalar_one_or_none()
+        if attribue is not None:
+            return str(attribue)
+    valeur = allouer(session, territoire, date_depot, guichet)
+    connexion.execute(update(DEMANDE).where(DEMANDE.c.id == demande_id).values(numero=valeur))
+    return valeur
+
+
 def _incrementer(session: Session, territoire: str, annee: int) -> int | None:
     statement = (
         update(NumeroSequence)
@@ -49,7 +99,7 @@ def _incrementer(session: Session, territoire: str, annee: int) -> int | None:
         .values(dernier=NumeroSequence.dernier + 1)
         .returning(NumeroSequence.dernier)
     )
-    return session.execute(statement).scalar_one_or_none()
+    return session.connection().execute(statement).scalar_one_or_none()
 
 
 def _creer_compteur(session: Session, territoire: str, annee: int) -> None:

@@ -3,10 +3,11 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from sne.errors import Conflict, Forbidden, NotFound, SneError, ValidationError
-from sne.models import Demande, Historique
+from sne.models import Demande, Historique, NumeroSequence
+from sne.numero import SEQUENCE_MAX
 from sne.services import demandes, radiation
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
@@ -37,6 +38,30 @@ def test_a_refused_registration_does_not_consume_a_number(ref: Referentiel) -> N
         demandes.enregistrer(ref.uow(), ref.agent, document_demande(motifs=[]), aujourd_hui=JOUR)
     faite = demandes.enregistrer(ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR)
     assert faite.numero.endswith("000001G1301")
+
+
+def test_a_territory_that_used_every_number_of_the_year_is_refused(ref: Referentiel) -> None:
+    premier = demandes.enregistrer(ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR)
+    with ref.uow() as uow:
+        uow.session.execute(
+            update(NumeroSequence)
+            .where(NumeroSequence.territoire_code == "013", NumeroSequence.annee == 26)
+            .values(dernier=SEQUENCE_MAX - 1)
+        )
+        uow.commit()
+    dernier = demandes.enregistrer(
+        ref.uow(), ref.agent, document_demande(foyer=1), aujourd_hui=JOUR
+    )
+    assert premier.numero == "0130326000001G1301"
+    assert dernier.numero == "0130326999999G1301"
+    with pytest.raises(Conflict) as error:
+        demandes.enregistrer(ref.uow(), ref.agent, document_demande(foyer=2), aujourd_hui=JOUR)
+    assert error.value.code == "NUMEROS_EPUISES"
+    # Another year has its own counter.
+    suivante = demandes.enregistrer(
+        ref.uow(), ref.agent, document_demande(foyer=2), aujourd_hui=date(2027, 1, 4)
+    )
+    assert suivante.numero == "0130127000001G1301"
 
 
 def test_paper_form_can_be_registered_with_its_reception_date(ref: Referentiel) -> None:
