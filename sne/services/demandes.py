@@ -22,7 +22,7 @@ from sne.errors import Conflict, Forbidden, NotFound, SneError
 from sne.models import Demande, Personne, Ressource
 from sne.numero import NumeroInvalide, analyser
 from sne.services import doublons, formulaire, numeros
-from sne.services.trace import tracer
+from sne.services.trace import ligne, tracer
 from sne.uow import UnitOfWork, utcnow
 
 VALIDITE = relativedelta(years=1)
@@ -138,16 +138,15 @@ def enregistrer(
         # is the hot path of registration); the real number is allocated last, so the
         # counter's row lock is held only for the final update, the trace and the commit.
         demande_id = _inserer(session, valeurs, propre)
-        numero = numeros.attribuer(session, demande_id, territoire, depot, guichet_code)
-        tracer(
-            session,
+        trace = ligne(
             acteur,
             entite="demande",
-            entite_id=numero,
+            entite_id="",  # the number, filled in as it is allocated
             action="enregistrement",
             demande_id=demande_id,
             changements={"date_depot": depot, "date_expiration": expiration},
         )
+        numero = numeros.attribuer(session, demande_id, territoire, depot, guichet_code, trace)
         if candidats and forcer_doublon:
             doublons.noter_forcage(
                 session,

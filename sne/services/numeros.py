@@ -9,8 +9,11 @@ gives its number back, so the sequence never skips.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +23,7 @@ from sne import numero
 from sne.db import table_of
 from sne.errors import Conflict
 from sne.models import Demande, NumeroSequence
+from sne.services.trace import inserer
 
 DEMANDE = table_of(Demande)
 
@@ -45,30 +49,43 @@ def allouer(session: Session, territoire: str, date_depot: date, guichet: str) -
     return numero.construire(territoire, date_depot, sequence, guichet)
 
 
-# PostgreSQL: take the next number and write it on the demande in one statement, so the
-# counter's row lock is held for one round trip less (see ``attribuer``).
+# PostgreSQL: take the next number, write it on the demande and trace the registration in
+# one statement, so the counter's row lock is held for that statement and the commit only.
 _ATTRIBUER_PG = text(
     """
     WITH suivant AS (
         UPDATE numero_sequence SET dernier = dernier + 1
         WHERE territoire_code = :territoire AND annee = :annee AND dernier < :maximum
         RETURNING dernier
+    ), numerotee AS (
+        UPDATE demande SET numero = :prefixe || lpad(suivant.dernier::text, 6, '0') || :guichet
+        FROM suivant WHERE demande.id = :demande_id
+        RETURNING demande.numero
     )
-    UPDATE demande SET numero = :prefixe || lpad(suivant.dernier::text, 6, '0') || :guichet
-    FROM suivant WHERE demande.id = :demande_id
-    RETURNING demande.numero
+    INSERT INTO historique (at, utilisateur_id, guichet_id, demande_id, entite, entite_id,
+                            action, changements, justification, changement_identite)
+    SELECT :at, :utilisateur_id, :guichet_id, :demande_id, :entite, numerotee.numero,
+           :action, CAST(:changements AS JSON), :justification, :changement_identite
+    FROM numerotee
+    RETURNING entite_id
     """
 )
 
 
 def attribuer(
-    session: Session, demande_id: int, territoire: str, date_depot: date, guichet: str
+    session: Session,
+    demande_id: int,
+    territoire: str,
+    date_depot: date,
+    guichet: str,
+    trace: Mapping[str, Any],
 ) -> str:
-    """Allocate the next number of ``territoire`` and write it on demande ``demande_id``.
+    """Allocate the next number of ``territoire``, write it on the demande and trace it.
 
-    On PostgreSQL one statement does both: with eight writers on two cores, the
-    lock convoy on the counter row, not CPU, bounds the registration rate, and
-    every round trip under the lock counts. The year's first number, an
+    ``trace`` is the history row (``trace.ligne``) whose ``entite_id`` becomes the
+    number. On PostgreSQL one statement does all three: with eight writers on two
+    cores the convoy on the counter's row lock, not CPU, bounds the registration
+    rate, and every round trip under the lock counts. The year's first number, an
     exhausted year and SQLite take the general path.
     """
     connexion = session.connection()
@@ -77,6 +94,8 @@ def attribuer(
         attribue = connexion.execute(
             _ATTRIBUER_PG,
             {
+                **trace,
+                "changements": json.dumps(trace["changements"]),
                 "territoire": territoire,
                 "annee": date_depot.year % 100,
                 "maximum": numero.SEQUENCE_MAX,
@@ -89,6 +108,7 @@ def attribuer(
             return str(attribue)
     valeur = allouer(session, territoire, date_depot, guichet)
     connexion.execute(update(DEMANDE).where(DEMANDE.c.id == demande_id).values(numero=valeur))
+    inserer(session, {**trace, "demande_id": demande_id, "entite_id": valeur})
     return valeur
 
 

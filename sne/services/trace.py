@@ -30,6 +30,32 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def ligne(
+    acteur: Acteur,
+    *,
+    entite: str,
+    entite_id: object,
+    action: str,
+    changements: Mapping[str, Any] | None = None,
+    justification: str | None = None,
+    demande_id: int | None = None,
+    changement_identite: bool = False,
+) -> dict[str, Any]:
+    """Return the history row for one write, ready to insert."""
+    return {
+        "at": utcnow(),
+        "utilisateur_id": acteur.utilisateur_id,
+        "guichet_id": acteur.guichet_id,
+        "demande_id": demande_id,
+        "entite": entite,
+        "entite_id": str(entite_id),
+        "action": action,
+        "changements": json.loads(json.dumps(_jsonable(changements or {}))),
+        "justification": justification,
+        "changement_identite": changement_identite,
+    }
+
+
 def tracer(
     session: Session,
     acteur: Acteur,
@@ -43,19 +69,21 @@ def tracer(
     changement_identite: bool = False,
 ) -> None:
     """Append one line to the history (in the caller's transaction)."""
-    # On the connection, as a Core insert: cheaper than the ORM's bulk path, same transaction.
-    session.connection().execute(
-        insert(HISTORIQUE),
-        {
-            "at": utcnow(),
-            "utilisateur_id": acteur.utilisateur_id,
-            "guichet_id": acteur.guichet_id,
-            "demande_id": demande_id,
-            "entite": entite,
-            "entite_id": str(entite_id),
-            "action": action,
-            "changements": json.loads(json.dumps(_jsonable(changements or {}))),
-            "justification": justification,
-            "changement_identite": changement_identite,
-        },
+    inserer(
+        session,
+        ligne(
+            acteur,
+            entite=entite,
+            entite_id=entite_id,
+            action=action,
+            changements=changements,
+            justification=justification,
+            demande_id=demande_id,
+            changement_identite=changement_identite,
+        ),
     )
+
+
+def inserer(session: Session, row: Mapping[str, Any]) -> None:
+    """Insert a row built by ``ligne`` (on the connection, as a Core insert: cheaper)."""
+    session.connection().execute(insert(HISTORIQUE), dict(row))
