@@ -72,6 +72,7 @@ class _Lue:
     rotation: int = 0
     etranger: bool = False
     suspect: str | None = None  # a QR code seen but not trusted: why
+    indechiffre: bool = False  # a QR code was seen but its text could not be decoded
     relue: bool = False
 
 
@@ -145,7 +146,7 @@ def split_batch(
 def _lire(page: PageImage, lire: Lecteur, keyring: Keyring, reader: BatchReader) -> _Lue:
     """First look at a page; a QR code seen but not decoded earns a full-resolution look."""
     lue = _analyser(page, lire(page.image) if page.image is not None else [], keyring)
-    if lue.suspect is not None and lue.separateur is None:
+    if lue.indechiffre and lue.separateur is None:
         return _relire(reader, page.index, lire, keyring)
     return lue
 
@@ -156,7 +157,7 @@ def _analyser(page: PageImage, codes: list[CodeLu], keyring: Keyring) -> _Lue:
     lue = _Lue(page.index)
     for code in codes:
         if code.texte is None:
-            lue = replace(lue, suspect=lue.suspect or "QR code vu mais illisible")
+            lue = replace(lue, suspect=lue.suspect or "QR code vu mais illisible", indechiffre=True)
             continue
         decode_ = decode(code.texte, keyring)
         if decode_.ok and lue.separateur is None:
@@ -165,7 +166,7 @@ def _analyser(page: PageImage, codes: list[CodeLu], keyring: Keyring) -> _Lue:
         elif decode_.status == "etranger":
             lue = replace(lue, etranger=True)
         elif not decode_.ok and lue.separateur is None:
-            lue = replace(lue, suspect=decode_.reason)
+            lue = replace(lue, suspect=decode_.reason.rstrip(". "))
     if not codes:
         lue = replace(lue, blanche=blank.mesurer(page.image).blanche)
     return lue
@@ -208,14 +209,25 @@ def _agrandir(image: Image.Image, boite: tuple[int, int, int, int]) -> Image.Ima
 
 
 def _est_duplex(lues: list[_Lue]) -> bool:
-    """A duplex scan: most back sides blank, few front sides."""
-    if len(lues) < 4 or len(lues) % 2:
+    """A duplex scan: most back sides blank (or showing their recto's code through), few fronts."""
+    if len(lues) < 2 or len(lues) % 2:
         return False
-    dos = lues[1::2]
-    faces = lues[0::2]
-    dos_blancs = sum(lue.blanche for lue in dos) / len(dos)
-    faces_blanches = sum(lue.blanche for lue in faces) / len(faces)
-    return dos_blancs >= 0.5 and faces_blanches <= 0.2
+    faces, dos = lues[0::2], lues[1::2]
+    dos_blancs = sum(
+        verso.blanche or _transparence(recto, verso)
+        for recto, verso in zip(faces, dos, strict=True)
+    )
+    faces_blanches = sum(face.blanche for face in faces)
+    return dos_blancs >= 0.5 * len(dos) and faces_blanches <= 0.2 * len(faces)
+
+
+def _transparence(recto: _Lue, verso: _Lue) -> bool:
+    """Whether the only thing on a back side is its recto's QR code seen through the paper."""
+    if recto.separateur is None or verso.etranger:
+        return False
+    if verso.separateur is not None:
+        return verso.separateur == recto.separateur
+    return verso.suspect is not None
 
 
 # 2. Structure ----------------------------------------------------------------------------
@@ -234,8 +246,12 @@ def _structurer(lues: list[_Lue], duplex: bool) -> _Etat:
             record = replace(record, role=Role.ILLISIBLE, note=lue.erreur)
         elif lue.blanche:
             record = replace(record, role=Role.BLANCHE)
+        elif verso_of is not None and _transparence(lues[verso_of], lue):
+            record = replace(
+                record, role=Role.BLANCHE, note="verso : QR code du recto vu par transparence"
+            )
         elif lue.separateur is not None and verso_of is not None:
-            record = _separateur_au_verso(etat, lue, record, lues[verso_of], dossier)
+            record = _separateur_au_verso(etat, record, dossier)
         elif lue.separateur is not None:
             payload = lue.separateur
             record = replace(record, rotation=lue.rotation, qr="ok")
@@ -365,14 +381,8 @@ def _double(
     )
 
 
-def _separateur_au_verso(
-    etat: _Etat, lue: _Lue, record: PageRecord, recto: _Lue, dossier: int | None
-) -> PageRecord:
-    """A separator on a back side never starts anything; the recto's own code seen through is blank."""
-    if recto.separateur == lue.separateur:
-        return replace(
-            record, role=Role.BLANCHE, note="verso : QR code du recto vu par transparence"
-        )
+def _separateur_au_verso(etat: _Etat, record: PageRecord, dossier: int | None) -> PageRecord:
+    """A separator on a back side never starts anything: kept in the dossier, to be checked."""
     if dossier is not None:
         etat.revue.add(dossier)
     etat.anomalies.append(

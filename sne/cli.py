@@ -546,6 +546,9 @@ if __name__ != "__main__":
     from sne.cli_print import print_group
 
     main.add_command(print_group)
+    from sne.cli_scan import scan_group
+
+    main.add_command(scan_group)
 
 if __name__ == "__main__":  # pragma: no cover
     # Run the importable module (``python -m sne.cli``), where every command group is registered.

@@ -35,6 +35,8 @@ class Settings:
     mail_from: str = "ne-pas-repondre@sne.example.fr"
     #: Extra verification keys for QR signatures, by key identifier (key rotation).
     previous_secret_keys: Mapping[str, str] = field(default_factory=dict)
+    #: QR reader of the scanning pipeline: "zxing" (default) or "pyzbar".
+    qr_decoder: str = "zxing"
 
     @property
     def storage(self) -> Path:
@@ -70,7 +72,16 @@ class Settings:
             smtp_starttls=(env.get("SNE_SMTP_STARTTLS") or "").lower() in {"1", "true", "oui"},
             mail_from=env.get("SNE_MAIL_FROM") or "ne-pas-repondre@sne.example.fr",
             previous_secret_keys=previous,
+            qr_decoder=_choix(env, "SNE_QR_DECODER", ("zxing", "pyzbar")),
         )
+
+
+def _choix(env: Mapping[str, str], nom: str, valeurs: tuple[str, ...]) -> str:
+    """Read a variable that takes one of ``valeurs`` (the first by default); refuse others."""
+    valeur = (env.get(nom) or valeurs[0]).strip().lower()
+    if valeur not in valeurs:
+        raise ValueError(f"{nom}={valeur!r} : valeurs possibles {', '.join(valeurs)}.")
+    return valeur
 
 
 def _generated_secret(var_dir: Path) -> str:
