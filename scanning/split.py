@@ -223,7 +223,7 @@ def _est_duplex(lues: list[_Lue]) -> bool:
 
 def _transparence(recto: _Lue, verso: _Lue) -> bool:
     """Whether the only thing on a back side is its recto's QR code seen through the paper."""
-    if recto.separateur is None or verso.etranger:
+    if (recto.separateur is None and recto.suspect is None) or verso.etranger:
         return False
     if verso.separateur is not None:
         return verso.separateur == recto.separateur
