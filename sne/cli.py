@@ -530,6 +530,11 @@ def demo(app: App, nombre: int, graine: int, jour: str | None) -> None:
     if bilan.exemple:
         click.echo("")
         show.callback(numero=bilan.exemple, login=None, as_json=False)  # type: ignore[misc]
+    from sne.demo_envoi import demo_envoi, resume
+
+    click.echo("")
+    for ligne in resume(demo_envoi(app.uow, app.settings, aujourd_hui)):
+        click.echo(ligne)
     click.echo(f"\nBase : {app.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -549,6 +554,9 @@ if __name__ != "__main__":
     from sne.cli_scan import scan_group
 
     main.add_command(scan_group)
+    from sne.cli_lots import lots_group
+
+    main.add_command(lots_group)
 
 if __name__ == "__main__":  # pragma: no cover
     # Run the importable module (``python -m sne.cli``), where every command group is registered.

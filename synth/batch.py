@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import json
 import random
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -21,7 +23,6 @@ from typing import Any
 
 import img2pdf
 import pikepdf
-import qrcode
 from PIL import Image
 
 from scanning.plan import TYPES, type_piece
@@ -36,27 +37,46 @@ from sne.documents.data import (
 from sne.numero import construire
 from synth import degrade, pieces, separators
 
-#: Edge cases a batch can be built around, each named after what it shows.
-CASES = frozenset(
-    {
-        "lot_vide",  # a PDF with no page
-        "sans_separateur",  # pieces only: every page is an orphan
-        "orphelines",  # two piece pages before the first separator
-        "separateurs_consecutifs",  # a fiche whose pieces are missing: two separators in a row
-        "separateur_en_fin",  # the batch ends on a fiche whose pieces are missing
-        "fiche_manquante",  # a fiche left out: its pieces run into the previous dossier
-        "pages_en_trop",  # an undeclared page in a dossier
-        "feuille_en_double",  # a fiche fed twice through the scanner
-        "qr_degrade",  # a fiche whose QR code is faded and blurred, readable with care
-        "qr_detruit",  # a fiche whose QR code is destroyed: seen but unreadable
-        "qr_etranger",  # a piece carrying an invoice's payment QR code
-        "envers",  # a fiche scanned upside down
-    }
-)
+#: Edge cases a batch can be built around, each named after what it shows (French, for the truth).
+CAS_DECRITS: dict[str, str] = {
+    "lot_vide": "Lot sans aucune page (PDF valide de zéro page).",
+    "sans_separateur": "Aucun séparateur : toutes les pages sont orphelines.",
+    "orphelines": "Deux pages de pièces avant le premier séparateur : orphelines.",
+    "separateurs_consecutifs": (
+        "Deux séparateurs qui se suivent : la première fiche n'a aucune pièce "
+        "(dossier vide, en revue manuelle)."
+    ),
+    "separateur_en_fin": "Le lot se termine par une fiche sans pièce (dossier vide, revue).",
+    "fiche_manquante": (
+        "La deuxième fiche de l'envoi est absente : ses pièces suivent celles du dossier "
+        "précédent, dont le nombre de pages ne correspond plus (revue manuelle)."
+    ),
+    "pages_en_trop": "Une page non déclarée dans le premier dossier (revue manuelle).",
+    "feuille_en_double": (
+        "La première fiche est passée deux fois dans le scanner : la seconde image est une "
+        "fiche du même dossier, qui n'ouvre pas de nouveau dossier."
+    ),
+    "qr_degrade": (
+        "QR de la première fiche très pâle et flou : lisible seulement par une relecture "
+        "soigneuse en pleine résolution ; attendu comme une fiche normale."
+    ),
+    "qr_detruit": (
+        "QR de la deuxième fiche détruit (motifs de repérage visibles, contenu illisible) : "
+        "page attendue avec le rôle « illisible », signalée, comptée dans le dossier en cours "
+        "avec les pages qui la suivent ; ce dossier passe en revue manuelle et aucun dossier "
+        "n'est ouvert pour la fiche détruite."
+    ),
+    "qr_etranger": (
+        "Une facture portant un QR code de paiement (EPC/SEPA) dans le premier dossier : "
+        "rôle « etranger », page du dossier, ne coupe rien."
+    ),
+    "envers": "La première fiche est numérisée à l'envers (180°) : lue retournée.",
+}
+CASES = frozenset(CAS_DECRITS)
 
 SECRET_TEST = "secret-des-lots-de-test"
 GUICHET = GuichetData("G1301", "Office public de l'habitat — Agence Nord", ("2 rue du Port",))
-EPC_QR = "BCD\n002\n1\nSCT\nBNPAFRPP\nEDF SA\nFR7630004000031234567890143\nEUR54.20\n\n\nFacture 2026-000451"
+EPC_QR = pieces.EPC_QR
 DESEQUILIBRANTS = frozenset(
     {
         "separateurs_consecutifs",
@@ -82,11 +102,16 @@ class BatchSpec:
     envers: float = 0.03  # share of piece sheets fed upside down
     cas: frozenset[str] = frozenset()
     bilevel: bool = False  # 1-bit pages, CCITT G4 in a PDF or a TIFF
+    dossiers: int | None = None  # exact number of guichets' dossiers (overrides ``envois``)
+    pages: int | None = None  # about this many pages (overrides ``envois`` and ``dossiers``)
 
     def __post_init__(self) -> None:
+        """Refuse unknown cases and resolutions no scanner uses."""
         inconnus = set(self.cas) - CASES
         if inconnus:
             raise ValueError(f"cas inconnus : {sorted(inconnus)} (connus : {sorted(CASES)})")
+        if not 100 <= self.dpi <= 600:
+            raise ValueError(f"résolution {self.dpi} dpi hors de la plage 100–600")
 
 
 @dataclass(frozen=True)
@@ -116,6 +141,7 @@ class GroundTruth:
     pages: list[dict[str, Any]] = field(default_factory=list)
     dossiers: list[dict[str, Any]] = field(default_factory=list)
     sendings: list[dict[str, Any]] = field(default_factory=list)
+    cas_decrits: dict[str, str] = field(default_factory=dict)  # French, for whoever reads it
 
     def to_json(self) -> str:
         """The JSON written beside the batch."""
@@ -182,15 +208,50 @@ def bordereau_pour(
     )
 
 
+def cotes(plan: Sequence[EnvoiPlan], duplex: bool) -> int:
+    """Number of scanned sides the plan gives without edge cases (duplex: blank backs too)."""
+    total = 0
+    for envoi in plan:
+        feuilles = [1] if envoi.bordereau is not None else []
+        for dossier in envoi.dossiers:
+            feuilles.append(1)
+            for code in dossier.pieces:
+                recto_verso = type_piece(pieces.type_de(code)).recto_verso
+                feuilles += (
+                    [2] * (pieces.pages_de(code) // 2)
+                    if recto_verso
+                    else [1] * pieces.pages_de(code)
+                )
+        total += 2 * len(feuilles) if duplex else sum(feuilles)
+    return total
+
+
+def _encore(spec: BatchSpec, envois: list[EnvoiPlan], rang: int, restants: int | None) -> bool:
+    """Whether another guichet's sending is needed to reach the spec's size."""
+    if spec.pages is not None:
+        reserve = spec.demandeurs * (6 if spec.duplex else 4)
+        return cotes(envois, spec.duplex) < spec.pages - reserve
+    if restants is not None:
+        return restants > 0
+    return rang < spec.envois
+
+
 def plan_aleatoire(spec: BatchSpec, rng: random.Random) -> list[EnvoiPlan]:
     """Random but consistent sendings and applicants' mails for ``spec``."""
     jour = date(2026, 3, 16)
     sequence = iter(range(rng.randint(1, 5000), 999_999))
     envois: list[EnvoiPlan] = []
-    for rang in range(spec.envois):
+    restants = spec.dossiers
+    rang = 0
+    while _encore(spec, envois, rang, restants):
+        combien = rng.randint(*spec.dossiers_par_envoi)
+        if restants is not None and spec.pages is None:
+            combien = min(combien, restants)
+            restants -= combien
+        rang += 1
         fiches = []
         plans = []
-        for _ in range(rng.randint(*spec.dossiers_par_envoi)):
+        for _ in range(combien):
             types = pieces_au_hasard(rng, rng.randint(*spec.pieces_par_dossier))
             fiche = fiche_pour(
                 construire("013", jour, next(sequence), "G1301"),
@@ -202,7 +263,11 @@ def plan_aleatoire(spec: BatchSpec, rng: random.Random) -> list[EnvoiPlan]:
             )
             fiches.append(fiche)
             plans.append(DossierPlan(fiche, types))
-        envois.append(EnvoiPlan(bordereau_pour(f"E013-{rang + 1:05d}", fiches, jour), tuple(plans)))
+            if spec.pages is not None and not _encore(
+                spec, [*envois, EnvoiPlan(None, tuple(plans))], rang, None
+            ):
+                break
+        envois.append(EnvoiPlan(bordereau_pour(f"E013-{rang:05d}", fiches, jour), tuple(plans)))
     for _ in range(spec.demandeurs):
         types = pieces_au_hasard(rng, rng.randint(*spec.pieces_par_dossier))
         attestation = AttestationData(
@@ -224,6 +289,9 @@ def plan_aleatoire(spec: BatchSpec, rng: random.Random) -> list[EnvoiPlan]:
     return envois
 
 
+_VIDE = Image.new("L", (1, 1), 255)  # stands for a page already encoded
+
+
 @dataclass
 class _Feuille:
     """One scanned side, before degradation, with what the truth says of it."""
@@ -240,11 +308,25 @@ class _Feuille:
     double: bool = False  # the same sheet fed through the scanner a second time
 
 
-def _qr_etranger(page: Image.Image, dpi: int) -> Image.Image:
-    code = qrcode.make(EPC_QR, box_size=max(2, dpi // 40), border=4).get_image().convert("L")
-    copie = page.copy()
-    copie.paste(code, (copie.width - code.width - dpi // 2, copie.height - code.height - dpi // 2))
-    return copie
+def avec_facture(plan: list[EnvoiPlan]) -> list[EnvoiPlan]:
+    """Add an invoice with a payment QR code to the first fiche's pieces, counts updated."""
+    for e, envoi in enumerate(plan):
+        if envoi.bordereau is None or not envoi.dossiers:
+            continue
+        premier = envoi.dossiers[0]
+        fiche = premier.separateur
+        assert isinstance(fiche, FicheData)
+        fiche = replace(fiche, nb_documents=fiche.nb_documents + 1, nb_pages=fiche.nb_pages + 1)
+        dossiers = (DossierPlan(fiche, ("facture", *premier.pieces)), *envoi.dossiers[1:])
+        fiches = [d.separateur for d in dossiers if isinstance(d.separateur, FicheData)]
+        bordereau = bordereau_pour(
+            envoi.bordereau.envoi,
+            fiches,
+            envoi.bordereau.date_transmission,
+            envoi.bordereau.guichet,
+        )
+        return [*plan[:e], EnvoiPlan(bordereau, dossiers), *plan[e + 1 :]]
+    return plan
 
 
 def _feuilles(
@@ -307,20 +389,10 @@ def _feuilles(
                 variante = rng.randrange(pieces.VARIANTES)
                 envers = rng.random() < spec.envers
                 for numero, page in enumerate(pieces.rendre_piece(code, spec.dpi, variante)):
-                    if cible and rang == 1 and numero == 0 and "qr_etranger" in cas:
-                        yield _Feuille(
-                            _qr_etranger(page, spec.dpi),
-                            "etranger",
-                            sending=sending,
-                            dossier_plan=(e, d),
-                            piece=(code, rang),
-                            envers=envers,
-                        )
-                        continue
-                    verso = numero % 2 == 1 and type_piece(code).recto_verso
+                    verso = numero % 2 == 1 and type_piece(pieces.type_de(code)).recto_verso
                     yield _Feuille(
                         page,
-                        "piece",
+                        "etranger" if code == "facture" else "piece",
                         sending=sending,
                         dossier_plan=(e, d),
                         piece=(code, rang),
@@ -363,6 +435,7 @@ def _sides(feuilles: Iterator[_Feuille], spec: BatchSpec, rng: random.Random) ->
 
 
 def _encoder(feuille: _Feuille, spec: BatchSpec, rng: random.Random) -> bytes:
+    """Degrade one side and encode it as the scanner would (JPEG, or CCITT G4 when bilevel)."""
     niveau = spec.niveau if feuille.degradable else degrade.DOUX
     epargner = feuille.qr if feuille.role in ("fiche", "bordereau", "attestation") else None
     if feuille.role == "blanche":
@@ -384,7 +457,13 @@ def _verite(
     sides: list[_Feuille], plan: list[EnvoiPlan], spec: BatchSpec, seed: int
 ) -> GroundTruth:
     """What a correct splitter reports for these sides."""
-    verite = GroundTruth(seed=seed, dpi=spec.dpi, duplex=spec.duplex, cas=sorted(spec.cas))
+    verite = GroundTruth(
+        seed=seed,
+        dpi=spec.dpi,
+        duplex=spec.duplex,
+        cas=sorted(spec.cas),
+        cas_decrits={nom: CAS_DECRITS[nom] for nom in sorted(spec.cas)},
+    )
     dossier: dict[str, Any] | None = None
     recto = -1
     for index, side in enumerate(sides):
@@ -396,7 +475,7 @@ def _verite(
             "sending": side.sending,
             "envers": side.envers,
             "verso_of": recto if side.verso else None,
-            "piece": list(side.piece) if side.piece else None,
+            "piece": [pieces.type_de(side.piece[0]), side.piece[1]] if side.piece else None,
         }
         if side.role == "bordereau":
             envoi = plan[side.sending or 0]
@@ -443,7 +522,12 @@ def _verite(
                     rang,
                 ]:
                     dossier["pieces"].append(
-                        {"type": code, "pages": [], "key": [side.dossier_plan, rang]}
+                        {
+                            "type": pieces.type_de(code),
+                            "gabarit": code,
+                            "pages": [],
+                            "key": [side.dossier_plan, rang],
+                        }
                     )
                 dossier["pieces"][-1]["pages"].append(index)
         verite.pages.append(record)
@@ -480,24 +564,133 @@ def generate_batch(
     rng = random.Random(seed)
     keyring = keyring or keyring_from_secrets(SECRET_TEST)
     plan = plan if plan is not None else plan_aleatoire(spec, rng)
-    sides: list[_Feuille] = []
-    if "lot_vide" not in spec.cas:
-        sides = list(_sides(_feuilles(plan, spec, rng, keyring), spec, rng))
-    verite = _verite(sides, plan, spec, seed)
-    encodees = (_encoder(side, spec, rng) for side in sides)
+    if "qr_etranger" in spec.cas:
+        plan = avec_facture(plan)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() in (".tif", ".tiff"):
-        _ecrire_tiff(path, encodees, spec)
-    elif not sides:
-        with pikepdf.new() as vide:
-            vide.save(path)
-    else:
-        path.write_bytes(img2pdf.convert(list(encodees)))
+    tiff = path.suffix.lower() in (".tif", ".tiff")
+    sides: list[_Feuille] = []
+    with tempfile.TemporaryDirectory(prefix="synth-") as dossier_temporaire:
+        # Pages are degraded and encoded as they come, and written by slices of
+        # TRANCHE pages: neither decoded images nor a whole batch's JPEGs are held.
+        ecrivain = _EcrivainPdf(path, Path(dossier_temporaire))
+        encodees: list[bytes] = []
+        if "lot_vide" not in spec.cas:
+            for side in _sides(_feuilles(plan, spec, rng, keyring), spec, rng):
+                page = _encoder(side, spec, rng)
+                if tiff:
+                    encodees.append(page)
+                else:
+                    ecrivain.ajouter(page)
+                sides.append(replace(side, image=_VIDE))
+        if tiff:
+            _ecrire_tiff(path, encodees, spec)
+        else:
+            ecrivain.terminer()
+    verite = _verite(sides, plan, spec, seed)
     truth_path(path).write_text(verite.to_json(), encoding="utf-8")
     return verite
 
 
-def _ecrire_tiff(path: Path, encodees: Iterator[bytes], spec: BatchSpec) -> None:
+TRANCHE = 100  # pages per img2pdf call; slices are then joined by pikepdf
+
+
+class _EcrivainPdf:
+    """Write scanned pages into one PDF with img2pdf, a slice at a time, in bounded memory."""
+
+    def __init__(self, path: Path, temporaire: Path) -> None:
+        """Write to ``path``, keeping slices in ``temporaire``."""
+        self.path = path
+        self.temporaire = temporaire
+        self.en_cours: list[bytes] = []
+        self.tranches: list[Path] = []
+
+    def ajouter(self, page: bytes) -> None:
+        """Add one encoded page (JPEG, or TIFF G4 for bilevel pages)."""
+        self.en_cours.append(page)
+        if len(self.en_cours) == TRANCHE:
+            self._vider()
+
+    def _vider(self) -> None:
+        """Write the pages held so far as one slice."""
+        tranche = self.temporaire / f"{len(self.tranches):05d}.pdf"
+        with tranche.open("wb") as sortie:
+            img2pdf.convert(
+                self.en_cours, nodate=True, outputstream=sortie, engine=img2pdf.Engine.internal
+            )
+        self.tranches.append(tranche)
+        self.en_cours = []
+
+    def terminer(self) -> None:
+        """Write the PDF: one slice as img2pdf wrote it, or the slices joined (images untouched)."""
+        if self.en_cours:
+            self._vider()
+        if not self.tranches:  # img2pdf refuses zero pages: a valid empty PDF
+            with pikepdf.new() as vide:
+                vide.save(self.path)
+            return
+        if len(self.tranches) == 1:
+            shutil.move(self.tranches[0], self.path)
+            return
+        _joindre(self.tranches, self.path)
+
+
+def _joindre(tranches: Sequence[Path], path: Path) -> None:
+    """Join img2pdf's slices into one PDF, page by page, copying each image's bytes as is.
+
+    pikepdf (qpdf) would hold every image in memory while saving; this writes the
+    same objects img2pdf wrote (page, content stream, one image XObject) as it reads them.
+    """
+    with path.open("wb") as sortie:
+        sortie.write(b"%PDF-1.3\n%\xe2\xe3\xcf\xd3\n")
+        positions: dict[int, int] = {}
+        pages: list[int] = []
+
+        def objet(numero: int, corps: bytes, flux: bytes | None = None) -> None:
+            positions[numero] = sortie.tell()
+            sortie.write(b"%d 0 obj\n" % numero + corps)
+            if flux is not None:
+                sortie.write(b"\nstream\n" + flux + b"\nendstream")
+            sortie.write(b"\nendobj\n")
+
+        suivant = 3  # 1: the page tree, 2: the catalogue
+        for tranche in tranches:
+            with pikepdf.open(tranche, access_mode=pikepdf.AccessMode.stream) as source:
+                for page in source.pages:
+                    [image] = page.obj.Resources.XObject.values()
+                    donnees = image.read_raw_bytes()
+                    entetes = pikepdf.Dictionary(
+                        {
+                            cle: valeur
+                            for cle, valeur in image.stream_dict.items()
+                            if cle != "/Length"
+                        }
+                    )
+                    entetes.Length = len(donnees)
+                    objet(suivant, entetes.unparse(), donnees)
+                    contenu = page.obj.Contents.read_bytes()
+                    objet(suivant + 1, b"<< /Length %d >>" % len(contenu), contenu)
+                    objet(
+                        suivant + 2,
+                        b"<< /Type /Page /Parent 1 0 R /MediaBox %s /Contents %d 0 R "
+                        b"/Resources << /XObject << /Im0 %d 0 R >> >> >>"
+                        % (pikepdf.Array(page.mediabox).unparse(), suivant + 1, suivant),
+                    )
+                    pages.append(suivant + 2)
+                    suivant += 3
+        enfants = b" ".join(b"%d 0 R" % n for n in pages)
+        objet(1, b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(pages), enfants))
+        objet(2, b"<< /Type /Catalog /Pages 1 0 R >>")
+        xref = sortie.tell()
+        sortie.write(b"xref\n0 %d\n0000000000 65535 f \n" % suivant)
+        for numero in range(1, suivant):
+            sortie.write(b"%010d 00000 n \n" % positions[numero])
+        sortie.write(
+            b"trailer\n<< /Size %d /Root 2 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (suivant, xref)
+        )
+
+
+def _ecrire_tiff(path: Path, encodees: list[bytes], spec: BatchSpec) -> None:
+    """Write the pages as one multi-page TIFF (JPEG, or CCITT G4 when bilevel)."""
     images = [Image.open(io.BytesIO(donnees)) for donnees in encodees]
     if not images:
         raise ValueError("un TIFF ne peut pas être vide")

@@ -1,6 +1,7 @@
 """Make a clean page look scanned: skew, noise, uneven light, blur, fading, photocopies, blank backs.
 
-Everything is drawn from a ``random.Random`` so a batch is reproducible from its
+Also dark edges, punch holes, upside-down sheets, and blank backs showing the
+recto through the paper. Everything is drawn from a ``random.Random`` so a batch is reproducible from its
 seed. Noise comes from a field computed once per page size and shifted at
 random for each page: per-pixel noise for every page would make a 1,000-page
 batch take minutes.
@@ -14,7 +15,7 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageOps
 
 
 @dataclass(frozen=True)
@@ -27,45 +28,60 @@ class Niveau:
     delave: float = 0.2  # chance of faded toner
     photocopie: float = 0.15  # chance of a photocopy of a photocopy
     qualite: tuple[int, int] = (60, 85)  # JPEG quality range
+    bords: float = 0.1  # chance of a dark edge (lid, misfed sheet) or punch holes
 
 
-DOUX = Niveau(inclinaison_max=0.5, bruit=3.0, flou=0.1, delave=0.0, photocopie=0.0)
+DOUX = Niveau(inclinaison_max=0.5, bruit=3.0, flou=0.1, delave=0.0, photocopie=0.0, bords=0.0)
 MOYEN = Niveau()
-DUR = Niveau(inclinaison_max=2.0, bruit=10.0, flou=0.8, delave=0.5, photocopie=0.4)
+DUR = Niveau(inclinaison_max=2.0, bruit=10.0, flou=0.8, delave=0.5, photocopie=0.4, bords=0.3)
 
 
 @functools.cache
-def _champ_bruit(largeur: int, hauteur: int) -> np.ndarray:
-    """A noise field twice the page's size, drawn once per size.
+def _champ_bruit(largeur: int, hauteur: int, ecart: float) -> np.ndarray:
+    """A noise field twice the page's size, drawn once per size and strength.
 
     Grain of two pixels, as a scanner's sensor and JPEG leave it: independent
     per-pixel noise would triple the file size of a page.
     """
     generateur = np.random.default_rng(largeur * 10_000 + hauteur)
-    grain = generateur.normal(0.0, 1.0, (hauteur, largeur)).astype(np.float32)
+    grain = generateur.normal(0.0, ecart, (hauteur, largeur)).round().clip(-127, 127)
+    grain = grain.astype(np.int8)  # a quarter of the memory of float32
     return np.repeat(np.repeat(grain, 2, axis=0), 2, axis=1)
 
 
+#: Scanners' background removal: near-white paper is flattened to white.
+_POINT_BLANC = [v if v <= 236 else 252 for v in range(256)]
+
+
 def bruiter(
-    image: Image.Image, rng: random.Random, ecart: float, *, point_blanc: bool = True
+    image: Image.Image,
+    rng: random.Random,
+    ecart: float,
+    *,
+    point_blanc: bool = True,
+    flou: bool = False,
 ) -> Image.Image:
-    """Add grey-level noise of standard deviation ``ecart`` and an uneven illumination.
+    """Add grey-level noise of standard deviation ``ecart``, uneven light and maybe a slight blur.
 
     ``point_blanc`` flattens near-white paper to white as scanners do (their
     background removal), which keeps a page's JPEG at a realistic size.
     """
     largeur, hauteur = image.size
-    champ = _champ_bruit(largeur, hauteur)
+    champ = _champ_bruit(largeur, hauteur, round(ecart, 1))
     dx, dy = rng.randrange(largeur), rng.randrange(hauteur)
-    pixels = (
-        np.asarray(image, dtype=np.float32) + champ[dy : dy + hauteur, dx : dx + largeur] * ecart
-    )
+    pixels = np.asarray(image).astype(np.int16)
+    if flou:  # two-tap averages both ways: the softness of a scanner's optics
+        pixels[1:, :] += pixels[:-1, :]
+        pixels[:, 1:] += pixels[:, :-1]
+        pixels[1:, 1:] >>= 2
+        pixels[0, :] = pixels[1, :]
+        pixels[:, 0] = pixels[:, 1]
+    pixels += champ[dy : dy + hauteur, dx : dx + largeur]
     # Light falls off towards one side, as under a scanner lid not quite closed.
-    pente = np.linspace(0.0, rng.uniform(0, 18), largeur, dtype=np.float32)
-    pixels = pixels - (pente[None, :] if rng.random() < 0.5 else pente[None, ::-1])
-    if point_blanc:
-        pixels[pixels > 236] = 252
-    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L")
+    pente = np.linspace(0.0, rng.uniform(0, 18), largeur).astype(np.int16)
+    pixels -= pente[None, :] if rng.random() < 0.5 else pente[None, ::-1]
+    page = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L")
+    return page.point(_POINT_BLANC) if point_blanc else page
 
 
 def incliner(image: Image.Image, angle: float) -> Image.Image:
@@ -83,11 +99,19 @@ def delaver(image: Image.Image, force: float) -> Image.Image:
     return image.point(lambda v: plancher + v * (255 - plancher) // 255)
 
 
+_CONTRASTE = [0 if v < 90 else 255 if v > 215 else (v - 90) * 255 // 125 for v in range(256)]
+
+
 def photocopier(image: Image.Image, rng: random.Random) -> Image.Image:
     """A photocopy of a photocopy: harder contrast, thickened strokes, speckles."""
-    copie = ImageOps.autocontrast(image, cutoff=2)
-    copie = copie.filter(ImageFilter.MinFilter(3)) if rng.random() < 0.5 else copie
-    copie = copie.point(lambda v: 0 if v < 110 else (255 if v > 200 else v))
+    # Harder contrast: light greys wash out to white, mid greys darken (a fixed curve:
+    # autocontrast would turn a pale card on a white page solid black).
+    copie = image.point(_CONTRASTE)
+    if rng.random() < 0.5:  # strokes thicken a little at each generation
+        pixels = np.asarray(copie).copy()
+        np.minimum(pixels[1:, :], pixels[:-1, :], out=pixels[1:, :])
+        np.minimum(pixels[:, 1:], pixels[:, :-1], out=pixels[:, 1:])
+        copie = Image.fromarray(pixels, "L")
     dessin = ImageDraw.Draw(copie)
     largeur, hauteur = copie.size
     for _ in range(rng.randint(40, 160)):
@@ -107,8 +131,9 @@ def scanner(
 ) -> Image.Image:
     """Return ``image`` as a scanner would see it; ``envers`` turns the sheet upside down.
 
-    ``epargner`` is a box (the QR code of a separator) kept out of the photocopy and
-    fading effects, which a separator only suffers in the cases built on purpose.
+    ``epargner`` is a box (the QR code of a separator) kept out of the photocopy
+    effect, which would make it unreadable; fading, blur, skew and noise do reach
+    it, as on real separators. Destroyed codes are built on purpose elsewhere.
     """
     page = image
     if rng.random() < niveau.photocopie:
@@ -117,12 +142,32 @@ def scanner(
             page.paste(image.crop(epargner), epargner[:2])
     if rng.random() < niveau.delave:
         page = delaver(page, rng.uniform(0.2, 0.45))
-    if rng.random() < niveau.flou:
-        page = page.filter(ImageFilter.BoxBlur(1))
+    flou = rng.random() < niveau.flou
     page = incliner(page, rng.uniform(-niveau.inclinaison_max, niveau.inclinaison_max))
-    page = bruiter(page, rng, niveau.bruit)
+    page = bruiter(page, rng, niveau.bruit, flou=flou)
+    if rng.random() < niveau.bords:
+        page = bords_sombres(page, rng)
     if envers:
         page = page.rotate(180)
+    return page
+
+
+def bords_sombres(image: Image.Image, rng: random.Random) -> Image.Image:
+    """Darken an edge of the page (the lid's shadow) or punch two holes along the left edge."""
+    page = image.copy()
+    dessin = ImageDraw.Draw(page)
+    largeur, hauteur = page.size
+    if rng.random() < 0.5:
+        bord = rng.randint(3, max(4, largeur // 120))
+        if rng.random() < 0.5:
+            dessin.rectangle((0, 0, bord, hauteur), fill=rng.randint(30, 90))
+        else:
+            dessin.rectangle((0, hauteur - bord, largeur, hauteur), fill=rng.randint(30, 90))
+    else:
+        rayon = largeur // 70
+        x = largeur // 25
+        for y in (hauteur // 2 - hauteur // 10, hauteur // 2 + hauteur // 10):
+            dessin.ellipse((x - rayon, y - rayon, x + rayon, y + rayon), fill=rng.randint(20, 70))
     return page
 
 
@@ -133,8 +178,13 @@ def verso_blanc(
     largeur, hauteur = taille
     page = Image.new("L", taille, rng.randint(236, 250))
     if recto is not None and rng.random() < 0.6:
-        # Bleed-through: the recto, mirrored and very faint.
-        transparence = ImageOps.mirror(recto).point(lambda v: 255 - (255 - v) * 6 // 100)
+        # Bleed-through: the recto, mirrored, very faint and diffused by the paper (shrunk
+        # then enlarged: a blur that costs nothing).
+        facteur = max(4, recto.width // 130)  # about 1.3 mm whatever the resolution
+        diffus = (
+            ImageOps.mirror(recto).reduce(facteur).resize(recto.size, Image.Resampling.BILINEAR)
+        )
+        transparence = diffus.point(lambda v: 255 - (255 - v) * 8 // 100)
         page = ImageChops.multiply(page, transparence)
     dessin = ImageDraw.Draw(page)
     if rng.random() < 0.5:  # the dark edge of the scanner's lid

@@ -6,12 +6,17 @@ calls ``run_from_rq``, which builds that context once per worker process.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from sne.acteurs import SYSTEME
@@ -19,7 +24,12 @@ from sne.config import Settings
 from sne.db import make_engine, make_session_factory
 from sne.mail import envoyeur
 from sne.services import cycle
-from sne.uow import UnitOfWork
+from sne.services.trace import tracer
+from sne.uow import UnitOfWork, utcnow
+
+if TYPE_CHECKING:
+    from scanning.manifest import Dossier
+    from sne.services.rattachement import PieceDecoupee
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,151 @@ def cycle_quotidien(ctx: Contexte, *, jour: str, territoire: str | None = None) 
     }
 
 
-JOBS: dict[str, Callable[..., Any]] = {"cycle_quotidien": cycle_quotidien}
+def traiter_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
+    """Split, cut, match and attach the batch ``lot_id``, one commit per dossier; resumable.
+
+    A crash loses at most the dossier in flight: a re-run reuses the stored
+    manifest, skips the dossiers already recorded and never attaches a piece twice.
+    """
+    from scanning.imprime import completer_attestations
+    from scanning.manifest import Manifest
+    from scanning.output import write_dossier_pdfs
+    from scanning.split import split_batch
+    from sne.documents.cles import keyring_for
+    from sne.models import Lot, LotDossier
+    from sne.services.rattachement import enregistrer_dossier
+
+    storage = ctx.settings.storage
+    with ctx.uow() as uow:
+        lot = uow.session.get(Lot, lot_id)
+        if lot is None:
+            raise ValueError(f"lot {lot_id} inconnu")
+        if lot.doublon_de_id is not None or lot.statut in ("traite", "a_revoir", "erreur"):
+            return {"dossiers": lot.dossiers_faits, "ignore": 1}
+        original = storage / lot.storage_key
+        donnees = lot.manifest
+    if donnees is None:
+        manifest = split_batch(original, keyring_for(ctx.settings), decoder=ctx.settings.qr_decoder)
+        manifest = completer_attestations(original, manifest)
+        with ctx.uow() as uow:
+            lot = uow.session.get(Lot, lot_id)
+            assert lot is not None
+            if lot.manifest is None:  # a concurrent run may have stored it first
+                lot.manifest = manifest.to_dict()
+                lot.pages_total = manifest.page_count
+                lot.dossiers_total = len(manifest.dossiers)
+                lot.statut = "en_cours"
+                if manifest.error:
+                    lot.statut, lot.erreur, lot.traite_le = "erreur", manifest.error, utcnow()
+                uow.commit()
+            donnees = lot.manifest
+    assert donnees is not None
+    manifest = Manifest.from_dict(donnees)
+    if manifest.error:
+        return {"dossiers": 0, "erreur": 1}
+    with ctx.uow() as uow:
+        faits = set(
+            uow.session.scalars(select(LotDossier.index).where(LotDossier.lot_id == lot_id)).all()
+        )
+    travail = storage / "lots" / str(lot_id)
+    a_faire = [d for d in manifest.dossiers if d.index not in faits]
+    fichiers = write_dossier_pdfs(original, manifest, travail / "dossiers") if a_faire else {}
+    for dossier in a_faire:
+        pdf = fichiers.get(dossier.index)
+        enregistrer_dossier(
+            ctx.uow(),
+            lot_id,
+            dossier,
+            functools.partial(decouper, pdf, travail / "pieces" / str(dossier.index), dossier),
+            storage,
+        )
+    bilan = terminer_lot(ctx, lot_id)
+    # Working files: the pieces are stored by hash; dossier PDFs stay only for operators.
+    shutil.rmtree(travail / "pieces", ignore_errors=True)
+    if bilan.get("rattaches") == bilan.get("dossiers") == len(manifest.dossiers):
+        shutil.rmtree(travail, ignore_errors=True)
+    return bilan
+
+
+def decouper(pdf: Path | None, out_dir: Path, dossier: Dossier) -> list[PieceDecoupee]:
+    """Cut and classify one dossier's PDF with ``scanning.pieces`` (the glue to the library)."""
+    from scanning.pieces import traiter_dossier
+    from sne.services.rattachement import PieceDecoupee
+
+    if pdf is None:
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    traite = traiter_dossier(pdf, out_dir, declared_documents=dossier.declared_documents)
+    pieces = []
+    for piece in traite.pieces:
+        pages = tuple(int(p) for p in piece.pages)
+        if all(0 <= p < len(dossier.pages) for p in pages):
+            pages = tuple(dossier.pages[p] for p in pages)  # dossier-relative -> batch pages
+        pieces.append(
+            PieceDecoupee(
+                rang=piece.rang,
+                pages=pages,
+                type=piece.type,
+                confiance=piece.confiance,
+                statut=piece.statut,
+                motif_rejet=piece.motif_rejet,
+                fichier=piece.fichier,
+                taille_originale=piece.taille_originale,
+                taille=piece.taille,
+                traitement={"etapes": list(piece.traitement)},
+                sensible=bool(piece.sensible),
+            )
+        )
+    return pieces
+
+
+def terminer_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
+    """Mark the lot processed (or to review), its sendings processed, then prepare the mails."""
+    from sne.models import Envoi, Lot, LotDossier
+
+    with ctx.uow() as uow:
+        session = uow.session
+        lot = session.get(Lot, lot_id)
+        assert lot is not None and lot.manifest is not None
+        dossiers = session.scalars(select(LotDossier).where(LotDossier.lot_id == lot_id)).all()
+        rattaches = [d for d in dossiers if d.statut == "rattache"]
+        hors_dossier = [
+            p for p in lot.manifest.get("pages", ()) if p["role"] in ("orpheline", "illisible")
+        ]
+        complet = len(rattaches) == len(dossiers) == lot.dossiers_total and not hors_dossier
+        lot.statut = "traite" if complet else "a_revoir"
+        lot.pages_faites = lot.pages_total
+        lot.traite_le = utcnow()
+        for envoi_id in {d.envoi_id for d in rattaches if d.envoi_id is not None}:
+            envoi = session.get(Envoi, envoi_id)
+            if envoi is not None:
+                envoi.statut = "traite"
+        tracer(
+            session,
+            SYSTEME,
+            entite="lot",
+            entite_id=lot_id,
+            action="traitement",
+            changements={
+                "statut": lot.statut,
+                "rattaches": len(rattaches),
+                "dossiers": len(dossiers),
+            },
+        )
+        bilan = {"dossiers": len(dossiers), "rattaches": len(rattaches), "pieces": 0}
+        uow.commit()
+    try:
+        notifications = importlib.import_module("sne.services.notifications")
+    except ImportError:  # part B's notifications not there yet
+        return bilan
+    notifications.preparer_notifications(ctx.uow(), lot_id)
+    return bilan
+
+
+JOBS: dict[str, Callable[..., Any]] = {
+    "cycle_quotidien": cycle_quotidien,
+    "traiter_lot": traiter_lot,
+}
 
 
 def run(job: str, arguments: dict[str, Any], *, settings: Settings) -> Any:

@@ -1,0 +1,151 @@
+"""``sne lots``: deposit a scanned batch, follow its processing, re-run it after an incident."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sne import cli
+from sne.cli import App, domain_errors
+from sne.services import lots
+
+# Annotated here: sne.cli imports this module, and mypy cannot infer types across that cycle.
+Decorateur = Callable[[Callable[..., Any]], Callable[..., Any]]
+# The ignore is needed or not depending on the order mypy walks the import cycle.
+pass_app: Decorateur = cli.pass_app  # type: ignore[has-type, unused-ignore]
+
+option_as = click.option(
+    "--as",
+    "login",
+    default=None,
+    metavar="LOGIN",
+    help="Compte qui agit (défaut : l'administrateur de la ligne de commande).",
+)
+STATUTS = {
+    "recu": "reçu, en file d'attente",
+    "en_cours": "en cours de traitement",
+    "traite": "traité",
+    "a_revoir": "traité, des dossiers attendent un opérateur",
+    "erreur": "en erreur",
+}
+
+
+def _enqueue(app: App) -> Callable[[int], None]:
+    from workers.queue import make_queue
+
+    queue = make_queue(app.settings)
+
+    def enqueue(lot_id: int) -> None:
+        queue.enqueue("traiter_lot", queue="scans", lot_id=lot_id)
+
+    return enqueue
+
+
+lots_group: click.Group = click.Group(
+    "lots", help="Lots numérisés : dépôt, avancement du traitement, résultat par dossier."
+)
+
+
+@lots_group.command("deposer")
+@click.argument("fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--canal", required=True, type=click.Choice(sorted(lots.CANAUX)), help="Canal.")
+@click.option("--guichet", default=None, help="Code du guichet expéditeur (ex. G1301).")
+@click.option("--territoire", default=None, help="Territoire du lot, sans guichet (ex. 013).")
+@option_as
+@pass_app
+@domain_errors
+def deposer(
+    app: App,
+    fichier: Path,
+    canal: str,
+    guichet: str | None,
+    territoire: str | None,
+    login: str | None,
+) -> None:
+    """Déposer le lot FICHIER (PDF ou TIFF) : il est conservé tel quel puis traité."""
+    recu = lots.deposer(
+        app.uow(),
+        app.acteur(login),
+        fichier,
+        canal=canal,
+        storage=app.settings.storage,
+        enqueue=_enqueue(app),
+        guichet=guichet,
+        territoire=territoire,
+    )
+    if recu.doublon_de is not None:
+        click.echo(
+            f"Lot n° {recu.id} : ce fichier a déjà été déposé (lot n° {recu.doublon_de}) ; "
+            "il n'est pas traité une seconde fois."
+        )
+        return
+    click.echo(
+        f"Lot n° {recu.id} reçu le {recu.recu_le:%d/%m/%Y à %H:%M}, à traiter avant le "
+        f"{recu.echeance:%d/%m/%Y}."
+    )
+
+
+@lots_group.command("list")
+@option_as
+@pass_app
+@domain_errors
+def lister(app: App, login: str | None) -> None:
+    """Lister les derniers lots reçus et leur avancement."""
+    for lot in lots.lister(app.uow(), app.acteur(login)):
+        click.echo(
+            f"{lot.id:>6}  {lot.recu_le:%d/%m/%Y %H:%M}  {lot.nom_fichier[:40]:<40}  "
+            f"{lot.pages_faites}/{lot.pages_total} p.  {lot.dossiers_faits}/{lot.dossiers_total} "
+            f"dossiers  échéance {lot.echeance:%d/%m/%Y}  {STATUTS.get(lot.statut, lot.statut)}"
+        )
+
+
+@lots_group.command("show")
+@click.argument("lot_id", type=int)
+@option_as
+@pass_app
+@domain_errors
+def show(app: App, lot_id: int, login: str | None) -> None:
+    """Afficher l'avancement du lot LOT_ID et le résultat de chaque dossier."""
+    lot = lots.consulter(app.uow(), app.acteur(login), lot_id)
+    click.echo(f"Lot n° {lot.id} — {lot.nom_fichier} ({lots.CANAUX[lot.canal]})")
+    click.echo(f"  reçu le {lot.recu_le:%d/%m/%Y à %H:%M}, échéance {lot.echeance:%d/%m/%Y}")
+    click.echo(f"  statut : {STATUTS.get(lot.statut, lot.statut)}")
+    if lot.doublon_de is not None:
+        click.echo(f"  même fichier que le lot n° {lot.doublon_de} : non retraité")
+    if lot.erreur:
+        click.echo(f"  erreur : {lot.erreur}")
+    click.echo(
+        f"  avancement : {lot.pages_faites}/{lot.pages_total} pages, "
+        f"{lot.dossiers_faits}/{lot.dossiers_total} dossiers"
+    )
+    for dossier in lot.dossiers:
+        issue = (
+            f"rattaché, {dossier.pieces} pièce(s)"
+            if dossier.statut == "rattache"
+            else f"en attente d'un opérateur : {dossier.motif}"
+        )
+        click.echo(f"  dossier {dossier.index + 1} ({dossier.numero or '?'}) : {issue}")
+
+
+@lots_group.command("relancer")
+@click.argument("lot_id", type=int, required=False)
+@pass_app
+@domain_errors
+def relancer(app: App, lot_id: int | None) -> None:
+    """Relancer le lot LOT_ID (sans numéro : tous les lots inachevés) ; rien n'est rattaché deux fois."""
+    if lot_id is None:
+        ids = lots.inacheves(app.uow())
+    else:
+        with app.uow() as unit:
+            lots.charger_lot(unit.session, lot_id)
+        ids = [lot_id]
+    enqueue = _enqueue(app)
+    for identifiant in ids:
+        enqueue(identifiant)
+    if not ids:
+        click.echo("Aucun lot inachevé.")
+    for identifiant in ids:
+        click.echo(f"Traitement du lot n° {identifiant} relancé.")

@@ -1,0 +1,337 @@
+"""Intake of scanned batches (lots): store the original by content hash, record it, queue it.
+
+The original file is never modified: it is copied once, atomically, under
+``storage/lots/<sha256>.<ext>``. A second deposit of the same file is recorded
+as a lot of its own pointing to the first (``doublon_de_id``) and is not
+processed again. Processing (``workers.jobs.traiter_lot``) is enqueued only
+after the commit, through the ``enqueue`` callable the caller passes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sne.acteurs import Acteur
+from sne.errors import Forbidden, NotFound, SneError
+from sne.models import Guichet, Lot, LotDossier, Piece
+from sne.services.trace import tracer
+from sne.uow import UnitOfWork, utcnow
+
+CANAUX = {
+    "courrier_guichet": "courrier d'un guichet",
+    "courrier_demandeur": "courrier d'un demandeur",
+    "depot_professionnel": "dépôt sur le portail professionnel",
+}
+#: Who may deposit a batch on each channel: operators receive mail, guichets deposit PDFs.
+ROLES_DEPOT = {
+    "courrier_guichet": frozenset({"operateur_numerisation", "administrateur", "systeme"}),
+    "courrier_demandeur": frozenset({"operateur_numerisation", "administrateur", "systeme"}),
+    "depot_professionnel": frozenset({"agent_guichet", "operateur_numerisation", "systeme"}),
+}
+ROLES_LECTURE = frozenset(
+    {"operateur_numerisation", "gestionnaire_territorial", "administrateur", "systeme"}
+)
+EXTENSIONS = {".pdf": "pdf", ".tif": "tif", ".tiff": "tif"}
+#: Working days granted to process a batch after its reception.
+DELAI_JOURS_OUVRES = 2
+
+Enqueue = Callable[[int], None]
+
+
+class LotInvalide(SneError):
+    """A file or channel that cannot be taken in."""
+
+    code = "LOT_INVALIDE"
+
+
+@dataclass(frozen=True)
+class LotRecu:
+    """What intake recorded."""
+
+    id: int
+    sha256: str
+    recu_le: datetime
+    echeance: date
+    doublon_de: int | None  # the first lot of the same file, when this is a second deposit
+
+
+def echeance_de(jour: date, departement: str | None) -> date:
+    """Return the due date: two working days after ``jour`` (French public holidays counted)."""
+    try:
+        calendrier = importlib.import_module("sne.calendrier")
+    except ImportError:  # part B's calendar not there yet: weekends only
+        resultat = jour
+        restants = DELAI_JOURS_OUVRES
+        while restants:
+            resultat += timedelta(days=1)
+            if resultat.weekday() < 5:
+                restants -= 1
+        return resultat
+    echeance: date = calendrier.ajouter_jours_ouvres(jour, DELAI_JOURS_OUVRES, departement)
+    return echeance
+
+
+def sha256_fichier(path: Path) -> str:
+    """Hash ``path`` in chunks."""
+    empreinte = hashlib.sha256()
+    with path.open("rb") as fichier:
+        for bloc in iter(lambda: fichier.read(1 << 20), b""):
+            empreinte.update(bloc)
+    return empreinte.hexdigest()
+
+
+def stocker_original(source: Path, storage: Path, sha256: str) -> str:
+    """Copy ``source`` under ``storage`` by content hash, atomically; return its storage key."""
+    extension = EXTENSIONS[source.suffix.lower()]
+    cle = f"lots/{sha256}.{extension}"
+    cible = storage / cle
+    if cible.exists():
+        return cle
+    cible.parent.mkdir(parents=True, exist_ok=True)
+    descripteur, temporaire = tempfile.mkstemp(dir=cible.parent, prefix=".depot-")
+    os.close(descripteur)
+    try:
+        shutil.copyfile(source, temporaire)
+        os.chmod(temporaire, 0o444)  # the original is never modified
+        os.replace(temporaire, cible)
+    except BaseException:
+        Path(temporaire).unlink(missing_ok=True)
+        raise
+    return cle
+
+
+def deposer(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    fichier: Path,
+    *,
+    canal: str,
+    storage: Path,
+    enqueue: Enqueue,
+    guichet: str | None = None,
+    territoire: str | None = None,
+    recu_le: datetime | None = None,
+) -> LotRecu:
+    """Take in the batch ``fichier`` received on ``canal``; queue its processing after commit."""
+    if canal not in CANAUX:
+        raise LotInvalide(f"Canal inconnu « {canal} » (attendu : {', '.join(CANAUX)}).")
+    if acteur.role not in ROLES_DEPOT[canal]:
+        raise Forbidden(
+            f"Le rôle « {acteur.role} » ne permet pas de déposer un lot ({CANAUX[canal]})."
+        )
+    if fichier.suffix.lower() not in EXTENSIONS:
+        raise LotInvalide(
+            f"Le fichier {fichier.name} n'est ni un PDF ni un TIFF : lot refusé, rien n'est perdu."
+        )
+    if not fichier.is_file() or fichier.stat().st_size == 0:
+        raise LotInvalide(f"Le fichier {fichier.name} est introuvable ou vide.")
+    sha256 = sha256_fichier(fichier)
+    cle = stocker_original(fichier, storage, sha256)
+    recu = recu_le or utcnow()
+    with uow:
+        session = uow.session
+        guichet_row = _guichet(session, acteur, canal, guichet)
+        territoire_code = (
+            guichet_row.territoire_code if guichet_row else territoire or acteur.territoire_code
+        )
+        if territoire_code is None:
+            raise LotInvalide("Précisez le territoire du lot (ou le guichet qui l'envoie).")
+        if acteur.role == "agent_guichet":
+            acteur.exiger("consulter", territoire_code)
+        premier = session.scalar(
+            select(Lot).where(Lot.sha256 == sha256, Lot.doublon_de_id.is_(None)).order_by(Lot.id)
+        )
+        lot = Lot(
+            sha256=sha256,
+            doublon_de_id=premier.id if premier else None,
+            nom_fichier=fichier.name[:255],
+            storage_key=cle,
+            taille=fichier.stat().st_size,
+            canal=canal,
+            territoire_code=territoire_code,
+            guichet_id=guichet_row.id if guichet_row else None,
+            depose_par_id=acteur.utilisateur_id,
+            recu_le=recu,
+            echeance=echeance_de(recu.date(), territoire_code),
+            statut="traite" if premier else "recu",
+            created_at=utcnow(),
+        )
+        session.add(lot)
+        session.flush()
+        tracer(
+            session,
+            acteur,
+            entite="lot",
+            entite_id=lot.id,
+            action="depot_doublon" if premier else "depot",
+            changements={
+                "fichier": lot.nom_fichier,
+                "sha256": sha256,
+                "canal": canal,
+                "guichet": guichet_row.code if guichet_row else None,
+                "echeance": lot.echeance,
+                "doublon_de": premier.id if premier else None,
+            },
+        )
+        recu_info = LotRecu(lot.id, sha256, recu, lot.echeance, premier.id if premier else None)
+        if premier is None:
+            lot_id = lot.id
+            uow.after_commit(lambda: enqueue(lot_id))
+        uow.commit()
+        return recu_info
+
+
+def _guichet(session: Session, acteur: Acteur, canal: str, code: str | None) -> Guichet | None:
+    """Return the sending guichet: named, or the depositor's own for a professional deposit."""
+    if canal == "depot_professionnel" and acteur.role == "agent_guichet":
+        if code is not None and code.upper() != acteur.guichet_code:
+            raise Forbidden(
+                f"Un agent ne peut déposer que pour son guichet ({acteur.guichet_code})."
+            )
+        code = acteur.guichet_code
+    if code is None:
+        return None
+    guichet = session.scalar(select(Guichet).where(Guichet.code == code.strip().upper()))
+    if guichet is None:
+        raise NotFound(f"Aucun guichet ne porte le code {code}.", code="GUICHET_INCONNU")
+    return guichet
+
+
+def charger_lot(session: Session, lot_id: int) -> Lot:
+    """Load the lot ``lot_id`` or raise ``NotFound``."""
+    lot = session.get(Lot, lot_id)
+    if lot is None:
+        raise NotFound(f"Aucun lot n° {lot_id}.", code="LOT_INCONNU")
+    return lot
+
+
+def exiger_lecture(acteur: Acteur, lot: Lot) -> None:
+    """Let operators and the territory's managers read a lot (a guichet: its own deposits)."""
+    if acteur.role == "agent_guichet" and acteur.guichet_id == lot.guichet_id:
+        return
+    if acteur.role not in ROLES_LECTURE:
+        raise Forbidden(f"Le rôle « {acteur.role} » ne permet pas de consulter les lots.")
+    if acteur.role == "gestionnaire_territorial":
+        acteur.exiger("consulter", lot.territoire_code)
+
+
+@dataclass(frozen=True)
+class DossierDuLot:
+    """One dossier's outcome, for display."""
+
+    index: int
+    numero: str | None
+    statut: str
+    motif: str | None
+    nb_pages: int
+    pieces: int
+
+
+@dataclass(frozen=True)
+class EtatLot:
+    """A lot's progress and per-dossier outcome."""
+
+    id: int
+    nom_fichier: str
+    canal: str
+    statut: str
+    recu_le: datetime
+    echeance: date
+    pages_total: int
+    pages_faites: int
+    dossiers_total: int
+    dossiers_faits: int
+    doublon_de: int | None
+    erreur: str | None
+    dossiers: tuple[DossierDuLot, ...]
+
+
+def consulter(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> EtatLot:
+    """Return the lot's progress and the outcome of each dossier processed so far."""
+    with uow:
+        session = uow.session
+        lot = charger_lot(session, lot_id)
+        exiger_lecture(acteur, lot)
+        comptes: dict[int | None, int] = dict(
+            session.execute(  # type: ignore[arg-type]  # rows are (index, count) pairs
+                select(Piece.lot_dossier_index, func.count())
+                .where(Piece.lot_id == lot.id)
+                .group_by(Piece.lot_dossier_index)
+            ).all()
+        )
+        dossiers = session.scalars(
+            select(LotDossier).where(LotDossier.lot_id == lot.id).order_by(LotDossier.index)
+        ).all()
+        return EtatLot(
+            id=lot.id,
+            nom_fichier=lot.nom_fichier,
+            canal=lot.canal,
+            statut=lot.statut,
+            recu_le=lot.recu_le,
+            echeance=lot.echeance,
+            pages_total=lot.pages_total,
+            pages_faites=lot.pages_faites,
+            dossiers_total=lot.dossiers_total,
+            dossiers_faits=lot.dossiers_faits,
+            doublon_de=lot.doublon_de_id,
+            erreur=lot.erreur,
+            dossiers=tuple(
+                DossierDuLot(
+                    d.index, d.numero, d.statut, d.motif, d.nb_pages, int(comptes.get(d.index, 0))
+                )
+                for d in dossiers
+            ),
+        )
+
+
+def lister(uow: UnitOfWork, acteur: Acteur, *, limite: int = 50) -> list[EtatLot]:
+    """Return the latest lots visible to ``acteur`` (without their dossiers)."""
+    with uow:
+        lots = uow.session.scalars(select(Lot).order_by(Lot.id.desc()).limit(limite)).all()
+        visibles = []
+        for lot in lots:
+            try:
+                exiger_lecture(acteur, lot)
+            except Forbidden:
+                continue
+            visibles.append(
+                EtatLot(
+                    lot.id,
+                    lot.nom_fichier,
+                    lot.canal,
+                    lot.statut,
+                    lot.recu_le,
+                    lot.echeance,
+                    lot.pages_total,
+                    lot.pages_faites,
+                    lot.dossiers_total,
+                    lot.dossiers_faits,
+                    lot.doublon_de_id,
+                    lot.erreur,
+                    (),
+                )
+            )
+        return visibles
+
+
+def inacheves(uow: UnitOfWork) -> list[int]:
+    """Return the lots received or in progress (to re-run after an incident), oldest first."""
+    with uow:
+        return list(
+            uow.session.scalars(
+                select(Lot.id)
+                .where(Lot.statut.in_(("recu", "en_cours")), Lot.doublon_de_id.is_(None))
+                .order_by(Lot.id)
+            )
+        )

@@ -1,0 +1,307 @@
+"""Match the dossiers of a split batch to their demandes and attach their pieces, idempotently.
+
+``rapprocher`` decides, for one manifest dossier, which demande it belongs to or
+why it must wait for an operator (French reason). ``enregistrer_dossier`` stores
+that outcome with the dossier's pieces in one transaction: each piece row has a
+unique key ``"{lot}:{dossier}:{rang}"``, so a re-run after a crash never
+attaches a piece twice, and the lot's progress moves in the same commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scanning.manifest import Anomaly, Dossier, DossierStatus, Manifest, Role
+from sne import identite
+from sne.acteurs import SYSTEME
+from sne.models import Demande, Envoi, EnvoiDemande, Guichet, Lot, LotDossier, Piece
+from sne.services.trace import tracer
+from sne.uow import UnitOfWork, utcnow
+
+
+@dataclass(frozen=True)
+class Rapprochement:
+    """Where a dossier goes: a demande (``rattache``) or an operator's queue, with why."""
+
+    statut: str  # "rattache" or "en_attente"
+    motif: str | None = None
+    demande_id: int | None = None
+    envoi_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PieceDecoupee:
+    """A piece cut from a dossier PDF by the scanning library, its file on disk."""
+
+    rang: int
+    pages: tuple[int, ...]  # indices of the batch's pages
+    type: str | None
+    confiance: float | None
+    statut: str  # "classee", "a_qualifier" or "rejetee"
+    motif_rejet: str | None
+    fichier: Path | None
+    taille_originale: int
+    taille: int
+    traitement: dict[str, Any] = field(default_factory=dict)
+    sensible: bool = False
+
+
+def _attente(motif: str, **ids: int | None) -> Rapprochement:
+    return Rapprochement("en_attente", motif, ids.get("demande_id"), ids.get("envoi_id"))
+
+
+def _motif_revue(manifest: Manifest, dossier: Dossier) -> str:
+    """Say in French why the splitter sent this dossier to manual review."""
+    messages = [a.message for a in manifest.anomalies if _concerne(a, dossier)]
+    return " ; ".join(messages) or "Le dossier ne se rapproche pas de sa fiche : à vérifier."
+
+
+def _concerne(anomalie: Anomaly, dossier: Dossier) -> bool:
+    return anomalie.dossier == dossier.index or (
+        anomalie.dossier is None
+        and anomalie.sending is not None
+        and anomalie.sending == dossier.sending
+    )
+
+
+def rapprocher(session: Session, lot: Lot, manifest: Manifest, dossier: Dossier) -> Rapprochement:
+    """Find the demande of ``dossier`` and check it may receive these pieces, or say why not."""
+    if dossier.status != DossierStatus.OK:
+        return _attente(_motif_revue(manifest, dossier))
+    if not dossier.pages:
+        return _attente("Le dossier ne contient aucune page de pièce.")
+    demande = session.scalar(select(Demande).where(Demande.numero == dossier.numero))
+    if demande is None:
+        return _attente(f"Numéro unique inconnu : {dossier.numero}.")
+    ids: dict[str, int | None] = {"demande_id": demande.id}
+    if demande.statut != "active":
+        return _attente(
+            f"La demande {demande.numero} n'est pas active ({demande.statut}) : "
+            "les pièces ne peuvent pas y être jointes.",
+            **ids,
+        )
+    if demande.territoire_code != lot.territoire_code:
+        return _attente(
+            f"La demande {demande.numero} relève du territoire {demande.territoire_code}, "
+            f"pas de celui du lot ({lot.territoire_code}).",
+            **ids,
+        )
+    if dossier.nom is not None and not _meme_nom(demande, dossier.nom):
+        return _attente(
+            f"Le nom lu sur la page ({dossier.nom}) ne correspond pas au demandeur "
+            f"de la demande {demande.numero}.",
+            **ids,
+        )
+    if dossier.kind == Role.FICHE and dossier.sending is not None:
+        return _rapprocher_envoi(session, lot, manifest, dossier, demande)
+    # An applicant's attestation, or a guichet's fiche deposited without a bordereau.
+    return Rapprochement("rattache", None, demande.id, None)
+
+
+def _rapprocher_envoi(
+    session: Session, lot: Lot, manifest: Manifest, dossier: Dossier, demande: Demande
+) -> Rapprochement:
+    """Check the dossier against the sending recorded when the guichet printed its bordereau."""
+    assert dossier.sending is not None
+    sending = manifest.sendings[dossier.sending]
+    envoi = session.scalar(select(Envoi).where(Envoi.identifiant == sending.envoi))
+    if envoi is None:
+        return _attente(
+            f"L'envoi {sending.envoi} du bordereau n'a jamais été préparé : envoi inconnu.",
+            demande_id=demande.id,
+        )
+    ids: dict[str, int | None] = {"demande_id": demande.id, "envoi_id": envoi.id}
+    guichet = session.get(Guichet, envoi.guichet_id)
+    code = guichet.code if guichet else "?"
+    if code != sending.guichet:
+        return _attente(
+            f"L'envoi {envoi.identifiant} a été préparé par le guichet {code}, "
+            f"pas par le guichet {sending.guichet} inscrit sur le bordereau.",
+            **ids,
+        )
+    if lot.guichet_id is not None and lot.guichet_id != envoi.guichet_id:
+        return _attente(
+            f"L'envoi {envoi.identifiant} appartient au guichet {code}, "
+            "pas au guichet qui a déposé le lot.",
+            **ids,
+        )
+    ligne = session.scalar(
+        select(EnvoiDemande).where(
+            EnvoiDemande.envoi_id == envoi.id, EnvoiDemande.demande_id == demande.id
+        )
+    )
+    if ligne is None:
+        return _attente(
+            f"La demande {demande.numero} ne figure pas dans l'envoi {envoi.identifiant} "
+            "préparé par le guichet.",
+            **ids,
+        )
+    if dossier.declared_pages is not None and dossier.declared_pages != ligne.nb_pages:
+        return _attente(
+            f"La fiche de la demande {demande.numero} déclare {dossier.declared_pages} pages, "
+            f"l'envoi {envoi.identifiant} en a enregistré {ligne.nb_pages}.",
+            **ids,
+        )
+    return Rapprochement("rattache", None, demande.id, envoi.id)
+
+
+def _meme_nom(demande: Demande, nom: str) -> bool:
+    """Tell whether ``nom`` (read by OCR) names the applicant (birth or usage name)."""
+    lu = identite.cle_nom(nom) or ""
+    for personne in demande.personnes:
+        if personne.role != "demandeur":
+            continue
+        for connu in (personne.nom_naissance, personne.nom_usage):
+            cle = identite.cle_nom(connu)
+            if cle and lu and (cle in lu or lu in cle):
+                return True
+    return False
+
+
+def stocker_piece(fichier: Path, storage: Path) -> tuple[str, str, int]:
+    """Store a piece file by content hash (atomically); return its key, sha256 and size."""
+    donnees = fichier.read_bytes()
+    sha256 = hashlib.sha256(donnees).hexdigest()
+    cle = f"pieces/{sha256[:2]}/{sha256}{fichier.suffix.lower() or '.pdf'}"
+    cible = storage / cle
+    if not cible.exists():
+        cible.parent.mkdir(parents=True, exist_ok=True)
+        descripteur, temporaire = tempfile.mkstemp(dir=cible.parent, prefix=".piece-")
+        with os.fdopen(descripteur, "wb") as sortie:
+            sortie.write(donnees)
+        os.replace(temporaire, cible)
+    return cle, sha256, len(donnees)
+
+
+def cle_piece(lot_id: int, dossier_index: int, rang: int) -> str:
+    """Return the idempotency key of a piece cut from a batch."""
+    return f"{lot_id}:{dossier_index}:{rang}"
+
+
+def enregistrer_dossier(
+    uow: UnitOfWork,
+    lot_id: int,
+    dossier: Dossier,
+    decouper: Callable[[], Sequence[PieceDecoupee]],
+    storage: Path,
+) -> LotDossier | None:
+    """Match ``dossier``, attach its pieces and count it done, in one commit (skip if done).
+
+    ``decouper`` cuts and classifies the dossier's PDF; it is called only when the
+    dossier is matched to a demande.
+    """
+    with uow:
+        session = uow.session
+        lot = session.get(Lot, lot_id, with_for_update=True)
+        assert lot is not None
+        existant = session.scalar(
+            select(LotDossier).where(LotDossier.lot_id == lot_id, LotDossier.index == dossier.index)
+        )
+        if existant is not None:
+            return None
+        assert lot.manifest is not None
+        manifest = Manifest.from_dict(lot.manifest)
+        issue = rapprocher(session, lot, manifest, dossier)
+        ligne = LotDossier(
+            lot_id=lot_id,
+            index=dossier.index,
+            numero=dossier.numero or None,
+            demande_id=issue.demande_id,
+            envoi_id=issue.envoi_id,
+            envoi_index=dossier.sending,
+            statut=issue.statut,
+            motif=issue.motif,
+            nb_pages=len(dossier.pages),
+            traite_le=utcnow(),
+        )
+        session.add(ligne)
+        attachees = 0
+        if issue.statut == "rattache" and issue.demande_id is not None:
+            pieces = decouper()  # only matched dossiers are cut and classified
+            attachees = _attacher(session, lot, dossier, issue.demande_id, pieces, storage)
+        lot.pages_faites += len(dossier.pages) + 1  # the separator page too
+        lot.dossiers_faits += 1
+        session.flush()
+        tracer(
+            session,
+            SYSTEME,
+            entite="lot",
+            entite_id=lot_id,
+            action="dossier_rattache" if issue.statut == "rattache" else "dossier_en_attente",
+            demande_id=issue.demande_id,
+            changements={
+                "dossier": dossier.index,
+                "numero": dossier.numero,
+                "pieces": attachees,
+                "motif": issue.motif,
+            },
+        )
+        uow.commit()
+        return ligne
+
+
+def _attacher(
+    session: Session,
+    lot: Lot,
+    dossier: Dossier,
+    demande_id: int,
+    pieces: Sequence[PieceDecoupee],
+    storage: Path,
+) -> int:
+    """Insert the pieces not attached yet (by key) and return how many were inserted."""
+    cles = {cle_piece(lot.id, dossier.index, p.rang): p for p in pieces}
+    deja = set(session.scalars(select(Piece.cle).where(Piece.cle.in_(list(cles)))).all())
+    maintenant = utcnow()
+    for cle, piece in cles.items():
+        if cle in deja:
+            continue
+        storage_key, sha256, taille = (None, "", piece.taille)
+        if piece.fichier is not None:
+            storage_key, sha256, taille = stocker_piece(piece.fichier, storage)
+        session.add(
+            Piece(
+                demande_id=demande_id,
+                type=piece.type,
+                categorie=_categorie(piece.type),
+                pages=len(piece.pages),
+                taille=taille,
+                sha256=sha256,
+                canal=lot.canal,
+                statut=piece.statut,
+                sensible=piece.sensible,
+                storage_key=storage_key,
+                deposee_par_id=lot.depose_par_id,
+                created_at=maintenant,
+                lot_id=lot.id,
+                lot_dossier_index=dossier.index,
+                rang=piece.rang,
+                cle=cle,
+                pages_lot=list(piece.pages),
+                confiance=piece.confiance,
+                taille_originale=piece.taille_originale,
+                traitement=piece.traitement,
+                motif_rejet=piece.motif_rejet,
+            )
+        )
+    return len(cles) - len(deja)
+
+
+def _categorie(code: str | None) -> str | None:
+    """Return the category of a piece type of the plan de classement, if known."""
+    if code is None:
+        return None
+    from scanning.plan import type_piece
+
+    try:
+        return type_piece(code).categorie
+    except (KeyError, ValueError):
+        return None

@@ -1,0 +1,354 @@
+"""Scanned batches: intake, duplicate deposits, matching failures, idempotent attachment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from scanning.manifest import Dossier, Manifest, Role, Sending
+from sne import migrate
+from sne.acteurs import Acteur
+from sne.config import Settings
+from sne.db import make_engine, make_session_factory
+from sne.demo_envoi import preparer, scanner_envoi
+from sne.documents.cles import keyring_for
+from sne.errors import Forbidden
+from sne.models import Demande, Lot, LotDossier, Piece
+from sne.services import demandes, lots, radiation
+from sne.services.rattachement import rapprocher
+from sne.uow import UnitOfWork
+from tests.conftest import JOUR
+from tests.factories import Referentiel, document_demande
+from workers.jobs import Contexte, traiter_lot
+
+OPERATEUR = Acteur(
+    utilisateur_id=None, login="operateur", role="operateur_numerisation", territoire_code="013"
+)
+TYPES = [("carte_identite", "avis_imposition"), ("bulletin_salaire",)]
+
+
+def _pdf(path: Path, contenu: bytes = b"%PDF-1.4 lot") -> Path:
+    path.write_bytes(contenu)
+    return path
+
+
+# Intake ------------------------------------------------------------------------------------
+
+
+def test_intake_stores_the_original_by_hash_and_queues_after_commit(
+    ref: Referentiel, tmp_path: Path
+) -> None:
+    queued: list[int] = []
+    source = _pdf(tmp_path / "lot.pdf")
+    recu = lots.deposer(
+        ref.uow(),
+        OPERATEUR,
+        source,
+        canal="courrier_guichet",
+        storage=tmp_path / "storage",
+        enqueue=queued.append,
+        guichet=ref.guichet,
+        recu_le=datetime(2026, 3, 20, 9, 0),  # a Friday
+    )
+    assert queued == [recu.id]
+    stored = tmp_path / "storage" / f"lots/{recu.sha256}.pdf"
+    assert stored.read_bytes() == source.read_bytes()
+    assert recu.echeance == date(2026, 3, 24)  # two working days: Monday, Tuesday
+    with ref.uow() as uow:
+        lot = uow.session.get(Lot, recu.id)
+        assert lot is not None
+        assert (lot.canal, lot.statut, lot.territoire_code) == ("courrier_guichet", "recu", "013")
+
+
+def test_a_second_deposit_of_the_same_file_is_recognised_and_not_processed(
+    ref: Referentiel, tmp_path: Path
+) -> None:
+    queued: list[int] = []
+    source = _pdf(tmp_path / "lot.pdf")
+    kwargs = {"canal": "courrier_demandeur", "storage": tmp_path / "s", "enqueue": queued.append}
+    premier = lots.deposer(ref.uow(), OPERATEUR, source, **kwargs)  # type: ignore[arg-type]  # kwargs typed loosely
+    copie = _pdf(tmp_path / "encore.pdf")
+    second = lots.deposer(ref.uow(), OPERATEUR, copie, **kwargs)  # type: ignore[arg-type]  # idem
+    assert second.doublon_de == premier.id
+    assert queued == [premier.id]
+
+
+def test_intake_refuses_bad_files_and_roles_in_french(ref: Referentiel, tmp_path: Path) -> None:
+    with pytest.raises(lots.LotInvalide, match="ni un PDF ni un TIFF"):
+        lots.deposer(
+            ref.uow(),
+            OPERATEUR,
+            _pdf(tmp_path / "lot.docx"),
+            canal="courrier_guichet",
+            storage=tmp_path,
+            enqueue=lambda _: None,
+        )
+    with pytest.raises(Forbidden, match="ne permet pas de déposer"):
+        lots.deposer(
+            ref.uow(),
+            ref.consultant,
+            _pdf(tmp_path / "lot.pdf"),
+            canal="courrier_guichet",
+            storage=tmp_path,
+            enqueue=lambda _: None,
+        )
+
+
+# Matching ----------------------------------------------------------------------------------
+
+
+def _manifest(numero: str, *, envoi: str | None = None, guichet: str = "G1301") -> Manifest:
+    sendings = (Sending(0, 0, envoi, guichet, "013", 1, 5, "2026-03-16", (0,)),) if envoi else ()
+    dossier = Dossier(0, Role.FICHE, numero, 1, (2, 3), sending=0 if envoi else None)
+    return Manifest("lot.pdf", "x", 4, (), sendings=sendings, dossiers=(dossier,))
+
+
+def _lot(territoire: str = "013", guichet_id: int | None = None) -> Lot:
+    return Lot(territoire_code=territoire, guichet_id=guichet_id)
+
+
+def _demande(ref: Referentiel, foyer: int = 0) -> str:
+    return demandes.enregistrer(
+        ref.uow(), ref.agent, document_demande(foyer=foyer), aujourd_hui=JOUR
+    ).numero
+
+
+def test_matching_an_active_demande_of_the_territory(ref: Referentiel) -> None:
+    numero = _demande(ref)
+    manifest = _manifest(numero)
+    with ref.uow() as uow:
+        issue = rapprocher(uow.session, _lot(), manifest, manifest.dossiers[0])
+    assert issue.statut == "rattache" and issue.demande_id is not None
+
+
+def test_unknown_numero_waits_for_an_operator(ref: Referentiel) -> None:
+    manifest = _manifest("013032600000999G1301")
+    with ref.uow() as uow:
+        issue = rapprocher(uow.session, _lot(), manifest, manifest.dossiers[0])
+    assert issue.statut == "en_attente" and "Numéro unique inconnu" in (issue.motif or "")
+
+
+def test_radiated_demande_waits(ref: Referentiel) -> None:
+    numero = _demande(ref)
+    radiation.radier(ref.uow(), ref.agent, numero, "RADABA", aujourd_hui=JOUR)
+    manifest = _manifest(numero)
+    with ref.uow() as uow:
+        issue = rapprocher(uow.session, _lot(), manifest, manifest.dossiers[0])
+    assert issue.statut == "en_attente" and "n'est pas active (radiee)" in (issue.motif or "")
+
+
+def test_demande_of_another_territory_waits(ref: Referentiel) -> None:
+    numero = _demande(ref)
+    manifest = _manifest(numero)
+    with ref.uow() as uow:
+        issue = rapprocher(uow.session, _lot("083"), manifest, manifest.dossiers[0])
+    assert issue.statut == "en_attente" and "territoire 013" in (issue.motif or "")
+
+
+def test_sending_of_another_guichet_waits(ref: Referentiel) -> None:
+    numero = _demande(ref)
+    identifiant = preparer(ref.uow, ref.agent, [numero], [("carte_identite",)], JOUR)
+    manifest = _manifest(numero, envoi=identifiant, guichet=ref.autre_guichet)
+    with ref.uow() as uow:
+        issue = rapprocher(uow.session, _lot(), manifest, manifest.dossiers[0])
+    assert issue.statut == "en_attente"
+    assert f"préparé par le guichet {ref.guichet}" in (issue.motif or "")
+
+
+def test_demande_not_in_the_recorded_sending_waits(ref: Referentiel) -> None:
+    numero, autre = _demande(ref), _demande(ref, foyer=1)
+    identifiant = preparer(ref.uow, ref.agent, [numero], [("carte_identite",)], JOUR)
+    manifest = _manifest(autre, envoi=identifiant)
+    with ref.uow() as uow:
+        issue = rapprocher(uow.session, _lot(), manifest, manifest.dossiers[0])
+    assert issue.statut == "en_attente" and "ne figure pas dans l'envoi" in (issue.motif or "")
+
+
+def test_identity_read_on_the_page_must_match_the_applicant(ref: Referentiel) -> None:
+    numero = _demande(ref)
+    dossier = Dossier(0, Role.ATTESTATION, numero, 1, (2,), nom="DUPONT")
+    manifest = Manifest("lot.pdf", "x", 3, (), dossiers=(dossier,))
+    with ref.uow() as uow:
+        issue = rapprocher(uow.session, _lot(), manifest, dossier)
+        bon = rapprocher(
+            uow.session,
+            _lot(),
+            manifest,
+            Dossier(0, Role.ATTESTATION, numero, 1, (2,), nom="NGUYEN"),
+        )
+    assert issue.statut == "en_attente" and "ne correspond pas" in (issue.motif or "")
+    assert bon.statut == "rattache"
+
+
+# Whole pipeline (in-process, on a committed SQLite database) --------------------------------
+
+
+Chaine = tuple[Settings, Callable[[], UnitOfWork], Referentiel, Contexte]
+
+
+@pytest.fixture
+def chaine(tmp_path: Path) -> Chaine:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}", var_dir=tmp_path, secret_key="k" * 40
+    )
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(factory)
+
+    return settings, uow, Referentiel(uow), Contexte(settings, factory)
+
+
+def _deposer_envoi(
+    settings: Settings, uow: Callable[[], UnitOfWork], ref: Referentiel, tmp_path: Path
+) -> int:
+    numeros = [_demande(ref, foyer=i) for i in range(len(TYPES))]
+    identifiant = preparer(uow, ref.agent, numeros, TYPES, JOUR)
+    chemin = scanner_envoi(
+        uow, identifiant, TYPES, tmp_path / "envoi.pdf", keyring_for(settings), dpi=100
+    )
+    return lots.deposer(
+        uow(),
+        OPERATEUR,
+        chemin,
+        canal="courrier_guichet",
+        storage=settings.storage,
+        enqueue=lambda _: None,
+        guichet=ref.guichet,
+    ).id
+
+
+def test_a_scanned_sending_lands_in_its_dossiers_once_even_when_run_again(
+    chaine: Chaine, tmp_path: Path
+) -> None:
+    settings, uow, ref, ctx = chaine
+    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)
+    traiter_lot(ctx, lot_id)
+    with uow() as unit:
+        lot = unit.session.get(Lot, lot_id)
+        assert lot is not None
+        assert (lot.statut, lot.dossiers_faits, lot.dossiers_total) == ("traite", 2, 2)
+        assert lot.pages_faites == lot.pages_total > 0
+        pieces = unit.session.scalars(select(Piece).where(Piece.lot_id == lot_id)).all()
+        assert pieces and all((settings.storage / (p.storage_key or "")).is_file() for p in pieces)
+        assert {p.demande_id for p in pieces} == set(unit.session.scalars(select(Demande.id)).all())
+        avant = len(pieces)
+        # A crash after the pieces but before the dossier's record: the re-run must not duplicate.
+        unit.session.execute(delete(LotDossier).where(LotDossier.lot_id == lot_id))
+        lot.statut, lot.dossiers_faits = "en_cours", 0
+        unit.commit()
+    traiter_lot(ctx, lot_id)
+    traiter_lot(ctx, lot_id)
+    with uow() as unit:
+        compte = unit.session.scalar(select(func.count()).where(Piece.lot_id == lot_id))
+        assert compte == avant
+        assert unit.session.scalar(select(func.count()).where(LotDossier.lot_id == lot_id)) == 2
+
+    from click.testing import CliRunner
+
+    from sne.cli import main
+
+    env = {"SNE_VAR_DIR": str(settings.var_dir), "DATABASE_URL": settings.database_url}
+    sortie = CliRunner().invoke(main, ["lots", "show", str(lot_id)], env=env)
+    assert sortie.exit_code == 0, sortie.output
+    assert "2/2 dossiers" in sortie.output and "dossier 1" in sortie.output
+    assert "rattaché, 1 pièce(s)" in sortie.output or "rattaché, 2 pièce(s)" in sortie.output
+    liste = CliRunner().invoke(main, ["lots", "list"], env=env)
+    assert liste.exit_code == 0 and "traité" in liste.output
+
+
+def test_ocr_reads_the_numero_and_name_printed_on_an_attestation(
+    ref: Referentiel, tmp_path: Path
+) -> None:
+    import subprocess
+
+    from PIL import Image
+
+    from scanning.imprime import analyser, ocr
+    from scanning.qr_payload import keyring_from_secrets
+    from sne.services import impression
+
+    numero = _demande(ref)
+    pdf = impression.imprimer_attestation(
+        ref.uow(), ref.agent, numero, JOUR, keyring_from_secrets("k" * 40)
+    )
+    (tmp_path / "attestation.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-gray",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(tmp_path / "attestation.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    with Image.open(tmp_path / "page.png") as image:
+        lecture = analyser(ocr(image))
+    assert lecture.attestation and lecture.numero == numero
+    assert lecture.nom is not None and "NGUYEN" in lecture.nom.upper()
+
+
+def _courrier_demandeur(
+    uow: Callable[[], UnitOfWork], numero: str, settings: Settings, chemin: Path
+) -> Path:
+    """An applicant's mail: attestation page 1 with a destroyed QR code, then an identity card."""
+    import io
+    import random
+
+    import img2pdf
+
+    from sne.services.demandes import charger
+    from sne.services.impression import attestation_data
+    from synth import pieces, separators
+
+    with uow() as unit:
+        data = attestation_data(charger(unit.session, numero), JOUR)
+    feuille = separators.feuille(data, keyring_for(settings), 150)
+    pages = [separators.abimer_qr(feuille, random.Random(3), detruire=True)]
+    pages += pieces.rendre_piece("carte_identite", 150, 0)
+    encodees = []
+    for page in pages:
+        tampon = io.BytesIO()
+        page.convert("L").save(tampon, "JPEG", quality=85, dpi=(150, 150))
+        encodees.append(tampon.getvalue())
+    chemin.write_bytes(img2pdf.convert(encodees))
+    return chemin
+
+
+def test_an_attestation_with_an_unreadable_qr_is_matched_by_its_printed_number_and_name(
+    chaine: Chaine, tmp_path: Path
+) -> None:
+    settings, uow, ref, ctx = chaine
+    numero = _demande(ref)
+    chemin = _courrier_demandeur(uow, numero, settings, tmp_path / "courrier.pdf")
+    lot_id = lots.deposer(
+        uow(),
+        OPERATEUR,
+        chemin,
+        canal="courrier_demandeur",
+        storage=settings.storage,
+        enqueue=lambda _: None,
+    ).id
+    traiter_lot(ctx, lot_id)
+    with uow() as unit:
+        (dossier,) = unit.session.scalars(select(LotDossier).where(LotDossier.lot_id == lot_id))
+        assert (dossier.numero, dossier.statut) == (numero, "rattache"), dossier.motif
+        pieces = unit.session.scalars(select(Piece).where(Piece.lot_id == lot_id)).all()
+        assert sorted(p for piece in pieces for p in piece.pages_lot or []) == [1, 2]
+        lot = unit.session.get(Lot, lot_id)
+        assert lot is not None and lot.manifest is not None and lot.statut == "traite"
+        assert "attestation_lue_par_ocr" in {a["code"] for a in lot.manifest["anomalies"]}
