@@ -10,18 +10,18 @@ after the commit, through the ``enqueue`` callable the caller passes.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sne import calendrier
 from sne.acteurs import Acteur
 from sne.errors import Forbidden, NotFound, SneError
 from sne.models import Guichet, Lot, LotDossier, Piece
@@ -68,18 +68,7 @@ class LotRecu:
 
 def echeance_de(jour: date, departement: str | None) -> date:
     """Return the due date: two working days after ``jour`` (French public holidays counted)."""
-    try:
-        calendrier = importlib.import_module("sne.calendrier")
-    except ImportError:  # part B's calendar not there yet: weekends only
-        resultat = jour
-        restants = DELAI_JOURS_OUVRES
-        while restants:
-            resultat += timedelta(days=1)
-            if resultat.weekday() < 5:
-                restants -= 1
-        return resultat
-    echeance: date = calendrier.ajouter_jours_ouvres(jour, DELAI_JOURS_OUVRES, departement)
-    return echeance
+    return calendrier.ajouter_jours_ouvres(jour, DELAI_JOURS_OUVRES, departement)
 
 
 def sha256_fichier(path: Path) -> str:
