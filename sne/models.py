@@ -601,6 +601,8 @@ class Notification(Base):
     demande_id: Mapped[int | None] = mapped_column(ForeignKey("demande.id"))
     destinataire: Mapped[str] = mapped_column(String(254))
     sujet: Mapped[str] = mapped_column(String(300))
+    #: The French text, composed once when prepared: a retried send sends the same mail.
+    corps: Mapped[str] = mapped_column(Text, server_default="")
     type: Mapped[str] = mapped_column(String(30))
     statut: Mapped[str] = mapped_column(String(10), default="a_envoyer")
     tentatives: Mapped[int] = mapped_column(Integer, default=0)

@@ -7,7 +7,6 @@ calls ``run_from_rq``, which builds that context once per worker process.
 from __future__ import annotations
 
 import functools
-import importlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from sne.acteurs import SYSTEME
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
 from sne.mail import envoyeur
-from sne.services import cycle
+from sne.services import cycle, notifications
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -206,17 +205,29 @@ def terminer_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
         )
         bilan = {"dossiers": len(dossiers), "rattaches": len(rattaches), "pieces": 0}
         uow.commit()
-    try:
-        notifications = importlib.import_module("sne.services.notifications")
-    except ImportError:  # part B's notifications not there yet
-        return bilan
-    notifications.preparer_notifications(ctx.uow(), lot_id)
+    from workers.queue import make_queue
+
+    queue = make_queue(ctx.settings)
+
+    def planifier(notification_id: int) -> None:
+        queue.enqueue("envoyer_notification", queue="mails", notification_id=notification_id)
+
+    prepares = notifications.preparer_notifications(ctx.uow(), lot_id, planifier)
+    bilan["notifications"] = len(prepares)
     return bilan
+
+
+def envoyer_notification(ctx: Contexte, *, notification_id: int) -> str:
+    """Send one notification mail; a failure is recorded, then raised so the queue retries it."""
+    return notifications.envoyer(
+        ctx.uow(), notification_id, envoyeur(ctx.settings), ctx.settings.mail_from
+    )
 
 
 JOBS: dict[str, Callable[..., Any]] = {
     "cycle_quotidien": cycle_quotidien,
     "traiter_lot": traiter_lot,
+    "envoyer_notification": envoyer_notification,
 }
 
 
