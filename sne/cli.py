@@ -27,7 +27,7 @@ from sne.db import make_engine, make_session_factory
 from sne.demo import ADMIN_CLI, DEMO_MOT_DE_PASSE, generer
 from sne.errors import SneError
 from sne.mail import envoyeur
-from sne.services import cycle, demandes, radiation, referentiel
+from sne.services import cycle, demandes, echeances, radiation, referentiel
 from sne.uow import UnitOfWork
 from workers.worker import worker
 
@@ -485,6 +485,14 @@ def lifecycle(app: App, jour: str | None, territoire: str | None) -> None:
         territoire=territoire,
     )
     _afficher_bilan(bilan, app.settings)
+    alertes = echeances.alerter_retards(
+        app.uow(),
+        _jour(jour),
+        envoyer=envoyeur(app.settings),
+        expediteur=app.settings.mail_from,
+        destinataire=app.settings.alert_to,
+    )
+    click.echo(f"  lots en retard signalés : {len(alertes)}")
 
 
 def _afficher_bilan(bilan: cycle.BilanCycle, settings: Settings) -> None:

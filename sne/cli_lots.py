@@ -149,3 +149,46 @@ def relancer(app: App, lot_id: int | None) -> None:
         click.echo("Aucun lot inachevé.")
     for identifiant in ids:
         click.echo(f"Traitement du lot n° {identifiant} relancé.")
+
+
+@lots_group.command("echeances")
+@click.option("--date", "jour", default=None, metavar="AAAA-MM-JJ", help="Jour de référence.")
+@click.option("--territoire", default=None, help="Limiter à un territoire.")
+@pass_app
+def echeances_lots(app: App, jour: str | None, territoire: str | None) -> None:
+    """Lots à traiter aujourd'hui et lots en retard (engagement de 2 jours ouvrés)."""
+    from datetime import date
+
+    from sne.services import echeances
+
+    reference = date.fromisoformat(jour) if jour else date.today()
+    ouverts = echeances.ouverts(app.uow(), reference, territoire)
+    retards = [lot for lot in ouverts if lot.en_retard]
+    click.echo(
+        f"Au {reference:%d/%m/%Y} : {len(ouverts) - len(retards)} lot(s) à traiter aujourd'hui, "
+        f"{len(retards)} en retard."
+    )
+    for lot in ouverts:
+        etat = "EN RETARD" if lot.en_retard else "aujourd'hui"
+        alerte = f", alerte du {lot.alerte_le}" if lot.alerte_le else ""
+        click.echo(
+            f"  {etat:<11} lot {lot.id} « {lot.nom_fichier} » reçu le {lot.recu_le}, "
+            f"échéance {lot.echeance:%d/%m/%Y}, {STATUTS.get(lot.statut, lot.statut)}{alerte}"
+        )
+
+
+@lots_group.command("notifications")
+@click.option("--relancer", is_flag=True, help="Renvoyer les courriels non partis.")
+@pass_app
+def notifications_lots(app: App, relancer: bool) -> None:
+    """Courriels de fin de traitement non envoyés (échecs compris), et leur renvoi."""
+    from sne.services import notifications
+    from workers.queue import make_queue
+
+    attente = notifications.a_relancer(app.uow())
+    click.echo(f"{len(attente)} courriel(s) non envoyé(s).")
+    if relancer:
+        queue = make_queue(app.settings)
+        for notification_id in attente:
+            queue.enqueue("envoyer_notification", queue="mails", notification_id=notification_id)
+        click.echo(f"{len(attente)} renvoi(s) mis en file.")

@@ -37,6 +37,8 @@ class Settings:
     previous_secret_keys: Mapping[str, str] = field(default_factory=dict)
     #: QR reader of the scanning pipeline: "zxing" (default) or "pyzbar".
     qr_decoder: str = "zxing"
+    #: Where alerts about batches late on the 2-working-day commitment are mailed.
+    alert_to: str | None = None
 
     @property
     def storage(self) -> Path:
@@ -73,6 +75,7 @@ class Settings:
             mail_from=env.get("SNE_MAIL_FROM") or "ne-pas-repondre@sne.example.fr",
             previous_secret_keys=previous,
             qr_decoder=_choix(env, "SNE_QR_DECODER", ("zxing", "pyzbar")),
+            alert_to=env.get("SNE_ALERT_TO") or None,
         )
 
 

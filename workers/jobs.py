@@ -22,7 +22,7 @@ from sne.acteurs import SYSTEME
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
 from sne.mail import envoyeur
-from sne.services import cycle, notifications
+from sne.services import cycle, echeances, notifications
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -64,7 +64,15 @@ def cycle_quotidien(ctx: Contexte, *, jour: str, territoire: str | None = None) 
     )
     for cle in bilan.fichiers_a_supprimer:
         (ctx.settings.storage / cle).unlink(missing_ok=True)
+    alertes = echeances.alerter_retards(
+        ctx.uow(),
+        date.fromisoformat(jour),
+        envoyer=envoyeur(ctx.settings),
+        expediteur=ctx.settings.mail_from,
+        destinataire=ctx.settings.alert_to,
+    )
     return {
+        "lots_en_retard_alertes": len(alertes),
         "preavis_email": len(bilan.preavis_email),
         "preavis_courrier": len(bilan.preavis_courrier),
         "radiees": len(bilan.radiees),
