@@ -562,6 +562,9 @@ if __name__ != "__main__":
     from sne.cli_scan import scan_group
 
     main.add_command(scan_group)
+    from sne.cli_jobs import jobs_group
+
+    main.add_command(jobs_group)
     from sne.cli_lots import lots_group
 
     main.add_command(lots_group)
