@@ -28,6 +28,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from scanning.plan import TYPES, type_piece
+from sne.documents.layout import MOIS
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 A4_MM = (210.0, 297.0)
@@ -69,20 +70,6 @@ COMMUNES = (
     "13300 Salon-de-Provence",
     "13500 Martigues",
     "13200 Arles",
-)
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
 )
 MOTS = (
     "le",

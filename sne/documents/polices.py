@@ -55,6 +55,8 @@ def _chemin(fichier: str) -> Path:
 def enregistrer() -> frozenset[int]:
     """Register the fonts with reportlab (once per process); return the code points they cover."""
     global _glyphes
+    if _glyphes:  # the common case: no lock on the drawing path
+        return _glyphes
     with _verrou:
         if not _glyphes:
             couverts: set[int] | None = None

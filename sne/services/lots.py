@@ -9,7 +9,6 @@ after the commit, through the ``enqueue`` callable the caller passes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from scanning.split import sha256_of
 from sne import calendrier
 from sne.acteurs import Acteur
 from sne.errors import Forbidden, NotFound, SneError
@@ -71,15 +71,6 @@ def echeance_de(jour: date, departement: str | None) -> date:
     return calendrier.ajouter_jours_ouvres(jour, DELAI_JOURS_OUVRES, departement)
 
 
-def sha256_fichier(path: Path) -> str:
-    """Hash ``path`` in chunks."""
-    empreinte = hashlib.sha256()
-    with path.open("rb") as fichier:
-        for bloc in iter(lambda: fichier.read(1 << 20), b""):
-            empreinte.update(bloc)
-    return empreinte.hexdigest()
-
-
 def stocker_original(source: Path, storage: Path, sha256: str) -> str:
     """Copy ``source`` under ``storage`` by content hash, atomically; return its storage key."""
     extension = EXTENSIONS[source.suffix.lower()]
@@ -125,7 +116,7 @@ def deposer(
         )
     if not fichier.is_file() or fichier.stat().st_size == 0:
         raise LotInvalide(f"Le fichier {fichier.name} est introuvable ou vide.")
-    sha256 = sha256_fichier(fichier)
+    sha256 = sha256_of(fichier)
     cle = stocker_original(fichier, storage, sha256)
     recu = recu_le or utcnow()
     with uow:
