@@ -37,9 +37,12 @@ def mesurer(image: Image.Image) -> Mesure:
     petite = image.reduce(facteur) if facteur > 1 else image
     largeur, hauteur = petite.size
     dx, dy = int(largeur * MARGE), int(hauteur * MARGE)
-    pixels = np.asarray(petite, dtype=np.int16)[dy : hauteur - dy, dx : largeur - dx]
+    pixels = np.asarray(petite)[dy : hauteur - dy, dx : largeur - dx]
     if pixels.size == 0:
         return Mesure(True, 0.0, 255)
-    papier = int(np.median(pixels))
-    encre = float(np.count_nonzero(pixels < papier - ECART_ENCRE)) / pixels.size
+    # The paper tone from one pixel in sixteen: a median needs no more, and it is the
+    # costliest step of the test.
+    papier = int(np.median(pixels[::4, ::4]))
+    seuil = papier - ECART_ENCRE
+    encre = float(np.count_nonzero(pixels < seuil)) / pixels.size if seuil > 0 else 0.0
     return Mesure(encre <= PART_ENCRE_MAX, encre, papier)
