@@ -21,13 +21,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from sne import codes, migrate
-from sne.acteurs import SYSTEME, Acteur, acteur_pour
+from sne.acteurs import Acteur, acteur_pour
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
 from sne.demo import ADMIN_CLI, DEMO_MOT_DE_PASSE, generer
 from sne.errors import SneError
-from sne.mail import envoyeur
-from sne.services import cycle, demandes, echeances, radiation, referentiel
+from sne.services import cycle, demandes, radiation, referentiel
 from sne.uow import UnitOfWork
 from workers.worker import worker
 
@@ -476,23 +475,12 @@ def show(app: App, numero: str, login: str | None, as_json: bool) -> None:
 @domain_errors
 def lifecycle(app: App, jour: str | None, territoire: str | None) -> None:
     """Traitement quotidien : préavis, radiation pour non-renouvellement, purge (rejouable)."""
-    bilan = cycle.executer(
-        app.uow(),
-        SYSTEME,
-        _jour(jour),
-        envoyer=envoyeur(app.settings),
-        expediteur=app.settings.mail_from,
-        territoire=territoire,
-    )
+    from workers.jobs import Contexte, passage_quotidien
+
+    contexte = Contexte(app.settings, app.session_factory)
+    bilan, alertes = passage_quotidien(contexte, _jour(jour), territoire)
     _afficher_bilan(bilan, app.settings)
-    alertes = echeances.alerter_retards(
-        app.uow(),
-        _jour(jour),
-        envoyer=envoyeur(app.settings),
-        expediteur=app.settings.mail_from,
-        destinataire=app.settings.alert_to,
-    )
-    click.echo(f"  lots en retard signalés : {len(alertes)}")
+    click.echo(f"  lots et envois en retard signalés : {len(alertes)}")
 
 
 def _afficher_bilan(bilan: cycle.BilanCycle, settings: Settings) -> None:
@@ -502,8 +490,6 @@ def _afficher_bilan(bilan: cycle.BilanCycle, settings: Settings) -> None:
     click.echo(f"  préavis par courrier : {len(bilan.preavis_courrier)} (lettres à poster)")
     click.echo(f"  radiations pour non-renouvellement : {len(bilan.radiees)}")
     click.echo(f"  demandes purgées : {len(bilan.purgees)}")
-    for cle in bilan.fichiers_a_supprimer:
-        (settings.storage / cle).unlink(missing_ok=True)
 
 
 @main.command("demo")
@@ -527,13 +513,9 @@ def demo(app: App, nombre: int, graine: int, jour: str | None) -> None:
     click.echo(f"  demandes enregistrées : {bilan.enregistrees}, renouvelées : {bilan.renouvelees}")
     for motif, nombre_ in sorted(bilan.radiees.items()):
         click.echo(f"  radiées {motif} ({codes.MOTIF_RADIATION[motif]}) : {nombre_}")
-    cycle_bilan = cycle.executer(
-        app.uow(),
-        SYSTEME,
-        aujourd_hui,
-        envoyer=envoyeur(app.settings),
-        expediteur=app.settings.mail_from,
-    )
+    from workers.jobs import Contexte, passage_quotidien
+
+    cycle_bilan, _ = passage_quotidien(Contexte(app.settings, app.session_factory), aujourd_hui)
     _afficher_bilan(cycle_bilan, app.settings)
     if bilan.exemple:
         click.echo("")

@@ -156,24 +156,25 @@ def relancer(app: App, lot_id: int | None) -> None:
 @click.option("--territoire", default=None, help="Limiter à un territoire.")
 @pass_app
 def echeances_lots(app: App, jour: str | None, territoire: str | None) -> None:
-    """Lots à traiter aujourd'hui et lots en retard (engagement de 2 jours ouvrés)."""
+    """Lots et envois à traiter aujourd'hui, et ceux en retard (engagement de 2 jours ouvrés)."""
     from datetime import date
 
     from sne.services import echeances
 
     reference = date.fromisoformat(jour) if jour else date.today()
     ouverts = echeances.ouverts(app.uow(), reference, territoire)
-    retards = [lot for lot in ouverts if lot.en_retard]
+    retards = [element for element in ouverts if element.en_retard]
     click.echo(
-        f"Au {reference:%d/%m/%Y} : {len(ouverts) - len(retards)} lot(s) à traiter aujourd'hui, "
-        f"{len(retards)} en retard."
+        f"Au {reference:%d/%m/%Y} : {len(ouverts) - len(retards)} élément(s) à traiter "
+        f"aujourd'hui, {len(retards)} en retard."
     )
-    for lot in ouverts:
-        etat = "EN RETARD" if lot.en_retard else "aujourd'hui"
-        alerte = f", alerte du {lot.alerte_le}" if lot.alerte_le else ""
+    for element in ouverts:
+        etat = "EN RETARD" if element.en_retard else "aujourd'hui"
+        alerte = f", alerte du {element.alerte_le}" if element.alerte_le else ""
+        statut = STATUTS.get(element.statut, element.statut) if element.nature == "lot" else "reçu"
         click.echo(
-            f"  {etat:<11} lot {lot.id} « {lot.nom_fichier} » reçu le {lot.recu_le}, "
-            f"échéance {lot.echeance:%d/%m/%Y}, {STATUTS.get(lot.statut, lot.statut)}{alerte}"
+            f"  {etat:<11} {element.libelle} reçu le {element.recu_le}, "
+            f"échéance {element.echeance:%d/%m/%Y}, {statut}{alerte}"
         )
 
 

@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 #: Project root (the folder holding ``sne/``); ``var/`` lives beside it by default.
@@ -39,6 +40,12 @@ class Settings:
     qr_decoder: str = "zxing"
     #: Where alerts about batches late on the 2-working-day commitment are mailed.
     alert_to: str | None = None
+    #: Local time (Europe/Paris) at which workers run the daily lifecycle, "HH:MM".
+    cycle_heure: str = "02:30"
+    #: Seconds between an RQ worker's maintenance passes (abandoned jobs are retried there).
+    worker_maintenance_s: int = 60
+    #: Lifetime of an RQ worker's registration without heartbeat; idle workers wake this often.
+    worker_ttl_s: int = 420
 
     @property
     def storage(self) -> Path:
@@ -76,6 +83,9 @@ class Settings:
             previous_secret_keys=previous,
             qr_decoder=_choix(env, "SNE_QR_DECODER", ("zxing", "pyzbar")),
             alert_to=env.get("SNE_ALERT_TO") or None,
+            cycle_heure=_heure(env.get("SNE_CYCLE_HEURE") or "02:30"),
+            worker_maintenance_s=int(env.get("SNE_WORKER_MAINTENANCE_S") or 60),
+            worker_ttl_s=int(env.get("SNE_WORKER_TTL_S") or 420),
         )
 
 
@@ -84,6 +94,15 @@ def _choix(env: Mapping[str, str], nom: str, valeurs: tuple[str, ...]) -> str:
     valeur = (env.get(nom) or valeurs[0]).strip().lower()
     if valeur not in valeurs:
         raise ValueError(f"{nom}={valeur!r} : valeurs possibles {', '.join(valeurs)}.")
+    return valeur
+
+
+def _heure(valeur: str) -> str:
+    """Check a local time of day written ``HH:MM``."""
+    try:
+        time.fromisoformat(valeur)
+    except ValueError:
+        raise ValueError(f"SNE_CYCLE_HEURE={valeur!r} : heure attendue au format HH:MM.") from None
     return valeur
 
 

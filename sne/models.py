@@ -446,6 +446,7 @@ class Envoi(Base):
     __tablename__ = "envoi"
     __table_args__ = (
         Index("ix_envoi_guichet_date", "guichet_id", "date_transmission"),
+        Index("ix_envoi_statut_echeance", "statut", "echeance"),
         CheckConstraint("statut IN ('prepare', 'recu', 'traite')", name="statut_connu"),
         CheckConstraint("nb_dossiers > 0 AND nb_pages > nb_dossiers", name="comptes_positifs"),
     )
@@ -461,6 +462,11 @@ class Envoi(Base):
     nb_pages: Mapped[int] = mapped_column(Integer)
     statut: Mapped[str] = mapped_column(String(8), default="prepare")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: Set when the bordereau is read in a batch: that batch, its reception and due date.
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"))
+    recu_le: Mapped[datetime | None] = mapped_column(DateTime)
+    echeance: Mapped[date | None] = mapped_column(Date)
+    alerte_retard_le: Mapped[datetime | None] = mapped_column(DateTime)
 
     guichet: Mapped[Guichet] = relationship()
     dossiers: Mapped[list[EnvoiDemande]] = relationship(

@@ -22,7 +22,7 @@ from sne.acteurs import SYSTEME
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
 from sne.mail import envoyeur
-from sne.services import cycle, echeances, notifications
+from sne.services import cycle, echeances, lots, notifications
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -52,12 +52,26 @@ def _contexte(settings: Settings) -> Contexte:
     return Contexte(settings, _session_factory(settings.database_url))
 
 
-def cycle_quotidien(ctx: Contexte, *, jour: str, territoire: str | None = None) -> dict[str, int]:
-    """Run the daily lifecycle for ``jour`` (ISO date); safe to run twice."""
+def planificateur_mails(settings: Settings) -> Callable[[int], None]:
+    """Schedule the sending of a notification (its id) on the "mails" queue."""
+    from workers.queue import make_queue
+
+    queue = make_queue(settings)
+
+    def planifier(notification_id: int) -> None:
+        queue.enqueue("envoyer_notification", queue="mails", notification_id=notification_id)
+
+    return planifier
+
+
+def passage_quotidien(
+    ctx: Contexte, jour: date, territoire: str | None = None
+) -> tuple[cycle.BilanCycle, list[str]]:
+    """The daily lifecycle (préavis, radiation, purge) then the alerts on late items."""
     bilan = cycle.executer(
         ctx.uow(),
         SYSTEME,
-        date.fromisoformat(jour),
+        jour,
         envoyer=envoyeur(ctx.settings),
         expediteur=ctx.settings.mail_from,
         territoire=territoire,
@@ -66,13 +80,29 @@ def cycle_quotidien(ctx: Contexte, *, jour: str, territoire: str | None = None) 
         (ctx.settings.storage / cle).unlink(missing_ok=True)
     alertes = echeances.alerter_retards(
         ctx.uow(),
-        date.fromisoformat(jour),
-        envoyer=envoyeur(ctx.settings),
-        expediteur=ctx.settings.mail_from,
+        jour,
         destinataire=ctx.settings.alert_to,
+        planifier=planificateur_mails(ctx.settings),
     )
+    return bilan, alertes
+
+
+def cycle_quotidien(
+    ctx: Contexte, *, jour: str | None = None, territoire: str | None = None
+) -> dict[str, int]:
+    """Run the daily pass for ``jour`` (ISO date; today in Paris by default); safe to run twice.
+
+    On Redis, the run then schedules the next day's (``workers.planning``).
+    """
+    from workers.planning import aujourd_hui, planifier_cycle
+
+    bilan, alertes = passage_quotidien(
+        ctx, date.fromisoformat(jour) if jour else aujourd_hui(), territoire
+    )
+    if ctx.settings.redis_url:
+        planifier_cycle(ctx.settings)
     return {
-        "lots_en_retard_alertes": len(alertes),
+        "retards_alertes": len(alertes),
         "preavis_email": len(bilan.preavis_email),
         "preavis_courrier": len(bilan.preavis_courrier),
         "radiees": len(bilan.radiees),
@@ -106,18 +136,7 @@ def traiter_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
     if donnees is None:
         manifest = split_batch(original, keyring_for(ctx.settings), decoder=ctx.settings.qr_decoder)
         manifest = completer_attestations(original, manifest)
-        with ctx.uow() as uow:
-            lot = uow.session.get(Lot, lot_id)
-            assert lot is not None
-            if lot.manifest is None:  # a concurrent run may have stored it first
-                lot.manifest = manifest.to_dict()
-                lot.pages_total = manifest.page_count
-                lot.dossiers_total = len(manifest.dossiers)
-                lot.statut = "en_cours"
-                if manifest.error:
-                    lot.statut, lot.erreur, lot.traite_le = "erreur", manifest.error, utcnow()
-                uow.commit()
-            donnees = lot.manifest
+        donnees = lots.enregistrer_manifeste(ctx.uow(), lot_id, manifest)
     assert donnees is not None
     manifest = Manifest.from_dict(donnees)
     if manifest.error:
@@ -195,9 +214,14 @@ def terminer_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
         lot.statut = "traite" if complet else "a_revoir"
         lot.pages_faites = lot.pages_total
         lot.traite_le = utcnow()
-        for envoi_id in {d.envoi_id for d in rattaches if d.envoi_id is not None}:
-            envoi = session.get(Envoi, envoi_id)
-            if envoi is not None:
+        par_envoi: dict[int, list[LotDossier]] = {}
+        for dossier in dossiers:
+            if dossier.envoi_index is not None:
+                par_envoi.setdefault(dossier.envoi_index, []).append(dossier)
+        for groupe in par_envoi.values():  # a sending is processed once all its dossiers are
+            envoi_id = next((d.envoi_id for d in groupe if d.envoi_id is not None), None)
+            envoi = session.get(Envoi, envoi_id) if envoi_id is not None else None
+            if envoi is not None and all(d.statut == "rattache" for d in groupe):
                 envoi.statut = "traite"
         tracer(
             session,
@@ -213,14 +237,9 @@ def terminer_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
         )
         bilan = {"dossiers": len(dossiers), "rattaches": len(rattaches), "pieces": 0}
         uow.commit()
-    from workers.queue import make_queue
-
-    queue = make_queue(ctx.settings)
-
-    def planifier(notification_id: int) -> None:
-        queue.enqueue("envoyer_notification", queue="mails", notification_id=notification_id)
-
-    prepares = notifications.preparer_notifications(ctx.uow(), lot_id, planifier)
+    prepares = notifications.preparer_notifications(
+        ctx.uow(), lot_id, planificateur_mails(ctx.settings)
+    )
     bilan["notifications"] = len(prepares)
     return bilan
 

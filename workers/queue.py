@@ -13,6 +13,7 @@ import logging
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from sne.config import Settings
@@ -70,21 +71,39 @@ class RQQueue:
 
     redis_url: str
 
-    def enqueue(self, job: str, *, queue: str = "default", **arguments: Any) -> str:
+    def _queue(self, queue: str) -> Any:
         from redis import Redis
-        from rq import Queue, Retry
+        from rq import Queue
         from rq.serializers import JSONSerializer
 
         if queue not in QUEUES:
             raise ValueError(f"unknown queue {queue!r}")
         connection = Redis.from_url(self.redis_url)
-        rq_queue = Queue(queue, connection=connection, serializer=JSONSerializer)
-        enqueued = rq_queue.enqueue(
-            "workers.jobs.run_from_rq",
-            args=(job, _json_only(arguments)),
-            retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
-            job_timeout=3600,
-            failure_ttl=30 * 24 * 3600,
+        return Queue(queue, connection=connection, serializer=JSONSerializer)
+
+    @staticmethod
+    def _options(job: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        from rq import Retry
+
+        return {
+            "args": (job, _json_only(arguments)),
+            "retry": Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
+            "job_timeout": 3600,
+            "failure_ttl": 30 * 24 * 3600,
+        }
+
+    def enqueue(self, job: str, *, queue: str = "default", **arguments: Any) -> str:
+        enqueued = self._queue(queue).enqueue(
+            "workers.jobs.run_from_rq", **self._options(job, arguments)
+        )
+        return str(enqueued.id)
+
+    def enqueue_at(
+        self, quand: datetime, job: str, *, queue: str, job_id: str, **arguments: Any
+    ) -> str:
+        """Schedule ``job`` for ``quand`` (aware) under ``job_id``; RQ's scheduler enqueues it."""
+        enqueued = self._queue(queue).enqueue_at(
+            quand, "workers.jobs.run_from_rq", job_id=job_id, **self._options(job, arguments)
         )
         return str(enqueued.id)
 

@@ -1,10 +1,15 @@
-"""The ``sne worker`` command: an RQ worker on the queues, JSON-serialised jobs only."""
+"""The ``sne worker`` command: an RQ worker on the queues, JSON-serialised jobs only.
+
+Each worker also runs RQ's scheduler (retry delays, the daily lifecycle): only one
+of them holds its lock at a time, so any number of workers can be started.
+"""
 
 from __future__ import annotations
 
 import click
 
 from sne.config import Settings
+from workers.planning import planifier_cycle
 from workers.queue import QUEUES
 
 
@@ -29,9 +34,16 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
             "REDIS_URL n'est pas défini : sans Redis, les traitements s'exécutent dans le processus."
         )
     connection = Redis.from_url(settings.redis_url)
-    files = [
-        Queue(name, connection=connection, serializer=JSONSerializer) for name in queues or QUEUES
-    ]
-    Worker(files, connection=connection, serializer=JSONSerializer).work(
-        burst=burst, with_scheduler=True
-    )
+    servies = queues or QUEUES
+    files = [Queue(name, connection=connection, serializer=JSONSerializer) for name in servies]
+    if "default" in servies:
+        planifier_cycle(settings)  # the daily lifecycle: scheduled once, whoever starts first
+    # Maintenance passes retry the jobs of a worker that died (SIGKILL, lost machine) once
+    # their heartbeat has expired, so a crashed batch resumes on any live worker.
+    Worker(
+        files,
+        connection=connection,
+        serializer=JSONSerializer,
+        maintenance_interval=settings.worker_maintenance_s,
+        worker_ttl=settings.worker_ttl_s,
+    ).work(burst=burst, with_scheduler=True)

@@ -1,23 +1,27 @@
-"""The two-working-day commitment: what is due today, what is late, one alert per late batch.
+"""The two-working-day commitment: what is due today, what is late, one alert per late item.
 
-A batch is done when its status is ``traite`` (everything attached); one still
-received, in progress, in error or waiting for an operator is open. It is late
-after its due date (``lot.echeance``, two working days after reception). The
-first time a late batch is seen, ``alerter_retards`` records the alert
-(``alerte_retard_le``, traced) and mails it when an alert address is configured;
-it never alerts twice for the same batch.
+Items are batches (lots) and the paper sendings (envois) received in them. A
+batch is done when its status is ``traite`` (everything attached); one still
+received, in progress, in error or waiting for an operator is open. A sending is
+open from the reading of its bordereau until all its dossiers are attached.
+Both are late after their due date (two working days after reception). The first
+time a late item is seen, ``alerter_retards`` records the alert on it (traced)
+and, when an alert address is configured, prepares one notification mail for
+the items newly late, sent after the commit and retried like every other mail.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from sne.acteurs import SYSTEME
-from sne.mail import Envoyer, composer
-from sne.models import Lot
+from sne.models import Envoi, Guichet, Lot, Notification
+from sne.services.notifications import Planifier
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -25,11 +29,12 @@ OUVERTS = ("recu", "en_cours", "a_revoir", "erreur")
 
 
 @dataclass(frozen=True)
-class LotOuvert:
-    """An open batch and where it stands against its deadline."""
+class Ouvert:
+    """An open batch or sending and where it stands against its deadline."""
 
+    nature: str  # "lot" or "envoi"
     id: int
-    nom_fichier: str
+    libelle: str
     recu_le: str
     echeance: date
     statut: str
@@ -37,53 +42,89 @@ class LotOuvert:
     alerte_le: str | None
 
 
-def ouverts(uow: UnitOfWork, jour: date, territoire: str | None = None) -> list[LotOuvert]:
-    """Open batches due on or before ``jour`` (late ones first), for operators."""
+def _lots(jour: date, territoire: str | None, *, retard_seul: bool = False) -> Select[tuple[Lot]]:
+    requete = select(Lot).where(Lot.statut.in_(OUVERTS), Lot.doublon_de_id.is_(None))
+    requete = requete.where(Lot.echeance < jour if retard_seul else Lot.echeance <= jour)
+    if territoire is not None:
+        requete = requete.where(Lot.territoire_code == territoire)
+    return requete.order_by(Lot.echeance, Lot.id)
+
+
+def _envois(
+    jour: date, territoire: str | None, *, retard_seul: bool = False
+) -> Select[tuple[Envoi, str]]:
+    requete = select(Envoi, Guichet.code).join(Guichet, Guichet.id == Envoi.guichet_id)
+    requete = requete.where(Envoi.statut == "recu", Envoi.echeance.is_not(None))
+    requete = requete.where(Envoi.echeance < jour if retard_seul else Envoi.echeance <= jour)
+    if territoire is not None:
+        requete = requete.where(Envoi.territoire_code == territoire)
+    return requete.order_by(Envoi.echeance, Envoi.id)
+
+
+def _libelle_lot(lot: Lot) -> str:
+    return f"lot n° {lot.id} « {lot.nom_fichier} »"
+
+
+def _libelle_envoi(envoi: Envoi, guichet: str) -> str:
+    return f"envoi {envoi.identifiant} du guichet {guichet} (lot n° {envoi.lot_id})"
+
+
+def ouverts(uow: UnitOfWork, jour: date, territoire: str | None = None) -> list[Ouvert]:
+    """Open batches and sendings due on or before ``jour``, by due date, for operators."""
     with uow:
-        requete = (
-            select(Lot)
-            .where(Lot.statut.in_(OUVERTS), Lot.echeance <= jour, Lot.doublon_de_id.is_(None))
-            .order_by(Lot.echeance, Lot.id)
-        )
-        if territoire is not None:
-            requete = requete.where(Lot.territoire_code == territoire)
-        return [
-            LotOuvert(
-                id=lot.id,
-                nom_fichier=lot.nom_fichier,
-                recu_le=f"{lot.recu_le:%d/%m/%Y %H:%M}",
-                echeance=lot.echeance,
-                statut=lot.statut,
-                en_retard=lot.echeance < jour,
-                alerte_le=f"{lot.alerte_retard_le:%d/%m/%Y}" if lot.alerte_retard_le else None,
+        session = uow.session
+        elements = [
+            Ouvert(
+                "lot",
+                lot.id,
+                _libelle_lot(lot),
+                f"{lot.recu_le:%d/%m/%Y %H:%M}",
+                lot.echeance,
+                lot.statut,
+                lot.echeance < jour,
+                f"{lot.alerte_retard_le:%d/%m/%Y}" if lot.alerte_retard_le else None,
             )
-            for lot in uow.session.scalars(requete)
+            for lot in session.scalars(_lots(jour, territoire))
         ]
+        for envoi, guichet in session.execute(_envois(jour, territoire)):
+            assert envoi.echeance is not None and envoi.recu_le is not None
+            elements.append(
+                Ouvert(
+                    "envoi",
+                    envoi.id,
+                    _libelle_envoi(envoi, guichet),
+                    f"{envoi.recu_le:%d/%m/%Y %H:%M}",
+                    envoi.echeance,
+                    envoi.statut,
+                    envoi.echeance < jour,
+                    f"{envoi.alerte_retard_le:%d/%m/%Y}" if envoi.alerte_retard_le else None,
+                )
+            )
+        return sorted(elements, key=lambda e: (e.echeance, e.nature, e.id))
 
 
 def alerter_retards(
     uow: UnitOfWork,
     jour: date,
     *,
-    envoyer: Envoyer,
-    expediteur: str,
     destinataire: str | None,
-) -> list[int]:
-    """Alert once for each batch late on ``jour``; return the batches alerted now."""
+    planifier: Planifier,
+) -> list[str]:
+    """Alert once for each batch and sending late on ``jour``; return them (``"lot:3"``)."""
     with uow:
         session = uow.session
-        retards = session.scalars(
-            select(Lot)
-            .where(
-                Lot.statut.in_(OUVERTS),
-                Lot.echeance < jour,
-                Lot.alerte_retard_le.is_(None),
-                Lot.doublon_de_id.is_(None),
+        lignes: list[str] = []
+        alertes: list[str] = []
+        maintenant = utcnow()
+        for lot in session.scalars(_lots(jour, None, retard_seul=True)):
+            if lot.alerte_retard_le is not None:
+                continue
+            lot.alerte_retard_le = maintenant
+            alertes.append(f"lot:{lot.id}")
+            lignes.append(
+                f"- {_libelle_lot(lot)}, reçu le {lot.recu_le:%d/%m/%Y}, "
+                f"échéance {lot.echeance:%d/%m/%Y}, {lot.statut}"
             )
-            .order_by(Lot.id)
-        ).all()
-        for lot in retards:
-            lot.alerte_retard_le = utcnow()
             tracer(
                 session,
                 SYSTEME,
@@ -92,21 +133,42 @@ def alerter_retards(
                 action="alerte_retard",
                 changements={"echeance": lot.echeance, "statut": lot.statut},
             )
-        if retards and destinataire:
-            lignes = [
-                f"- lot n° {lot.id} « {lot.nom_fichier} », reçu le {lot.recu_le:%d/%m/%Y}, "
-                f"échéance {lot.echeance:%d/%m/%Y}, {lot.statut}"
-                for lot in retards
-            ]
-            message = composer(
-                expediteur=expediteur,
+        for envoi, guichet in session.execute(_envois(jour, None, retard_seul=True)):
+            if envoi.alerte_retard_le is not None:
+                continue
+            envoi.alerte_retard_le = maintenant
+            alertes.append(f"envoi:{envoi.id}")
+            lignes.append(
+                f"- {_libelle_envoi(envoi, guichet)}, reçu le {envoi.recu_le:%d/%m/%Y}, "
+                f"échéance {envoi.echeance:%d/%m/%Y}, dossiers non tous rattachés"
+            )
+            tracer(
+                session,
+                SYSTEME,
+                entite="envoi",
+                entite_id=envoi.id,
+                action="alerte_retard",
+                changements={"echeance": envoi.echeance},
+            )
+        if alertes and destinataire:
+            empreinte = hashlib.sha256(",".join(alertes).encode()).hexdigest()[:16]
+            notification = Notification(
                 destinataire=destinataire,
-                sujet=f"Numérisation : {len(retards)} lot(s) en retard sur l'engagement de 2 jours ouvrés",
-                texte="Bonjour,\n\nCes lots ont dépassé leur échéance de traitement :\n\n"
+                sujet=(
+                    f"Numérisation : {len(alertes)} élément(s) en retard "
+                    "sur l'engagement de 2 jours ouvrés"
+                ),
+                corps="Bonjour,\n\nCes lots et envois ont dépassé leur échéance de traitement :\n\n"
                 + "\n".join(lignes)
                 + "\n\nListe à jour : sne lots echeances.",
+                type="alerte_retard",
+                statut="a_envoyer",
+                tentatives=0,
+                cle=f"alerte_retard:{jour.isoformat()}:{empreinte}",
+                created_at=maintenant,
             )
-            uow.after_commit(lambda: envoyer(message))
-        ids = [lot.id for lot in retards]
+            session.add(notification)
+            session.flush()
+            uow.after_commit(functools.partial(planifier, notification.id))
         uow.commit()
-        return ids
+        return alertes

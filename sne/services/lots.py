@@ -16,17 +16,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scanning.split import sha256_of
 from sne import calendrier
-from sne.acteurs import Acteur
+from sne.acteurs import SYSTEME, Acteur
 from sne.errors import Forbidden, NotFound, SneError
-from sne.models import Guichet, Lot, LotDossier, Piece
+from sne.models import Envoi, Guichet, Lot, LotDossier, Piece
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
+
+if TYPE_CHECKING:
+    from scanning.manifest import Manifest
 
 CANAUX = {
     "courrier_guichet": "courrier d'un guichet",
@@ -315,3 +319,41 @@ def inacheves(uow: UnitOfWork) -> list[int]:
                 .order_by(Lot.id)
             )
         )
+
+
+def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> dict[str, Any]:
+    """Store the batch's split once (a concurrent run may have done it first); return it stored.
+
+    The sendings whose bordereau was read are received with the batch: they take
+    its reception time and due date, and are processed when all their dossiers are.
+    """
+    with uow:
+        session = uow.session
+        lot = session.get(Lot, lot_id)
+        if lot is None:
+            raise NotFound(f"Lot {lot_id} inconnu.")
+        if lot.manifest is None:
+            lot.manifest = manifest.to_dict()
+            lot.pages_total = manifest.page_count
+            lot.dossiers_total = len(manifest.dossiers)
+            lot.statut = "en_cours"
+            if manifest.error:
+                lot.statut, lot.erreur, lot.traite_le = "erreur", manifest.error, utcnow()
+            identifiants = {s.envoi for s in manifest.sendings}
+            envois = session.scalars(
+                select(Envoi).where(Envoi.identifiant.in_(identifiants), Envoi.statut == "prepare")
+            ).all()
+            for envoi in envois:
+                envoi.statut, envoi.lot_id = "recu", lot.id
+                envoi.recu_le, envoi.echeance = lot.recu_le, lot.echeance
+                tracer(
+                    session,
+                    SYSTEME,
+                    entite="envoi",
+                    entite_id=envoi.id,
+                    action="reception",
+                    changements={"lot_id": lot.id, "echeance": lot.echeance},
+                )
+            uow.commit()
+        assert lot.manifest is not None
+        return lot.manifest

@@ -206,7 +206,11 @@ def chaine(tmp_path: Path) -> Chaine:
 
 
 def _deposer_envoi(
-    settings: Settings, uow: Callable[[], UnitOfWork], ref: Referentiel, tmp_path: Path
+    settings: Settings,
+    uow: Callable[[], UnitOfWork],
+    ref: Referentiel,
+    tmp_path: Path,
+    recu_le: datetime | None = None,
 ) -> int:
     numeros = [_demande(ref, foyer=i) for i in range(len(TYPES))]
     identifiant = preparer(uow, ref.agent, numeros, TYPES, JOUR)
@@ -221,6 +225,7 @@ def _deposer_envoi(
         storage=settings.storage,
         enqueue=lambda _: None,
         guichet=ref.guichet,
+        recu_le=recu_le,
     ).id
 
 
@@ -352,3 +357,27 @@ def test_an_attestation_with_an_unreadable_qr_is_matched_by_its_printed_number_a
         lot = unit.session.get(Lot, lot_id)
         assert lot is not None and lot.manifest is not None and lot.statut == "traite"
         assert "attestation_lue_par_ocr" in {a["code"] for a in lot.manifest["anomalies"]}
+
+
+def test_an_operator_re_runs_unfinished_batches_from_the_command_line(
+    chaine: Chaine, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from sne.cli import main
+
+    settings, uow, ref, _ = chaine
+    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)  # received, never processed
+    env = {
+        "SNE_VAR_DIR": str(settings.var_dir),
+        "DATABASE_URL": settings.database_url,
+        "SNE_SECRET_KEY": settings.secret_key,
+    }
+    sortie = CliRunner().invoke(main, ["lots", "relancer"], env=env)
+    assert sortie.exit_code == 0, sortie.output
+    assert f"lot n° {lot_id} relancé" in sortie.output
+    with uow() as unit:  # without Redis the job ran in this process
+        lot = unit.session.get(Lot, lot_id)
+        assert lot is not None and (lot.statut, lot.dossiers_faits) == ("traite", 2)
+    encore = CliRunner().invoke(main, ["lots", "relancer"], env=env)
+    assert encore.exit_code == 0 and "Aucun lot inachevé." in encore.output
