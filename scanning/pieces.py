@@ -7,6 +7,9 @@ is read again turned, and written turned), cuts the pages into pieces, classifie
 each piece, brings it under 2 MB with the recompression ladder, writes it to
 ``out_dir`` and finally makes the dossier fit in 18 MB by pushing its largest
 pieces further down the ladder. The dossier PDF is never modified.
+
+``traiter_televersement`` does the same for one piece an applicant uploaded
+(public portal): the upload checks of ``scanning.upload``, then classification.
 """
 
 from __future__ import annotations
@@ -16,8 +19,15 @@ from pathlib import Path
 
 from PIL import Image
 
-from scanning import blank, classify, cut, ocr
-from scanning.compress import ECHELLE, Compression, Lisibilite, rang_etape, recompresser
+from scanning import blank, classify, cut, ocr, upload
+from scanning.compress import (
+    ECHELLE,
+    LIMITE_PIECE,
+    Compression,
+    Lisibilite,
+    rang_etape,
+    recompresser,
+)
 from scanning.errors import ScanError
 from scanning.pages import BatchReader, format_de
 from scanning.plan import type_piece
@@ -327,3 +337,51 @@ def _tenir_dossier(
             f"{limite_dossier / 1_000_000:.0f} Mo. L'original reste disponible pour un opérateur.",
         )
     return resultat
+
+
+def traiter_televersement(
+    fichier: Path, out_dir: Path, *, type_declare: str | None = None
+) -> PieceTraitee:
+    """Check, bring under 2 MB and classify one uploaded piece; a refusal is a rejected piece.
+
+    The applicant's declared type stands when the text confirms it; when the text
+    says something else, or nothing, the piece waits for an operator to qualify it.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    taille = fichier.stat().st_size if fichier.is_file() else 0
+    try:
+        depot = upload.verifier_depot(fichier, out_dir / "piece-01.pdf", limite=LIMITE_PIECE)
+    except ScanError as erreur:
+        return PieceTraitee(
+            rang=1,
+            pages=(),
+            type=type_declare,
+            confiance=0.0,
+            statut="rejetee",
+            motif_rejet=erreur.message,
+            fichier=None,
+            taille_originale=taille,
+            taille=0,
+            traitement=(),
+            sensible=type_declare is not None and type_piece(type_declare).sensible,
+        )
+    lectures = lire_pages(depot.fichier)
+    decision = _classer_piece(lectures, tuple(range(len(lectures))))
+    type_code, statut = decision.type, decision.statut
+    if type_declare is not None:
+        confirme = decision.statut == "classee" and decision.type == type_declare
+        type_code = type_declare if decision.type in (None, type_declare) else decision.type
+        statut = "classee" if confirme else "a_qualifier"
+    return PieceTraitee(
+        rang=1,
+        pages=tuple(range(depot.pages)),
+        type=type_code,
+        confiance=decision.confiance,
+        statut=statut,
+        motif_rejet=None,
+        fichier=depot.fichier,
+        taille_originale=depot.taille_originale,
+        taille=depot.taille,
+        traitement=(f"format:{depot.format}", *depot.traitement),
+        sensible=type_code is not None and type_piece(type_code).sensible,
+    )

@@ -54,6 +54,15 @@ lots_group: click.Group = click.Group(
 @click.option("--canal", required=True, type=click.Choice(sorted(lots.CANAUX)), help="Canal.")
 @click.option("--guichet", default=None, help="Code du guichet expéditeur (ex. G1301).")
 @click.option("--territoire", default=None, help="Territoire du lot, sans guichet (ex. 013).")
+@click.option(
+    "--numero", default=None, help="Portail grand public : numéro unique de la demande visée."
+)
+@click.option(
+    "--type",
+    "type_declare",
+    default=None,
+    help="Portail grand public : type de pièce déclaré (code du plan de classement).",
+)
 @option_as
 @pass_app
 @domain_errors
@@ -63,9 +72,11 @@ def deposer(
     canal: str,
     guichet: str | None,
     territoire: str | None,
+    numero: str | None,
+    type_declare: str | None,
     login: str | None,
 ) -> None:
-    """Déposer le lot FICHIER (PDF ou TIFF) : il est conservé tel quel puis traité."""
+    """Déposer le lot FICHIER (PDF ou TIFF ; une pièce PDF, JPEG ou PNG sur le portail grand public)."""
     recu = lots.deposer(
         app.uow(),
         app.acteur(login),
@@ -75,6 +86,8 @@ def deposer(
         enqueue=_enqueue(app),
         guichet=guichet,
         territoire=territoire,
+        numero=numero,
+        type_declare=type_declare,
     )
     if recu.doublon_de is not None:
         click.echo(

@@ -530,7 +530,8 @@ class Lot(Base):
             "statut IN ('recu', 'en_cours', 'traite', 'a_revoir', 'erreur')", name="statut_connu"
         ),
         CheckConstraint(
-            "canal IN ('courrier_guichet', 'courrier_demandeur', 'depot_professionnel')",
+            "canal IN ('courrier_guichet', 'courrier_demandeur', 'depot_professionnel', "
+            "'portail_demandeur')",
             name="canal_connu",
         ),
     )
@@ -542,6 +543,9 @@ class Lot(Base):
     storage_key: Mapped[str] = mapped_column(String(200))
     taille: Mapped[int] = mapped_column(Integer)
     canal: Mapped[str] = mapped_column(String(24))
+    #: An applicant's upload names its demande and the piece type they declared.
+    numero: Mapped[str | None] = mapped_column(String(18))
+    type_declare: Mapped[str | None] = mapped_column(String(40))
     territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"))
     guichet_id: Mapped[int | None] = mapped_column(ForeignKey("guichet.id"))
     depose_par_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))

@@ -28,6 +28,7 @@ from sne.uow import UnitOfWork, utcnow
 
 if TYPE_CHECKING:
     from scanning.manifest import Dossier
+    from scanning.pieces import PieceTraitee
     from sne.services.rattachement import PieceDecoupee
 
 
@@ -133,6 +134,13 @@ def traiter_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
             return {"dossiers": lot.dossiers_faits, "ignore": 1}
         original = storage / lot.storage_key
         donnees = lot.manifest
+        if lot.canal == lots.TELEVERSEMENT:
+            assert lot.numero is not None
+            televersement = (lot.numero, lot.type_declare, lot.sha256)
+        else:
+            televersement = None
+    if televersement is not None:
+        return traiter_televersement(ctx, lot_id, original, *televersement)
     if donnees is None:
         manifest = split_batch(original, keyring_for(ctx.settings), decoder=ctx.settings.qr_decoder)
         manifest = completer_attestations(original, manifest)
@@ -165,10 +173,58 @@ def traiter_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
     return bilan
 
 
+def traiter_televersement(
+    ctx: Contexte,
+    lot_id: int,
+    original: Path,
+    numero: str,
+    type_declare: str | None,
+    sha256: str,
+) -> dict[str, int]:
+    """One piece an applicant uploaded for ``numero``: checked, classified, attached, notified.
+
+    The upload is a lot of one dossier with no separator page; a refused file
+    becomes a rejected piece whose French reason the applicant receives by mail.
+    """
+    from scanning.manifest import Dossier, Manifest, Role
+    from scanning.pieces import traiter_televersement as traiter
+    from sne.services.rattachement import enregistrer_dossier
+
+    travail = ctx.settings.storage / "lots" / str(lot_id)
+    piece = traiter(original, travail, type_declare=type_declare)
+    pages = piece.pages or (0,)  # a refused file still counts as the page it was
+    dossier = Dossier(0, Role.PIECE, numero, -1, pages)
+    manifest = Manifest(original.name, sha256, len(pages), (), dossiers=(dossier,))
+    lots.enregistrer_manifeste(ctx.uow(), lot_id, manifest)
+    decoupee = _decoupee(piece, pages)
+    enregistrer_dossier(ctx.uow(), lot_id, dossier, lambda: [decoupee], ctx.settings.storage)
+    bilan = terminer_lot(ctx, lot_id)
+    shutil.rmtree(travail, ignore_errors=True)
+    return bilan
+
+
+def _decoupee(piece: PieceTraitee, pages: tuple[int, ...]) -> PieceDecoupee:
+    """The attachment record of a piece from ``scanning.pieces`` (pages of the batch)."""
+    from sne.services.rattachement import PieceDecoupee
+
+    return PieceDecoupee(
+        rang=piece.rang,
+        pages=pages,
+        type=piece.type,
+        confiance=piece.confiance,
+        statut=piece.statut,
+        motif_rejet=piece.motif_rejet,
+        fichier=piece.fichier,
+        taille_originale=piece.taille_originale,
+        taille=piece.taille,
+        traitement={"etapes": list(piece.traitement)},
+        sensible=bool(piece.sensible),
+    )
+
+
 def decouper(pdf: Path | None, out_dir: Path, dossier: Dossier) -> list[PieceDecoupee]:
     """Cut and classify one dossier's PDF with ``scanning.pieces`` (the glue to the library)."""
     from scanning.pieces import traiter_dossier
-    from sne.services.rattachement import PieceDecoupee
 
     if pdf is None:
         return []
@@ -179,21 +235,7 @@ def decouper(pdf: Path | None, out_dir: Path, dossier: Dossier) -> list[PieceDec
         pages = tuple(int(p) for p in piece.pages)
         if all(0 <= p < len(dossier.pages) for p in pages):
             pages = tuple(dossier.pages[p] for p in pages)  # dossier-relative -> batch pages
-        pieces.append(
-            PieceDecoupee(
-                rang=piece.rang,
-                pages=pages,
-                type=piece.type,
-                confiance=piece.confiance,
-                statut=piece.statut,
-                motif_rejet=piece.motif_rejet,
-                fichier=piece.fichier,
-                taille_originale=piece.taille_originale,
-                taille=piece.taille,
-                traitement={"etapes": list(piece.traitement)},
-                sensible=bool(piece.sensible),
-            )
-        )
+        pieces.append(_decoupee(piece, pages))
     return pieces
 
 

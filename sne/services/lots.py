@@ -21,11 +21,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from scanning.errors import ScanError
+from scanning.plan import TYPES_PAR_CODE
 from scanning.split import sha256_of
+from scanning.upload import format_par_contenu
 from sne import calendrier
 from sne.acteurs import SYSTEME, Acteur
 from sne.errors import Forbidden, NotFound, SneError
-from sne.models import Envoi, Guichet, Lot, LotDossier, Piece
+from sne.models import Demande, Envoi, Guichet, Lot, LotDossier, Piece
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -36,17 +39,24 @@ CANAUX = {
     "courrier_guichet": "courrier d'un guichet",
     "courrier_demandeur": "courrier d'un demandeur",
     "depot_professionnel": "dépôt sur le portail professionnel",
+    "portail_demandeur": "pièce déposée par le demandeur sur le portail grand public",
 }
+#: The channel where an upload names its demande instead of carrying a separator page.
+TELEVERSEMENT = "portail_demandeur"
 #: Who may deposit a batch on each channel: operators receive mail, guichets deposit PDFs.
 ROLES_DEPOT = {
     "courrier_guichet": frozenset({"operateur_numerisation", "administrateur", "systeme"}),
     "courrier_demandeur": frozenset({"operateur_numerisation", "administrateur", "systeme"}),
     "depot_professionnel": frozenset({"agent_guichet", "operateur_numerisation", "systeme"}),
+    # The public portal deposits as "systeme" for the applicant it has authenticated.
+    TELEVERSEMENT: frozenset({"systeme", "administrateur"}),
 }
 ROLES_LECTURE = frozenset(
     {"operateur_numerisation", "gestionnaire_territorial", "administrateur", "systeme"}
 )
 EXTENSIONS = {".pdf": "pdf", ".tif": "tif", ".tiff": "tif"}
+#: Stored extension of an uploaded piece, by its content (its name is not trusted).
+FORMATS_TELEVERSES = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
 #: Working days granted to process a batch after its reception.
 DELAI_JOURS_OUVRES = 2
 
@@ -75,9 +85,8 @@ def echeance_de(jour: date, departement: str | None) -> date:
     return calendrier.ajouter_jours_ouvres(jour, DELAI_JOURS_OUVRES, departement)
 
 
-def stocker_original(source: Path, storage: Path, sha256: str) -> str:
+def stocker_original(source: Path, storage: Path, sha256: str, extension: str) -> str:
     """Copy ``source`` under ``storage`` by content hash, atomically; return its storage key."""
-    extension = EXTENSIONS[source.suffix.lower()]
     cle = f"lots/{sha256}.{extension}"
     cible = storage / cle
     if cible.exists():
@@ -106,22 +115,24 @@ def deposer(
     guichet: str | None = None,
     territoire: str | None = None,
     recu_le: datetime | None = None,
+    numero: str | None = None,
+    type_declare: str | None = None,
 ) -> LotRecu:
-    """Take in the batch ``fichier`` received on ``canal``; queue its processing after commit."""
+    """Take in the batch ``fichier`` received on ``canal``; queue its processing after commit.
+
+    On the public portal's channel the file is one piece for the demande ``numero``
+    (with the type the applicant declared, if any) instead of a batch with separators.
+    """
     if canal not in CANAUX:
         raise LotInvalide(f"Canal inconnu « {canal} » (attendu : {', '.join(CANAUX)}).")
     if acteur.role not in ROLES_DEPOT[canal]:
         raise Forbidden(
             f"Le rôle « {acteur.role} » ne permet pas de déposer un lot ({CANAUX[canal]})."
         )
-    if fichier.suffix.lower() not in EXTENSIONS:
-        raise LotInvalide(
-            f"Le fichier {fichier.name} n'est ni un PDF ni un TIFF : lot refusé, rien n'est perdu."
-        )
     if not fichier.is_file() or fichier.stat().st_size == 0:
         raise LotInvalide(f"Le fichier {fichier.name} est introuvable ou vide.")
+    extension = _extension(fichier, canal, numero, type_declare)
     sha256 = sha256_of(fichier)
-    cle = stocker_original(fichier, storage, sha256)
     recu = recu_le or utcnow()
     with uow:
         session = uow.session
@@ -129,13 +140,21 @@ def deposer(
         territoire_code = (
             guichet_row.territoire_code if guichet_row else territoire or acteur.territoire_code
         )
+        if numero is not None:
+            numero = numero.strip().upper()
+            territoire_code = _demande_ouverte(session, numero).territoire_code
         if territoire_code is None:
             raise LotInvalide("Précisez le territoire du lot (ou le guichet qui l'envoie).")
         if acteur.role == "agent_guichet":
             acteur.exiger("consulter", territoire_code)
+        # The same file deposited again (for the same demande, on the public portal).
+        meme_demande = Lot.numero.is_(None) if numero is None else Lot.numero == numero
         premier = session.scalar(
-            select(Lot).where(Lot.sha256 == sha256, Lot.doublon_de_id.is_(None)).order_by(Lot.id)
+            select(Lot)
+            .where(Lot.sha256 == sha256, Lot.doublon_de_id.is_(None), meme_demande)
+            .order_by(Lot.id)
         )
+        cle = stocker_original(fichier, storage, sha256, extension)  # once everything is checked
         lot = Lot(
             sha256=sha256,
             doublon_de_id=premier.id if premier else None,
@@ -143,6 +162,8 @@ def deposer(
             storage_key=cle,
             taille=fichier.stat().st_size,
             canal=canal,
+            numero=numero,
+            type_declare=type_declare,
             territoire_code=territoire_code,
             guichet_id=guichet_row.id if guichet_row else None,
             depose_par_id=acteur.utilisateur_id,
@@ -163,6 +184,8 @@ def deposer(
                 "fichier": lot.nom_fichier,
                 "sha256": sha256,
                 "canal": canal,
+                "numero": numero,
+                "type_declare": type_declare,
                 "guichet": guichet_row.code if guichet_row else None,
                 "echeance": lot.echeance,
                 "doublon_de": premier.id if premier else None,
@@ -174,6 +197,45 @@ def deposer(
             uow.after_commit(lambda: enqueue(lot_id))
         uow.commit()
         return recu_info
+
+
+def _extension(fichier: Path, canal: str, numero: str | None, type_declare: str | None) -> str:
+    """Check what the channel accepts and return the stored file's extension."""
+    if canal != TELEVERSEMENT:
+        if numero is not None or type_declare is not None:
+            raise LotInvalide(
+                "Le numéro unique et le type de pièce ne se précisent que pour une pièce "
+                "déposée sur le portail grand public : un lot porte ses pages séparatrices."
+            )
+        if fichier.suffix.lower() not in EXTENSIONS:
+            raise LotInvalide(
+                f"Le fichier {fichier.name} n'est ni un PDF ni un TIFF : lot refusé, "
+                "rien n'est perdu."
+            )
+        return EXTENSIONS[fichier.suffix.lower()]
+    if numero is None:
+        raise LotInvalide("Précisez le numéro unique de la demande à laquelle joindre la pièce.")
+    if type_declare is not None and type_declare not in TYPES_PAR_CODE:
+        raise LotInvalide(f"Type de pièce inconnu : « {type_declare} ».")
+    with fichier.open("rb") as entree:
+        try:
+            genre = format_par_contenu(entree.read(16))
+        except ScanError as erreur:
+            raise LotInvalide(erreur.message) from None
+    return FORMATS_TELEVERSES[genre]
+
+
+def _demande_ouverte(session: Session, numero: str) -> Demande:
+    """The demande an upload is for: it must exist and be active to receive pieces."""
+    demande = session.scalar(select(Demande).where(Demande.numero == numero))
+    if demande is None:
+        raise NotFound(f"Numéro unique inconnu : {numero}.", code="NUMERO_INCONNU")
+    if demande.statut != "active":
+        raise LotInvalide(
+            f"La demande {numero} n'est pas active ({demande.statut}) : "
+            "aucune pièce ne peut y être jointe."
+        )
+    return demande
 
 
 def _guichet(session: Session, acteur: Acteur, canal: str, code: str | None) -> Guichet | None:

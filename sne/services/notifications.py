@@ -148,6 +148,8 @@ def _texte(session: Session, lot: Lot, destinataire: Destinataire) -> tuple[str,
         quoi = f"l'envoi {destinataire.envoi.identifiant}"
     elif destinataire.type == "envoi_traite":
         quoi = f"le dépôt « {lot.nom_fichier} »"
+    elif lot.canal == "portail_demandeur":
+        quoi = f"votre document « {lot.nom_fichier} » déposé sur le portail"
     else:
         quoi = "votre courrier"
     sujet = f"Pièces numérisées : {quoi} reçu le {recu} a été traité"
