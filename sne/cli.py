@@ -520,10 +520,12 @@ def demo(app: App, nombre: int, graine: int, jour: str | None) -> None:
     if bilan.exemple:
         click.echo("")
         show.callback(numero=bilan.exemple, login=None, as_json=False)  # type: ignore[misc]
-    from sne.demo_envoi import demo_envoi, resume
+    from sne.demo_envoi import demo_envoi, demo_televersement, resume
 
     click.echo("")
     for ligne in resume(demo_envoi(app.uow, app.settings, aujourd_hui)):
+        click.echo(ligne)
+    for ligne in demo_televersement(app.uow, app.settings):
         click.echo(ligne)
     click.echo(f"\nBase : {app.engine.url.render_as_string(hide_password=True)}")
 

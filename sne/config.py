@@ -45,7 +45,7 @@ class Settings:
     #: Seconds between an RQ worker's maintenance passes (abandoned jobs are retried there).
     worker_maintenance_s: int = 60
     #: Lifetime of an RQ worker's registration without heartbeat; idle workers wake this often.
-    worker_ttl_s: int = 420
+    worker_ttl_s: int = 120
 
     @property
     def storage(self) -> Path:
@@ -84,8 +84,8 @@ class Settings:
             qr_decoder=_choix(env, "SNE_QR_DECODER", ("zxing", "pyzbar")),
             alert_to=env.get("SNE_ALERT_TO") or None,
             cycle_heure=_heure(env.get("SNE_CYCLE_HEURE") or "02:30"),
-            worker_maintenance_s=int(env.get("SNE_WORKER_MAINTENANCE_S") or 60),
-            worker_ttl_s=int(env.get("SNE_WORKER_TTL_S") or 420),
+            worker_maintenance_s=_secondes(env, "SNE_WORKER_MAINTENANCE_S", 60),
+            worker_ttl_s=_secondes(env, "SNE_WORKER_TTL_S", 120, minimum=20),
         )
 
 
@@ -95,6 +95,14 @@ def _choix(env: Mapping[str, str], nom: str, valeurs: tuple[str, ...]) -> str:
     if valeur not in valeurs:
         raise ValueError(f"{nom}={valeur!r} : valeurs possibles {', '.join(valeurs)}.")
     return valeur
+
+
+def _secondes(env: Mapping[str, str], nom: str, defaut: int, *, minimum: int = 1) -> int:
+    """Read a whole number of seconds, at least ``minimum``; refuse anything else in French."""
+    brut = (env.get(nom) or str(defaut)).strip()
+    if not brut.isdigit() or int(brut) < minimum:
+        raise ValueError(f"{nom}={brut!r} : nombre entier de secondes attendu, au moins {minimum}.")
+    return int(brut)
 
 
 def _heure(valeur: str) -> str:

@@ -5,6 +5,8 @@ batch with ``synth`` (its bordereau and fiches carry the real numbers and the
 real signing keys); ``demo_envoi`` runs the whole chain the way production does:
 a guichet agent prepares the sending, an operator deposits the scanned batch,
 the queue processes it, the pieces land in the dossiers, the mail in the outbox.
+``demo_televersement`` does the same for a photo an applicant uploads on the
+public portal.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from sne.uow import UnitOfWork
 if TYPE_CHECKING:
     from workers.queue import JobQueue
 
+#: The public portal deposits for the applicant it has authenticated.
+PORTAIL = Acteur(utilisateur_id=None, login="portail", role="systeme", territoire_code=None)
 TYPES_DEMO = (
     ("carte_identite", "avis_imposition"),
     ("carte_identite", "bulletin_salaire", "attestation_caf"),
@@ -179,6 +183,47 @@ def demo_envoi(
             lot.statut,
             apres - avant,
         )
+
+
+def demo_televersement(
+    uow: Callable[[], UnitOfWork], settings: Settings, *, type_piece: str = "quittance_loyer"
+) -> list[str]:
+    """An applicant uploads a phone photo of a piece; return the French lines the demo prints."""
+    from synth.batch import photo_piece
+    from workers.queue import InProcessQueue
+
+    with uow() as unit:
+        numero = unit.session.scalar(
+            select(Demande.numero)
+            .where(Demande.statut == "active", Demande.email.is_not(None))
+            .order_by(Demande.id.desc())
+            .limit(1)
+        )
+    if numero is None:
+        return ["Dépôt en ligne : aucune demande active avec une adresse électronique."]
+    photo = settings.var_dir / "demo" / f"photo-{type_piece}.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    photo.write_bytes(photo_piece(type_piece, graine=5))
+    queue = InProcessQueue(settings)
+    avant = len(list(settings.outbox.glob("*.eml"))) if settings.outbox.exists() else 0
+    recu = lots.deposer(
+        uow(),
+        PORTAIL,
+        photo,
+        canal=lots.TELEVERSEMENT,
+        storage=settings.storage,
+        enqueue=lambda lot_id: _traiter(queue, lot_id),
+        numero=numero,
+        type_declare=type_piece,
+    )
+    apres = len(list(settings.outbox.glob("*.eml"))) if settings.outbox.exists() else 0
+    with uow() as unit:
+        piece = unit.session.scalar(select(Piece).where(Piece.lot_id == recu.id))
+        etat = f"{piece.type}, {piece.statut}, {piece.taille // 1000} Ko" if piece else "aucune"
+    return [
+        f"Dépôt en ligne : une photo ({type_piece}) pour la demande {numero} (lot n° {recu.id})",
+        f"  pièce jointe au dossier : {etat} ; courriel au demandeur déposé : {apres - avant}",
+    ]
 
 
 def _traiter(queue: JobQueue, lot_id: int) -> None:

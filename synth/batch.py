@@ -167,6 +167,14 @@ def nb_pages(types: Sequence[str]) -> int:
     return sum(pieces.pages_de(code) for code in types)
 
 
+def photo_piece(gabarit: str, graine: int = 1, dpi: int = 150) -> bytes:
+    """A JPEG of a piece's first page as an applicant uploads it: a little skew, noise, blur."""
+    page = degrade.scanner(
+        pieces.rendre_piece(gabarit, dpi, 0)[0], random.Random(graine), degrade.DOUX
+    )
+    return degrade.jpeg(page, 80, dpi)
+
+
 def pieces_au_hasard(rng: random.Random, combien: int) -> tuple[str, ...]:
     """Draw piece types, identity and tax notice first as a guichet usually sends them."""
     usuelles = ["carte_identite", "avis_imposition", "bulletin_salaire", "attestation_caf"]

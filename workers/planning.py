@@ -41,13 +41,16 @@ def job_id(jour: date) -> str:
 def planifier_cycle(settings: Settings, maintenant: datetime | None = None) -> str | None:
     """Schedule the next daily run unless it already is; return its job id when scheduled now."""
     from redis import Redis
+    from rq.job import Job
 
     assert settings.redis_url, "the daily run is scheduled on Redis only"
     quand = prochain_passage(maintenant or datetime.now(PARIS), settings.cycle_heure)
     jour = quand.date()
     connection = Redis.from_url(settings.redis_url)
-    # One scheduling per day across every worker: the first to set the key schedules.
-    if not connection.set(f"sne:cycle-planifie:{jour.isoformat()}", "1", nx=True, ex=3 * 86400):
+    # The first worker to set the day's key schedules; a later one only if the job was lost
+    # (deleted by hand): scheduling again under the same id cannot make two runs.
+    premier = connection.set(f"sne:cycle-planifie:{jour.isoformat()}", "1", nx=True, ex=3 * 86400)
+    if not premier and Job.exists(job_id(jour), connection=connection):
         return None
     return RQQueue(settings.redis_url).enqueue_at(
         quand, "cycle_quotidien", queue="default", job_id=job_id(jour), jour=jour.isoformat()

@@ -54,6 +54,10 @@ def test_the_daily_run_is_scheduled_once_whoever_asks(tmp_path: Path, redis_url:
     stored = client.hget(f"rq:job:{premier}", "data")
     assert stored is not None
     assert json.loads(zlib.decompress(stored))[2] == ["cycle_quotidien", {"jour": "2026-11-24"}]
+    # Deleted by hand (or lost): the next worker to start schedules it again.
+    Job.fetch(premier, connection=client, serializer=JSONSerializer).delete()
+    assert planifier_cycle(settings, maintenant) == premier
+    assert registre.get_job_ids() == [premier]
     client.flushdb()
 
 

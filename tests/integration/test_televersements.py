@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -10,25 +9,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from sne.acteurs import Acteur
+from sne.demo_envoi import PORTAIL
 from sne.errors import Forbidden, NotFound
 from sne.models import Lot, Piece
 from sne.services import lots, radiation
-from synth import degrade
-from synth.pieces import rendre_piece
+from synth.batch import photo_piece
 from tests.conftest import JOUR
 from tests.integration.test_lots import OPERATEUR, Chaine, _demande, chaine  # noqa: F401
 from workers.jobs import traiter_lot
 from workers.queue import InProcessQueue
 
-#: The public portal deposits for the applicant it has authenticated.
-PORTAIL = Acteur(utilisateur_id=None, login="portail", role="systeme", territoire_code=None)
 
-
-def _photo(path: Path, gabarit: str = "quittance_loyer", graine: int = 3) -> Path:
-    """A phone-like scan of one page: skewed a little, noisy, JPEG-compressed."""
-    page = degrade.scanner(rendre_piece(gabarit, 150, 0)[0], random.Random(graine), degrade.DOUX)
-    path.write_bytes(degrade.jpeg(page, 80, 150))
+def _photo(path: Path) -> Path:
+    """A phone-like photo of a rent receipt: skewed a little, noisy, JPEG-compressed."""
+    path.write_bytes(photo_piece("quittance_loyer", graine=3))
     return path
 
 

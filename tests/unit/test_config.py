@@ -3,6 +3,8 @@
 import stat
 from pathlib import Path
 
+import pytest
+
 from sne.config import Settings
 
 
@@ -47,3 +49,23 @@ def test_environment_overrides_every_default(tmp_path: Path) -> None:
     )
     assert settings.storage == tmp_path / "fichiers"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_worker_and_schedule_settings_are_checked(tmp_path: Path) -> None:
+    base = {"SNE_VAR_DIR": str(tmp_path), "SNE_SECRET_KEY": "s" * 40}
+    defaut = Settings.from_env(base)
+    assert (defaut.cycle_heure, defaut.worker_maintenance_s, defaut.worker_ttl_s) == (
+        "02:30",
+        60,
+        120,
+    )
+    reglee = Settings.from_env(
+        {**base, "SNE_CYCLE_HEURE": "05:15", "SNE_WORKER_MAINTENANCE_S": "30"}
+    )
+    assert (reglee.cycle_heure, reglee.worker_maintenance_s) == ("05:15", 30)
+    with pytest.raises(ValueError, match="HH:MM"):
+        Settings.from_env({**base, "SNE_CYCLE_HEURE": "2h30"})
+    with pytest.raises(ValueError, match="au moins 20"):
+        Settings.from_env({**base, "SNE_WORKER_TTL_S": "5"})
+    with pytest.raises(ValueError, match="entier de secondes"):
+        Settings.from_env({**base, "SNE_WORKER_MAINTENANCE_S": "une minute"})
