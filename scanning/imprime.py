@@ -7,21 +7,23 @@ tesseract (French): if one is an attestation carrying a numéro unique, a dossie
 is rebuilt from it with the applicant's name as printed (``Dossier.nom``), which
 the workers check against the demande before attaching anything. Pure library:
 a batch path and a manifest in, a manifest out.
+
+``lire_fiches`` reads, the same way, the identity printed on each fiche
+récapitulative (name and date of birth; the QR code carries no personal data),
+so that the workers check it agrees with the demande the QR code names.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
 import re
-import subprocess
-import tempfile
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from PIL import Image
 
 from scanning.manifest import Anomaly, Dossier, DossierStatus, Manifest, PageRecord, Role
+from scanning.ocr import ocr_image, ocr_images
 from scanning.pages import BatchReader
 
 #: A numéro unique as printed, spaces tolerated: territory, date, sequence, guichet.
@@ -30,6 +32,11 @@ _NUMERO = re.compile(r"([0-9]{2}[0-9AB])\s*([0-9]{4})\s*([0-9]{6})\s*[G6]([A-Z0-
 #: The applicant as printed, ``Mme Claire NGUYEN`` (columns may share an OCR line).
 _CIVILITE = re.compile(r"(?:\bMme|\bMlle|\bM\.|\bMadame|\bMonsieur)\s+([^\W\d][\w' -]{2,80})")
 OCR_DPI = 200
+#: Band of a fiche récapitulative holding the "Demandeur" rows (fractions of the page height).
+BANDE_IDENTITE = (0.22, 0.46)
+#: ``Nom PETIT`` (not ``Nombre de documents``): the name is printed in capitals.
+_NOM_FICHE = re.compile(r"^\W*Nom\W+([A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ' -]*[A-ZÀ-ÖØ-Þ])", re.MULTILINE)
+_DATE = re.compile(r"(\d{2})\s*/\s*(\d{2})\s*/\s*(\d{4})")
 
 
 @dataclass(frozen=True)
@@ -41,32 +48,9 @@ class LectureImprimee:
     nom: str | None
 
 
-def ocr(image: Image.Image, *, timeout: float = 60) -> str:
-    """Return the French text read on ``image``: with ``scanning.ocr`` when present, else tesseract."""
-    try:
-        partage = importlib.import_module("scanning.ocr")
-        return str(partage.ocr_image(image).texte)
-    except (ImportError, AttributeError):
-        pass  # the shared OCR module is not there (yet): call tesseract ourselves
-    return _tesseract(image, timeout=timeout)
-
-
-def _tesseract(image: Image.Image, *, timeout: float) -> str:
-    """Run tesseract (French, one thread) on ``image``; empty text if it fails."""
-    with tempfile.TemporaryDirectory(prefix="ocr-") as dossier:
-        chemin = Path(dossier) / "page.png"
-        image.convert("L").save(chemin)
-        try:
-            sortie = subprocess.run(
-                ["tesseract", str(chemin), "stdout", "-l", "fra", "--psm", "3"],
-                capture_output=True,
-                timeout=timeout,
-                check=False,
-                env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # one core: pages run in parallel
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return ""
-    return sortie.stdout.decode("utf-8", errors="replace")
+def ocr(image: Image.Image) -> str:
+    """Return the French text tesseract reads on the whole of ``image``."""
+    return ocr_image(image).texte
 
 
 def analyser(texte: str) -> LectureImprimee:
@@ -158,3 +142,64 @@ def _scinder(manifest: Manifest, record: PageRecord, lecture: LectureImprimee) -
     )
     anomalies = (*gardees, lue)
     return replace(manifest, pages=pages, dossiers=tuple(dossiers), anomalies=anomalies)
+
+
+@dataclass(frozen=True)
+class IdentiteFiche:
+    """The applicant's identity as printed on a fiche (what OCR could read of it)."""
+
+    nom: str | None
+    naissance: str | None  # ISO date
+
+
+def analyser_fiche(texte: str, remplissage: str | None = None) -> IdentiteFiche:
+    """Find the name and the date of birth in the OCR text of a fiche's identity band.
+
+    The band holds two dates: the date of birth is the first one that is neither
+    on the "Date de remplissage" line nor that date (``remplissage``, ISO, known
+    from the QR code), however OCR spelt the labels.
+    """
+    nom = _NOM_FICHE.search(texte)
+    iso = None
+    for ligne in texte.splitlines():
+        trouvee = _DATE.search(ligne)
+        if trouvee is None or "emplis" in ligne.lower():
+            continue
+        jour, mois, annee = (int(g) for g in trouvee.groups())
+        try:
+            lue = date(annee, mois, jour).isoformat()
+        except ValueError:
+            continue  # misread digits: no date rather than a wrong one
+        if remplissage is not None and lue >= remplissage:
+            continue  # the filling date, or a misread one: a birth comes before the fiche
+        iso = lue
+        break
+    return IdentiteFiche(nom.group(1).strip() if nom else None, iso)
+
+
+def lire_fiches(path: Path, manifest: Manifest) -> Manifest:
+    """Add to each fiche's dossier the name and date of birth printed on the fiche (one OCR run)."""
+    rotations = {record.index: record.rotation for record in manifest.pages}
+    fiches = [d for d in manifest.dossiers if d.kind is Role.FICHE and d.status is DossierStatus.OK]
+    bandes: list[Image.Image] = []
+    lues: list[Dossier] = []
+    with BatchReader(path) as reader:
+        for dossier in fiches:
+            page = reader.page(dossier.separator_page, OCR_DPI)
+            if page.image is None:
+                continue
+            image = page.image.rotate(180) if rotations.get(dossier.separator_page) else page.image
+            haut, bas = (round(image.height * f) for f in BANDE_IDENTITE)
+            bandes.append(image.crop((0, haut, image.width, bas)))
+            lues.append(dossier)
+    identites = {
+        dossier.index: analyser_fiche(lecture.texte, dossier.date)
+        for dossier, lecture in zip(lues, ocr_images(bandes, psm=6, dpi=OCR_DPI), strict=True)
+    }
+    dossiers = tuple(
+        replace(d, nom=identites[d.index].nom, naissance=identites[d.index].naissance)
+        if d.index in identites
+        else d
+        for d in manifest.dossiers
+    )
+    return replace(manifest, dossiers=dossiers)

@@ -78,7 +78,8 @@ class Dossier:
     declared_pages: int | None = None  # fiche: pages including the fiche itself
     declared_documents: int | None = None  # fiche: number of documents
     date: str | None = None  # ISO date printed in the code (remplissage or émission)
-    nom: str | None = None  # only when read from the page (attestation fallback), never from QR
+    nom: str | None = None  # only when read from the page by OCR (never in a QR code)
+    naissance: str | None = None  # ISO date of birth read on a fiche by OCR
 
 
 @dataclass(frozen=True)

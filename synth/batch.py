@@ -512,6 +512,12 @@ def _verite(
                 "pages": [],
                 "declared_pages": getattr(separateur, "nb_pages", None),
                 "declared_documents": getattr(separateur, "nb_documents", None),
+                "nom": getattr(separateur, "nom", None),
+                "naissance": (
+                    separateur.date_naissance.isoformat()
+                    if isinstance(separateur, FicheData)
+                    else None
+                ),
                 "status": "ok",
                 "pieces": [],
                 "envers": side.envers,

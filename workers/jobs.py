@@ -117,7 +117,7 @@ def traiter_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
     A crash loses at most the dossier in flight: a re-run reuses the stored
     manifest, skips the dossiers already recorded and never attaches a piece twice.
     """
-    from scanning.imprime import completer_attestations
+    from scanning.imprime import completer_attestations, lire_fiches
     from scanning.manifest import Manifest
     from scanning.output import write_dossier_pdfs
     from scanning.split import split_batch
@@ -143,7 +143,7 @@ def traiter_lot(ctx: Contexte, lot_id: int) -> dict[str, int]:
         return traiter_televersement(ctx, lot_id, original, *televersement)
     if donnees is None:
         manifest = split_batch(original, keyring_for(ctx.settings), decoder=ctx.settings.qr_decoder)
-        manifest = completer_attestations(original, manifest)
+        manifest = lire_fiches(original, completer_attestations(original, manifest))
         donnees = lots.enregistrer_manifeste(ctx.uow(), lot_id, manifest)
     assert donnees is not None
     manifest = Manifest.from_dict(donnees)

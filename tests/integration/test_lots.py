@@ -184,6 +184,26 @@ def test_identity_read_on_the_page_must_match_the_applicant(ref: Referentiel) ->
     assert bon.statut == "rattache"
 
 
+def test_date_of_birth_read_on_a_fiche_must_match_bar_one_misread_digit(
+    ref: Referentiel,
+) -> None:
+    numero = _demande(ref)  # the applicant was born on 2 May 1988
+
+    def issue(naissance: str) -> str:
+        dossier = Dossier(0, Role.FICHE, numero, 1, (2,), nom="NGUYEN", naissance=naissance)
+        manifest = Manifest("lot.pdf", "x", 3, (), dossiers=(dossier,))
+        with ref.uow() as uow:
+            resultat = rapprocher(uow.session, _lot(), manifest, dossier)
+        return resultat.motif or resultat.statut
+
+    assert issue("1988-05-02") == "rattache"
+    assert issue("1988-05-08") == "rattache"  # one digit misread by OCR
+    assert issue("1979-11-02") == (
+        f"La date de naissance lue sur la fiche (02/11/1979) ne correspond pas au demandeur "
+        f"de la demande {numero}."
+    )
+
+
 # Whole pipeline (in-process, on a committed SQLite database) --------------------------------
 
 
@@ -381,3 +401,29 @@ def test_an_operator_re_runs_unfinished_batches_from_the_command_line(
         assert lot is not None and (lot.statut, lot.dossiers_faits) == ("traite", 2)
     encore = CliRunner().invoke(main, ["lots", "relancer"], env=env)
     assert encore.exit_code == 0 and "Aucun lot inachevé." in encore.output
+
+
+def test_a_fiche_printed_before_the_applicant_s_name_changed_waits_for_an_operator(
+    chaine: Chaine, tmp_path: Path
+) -> None:
+    from sne.models import Personne
+
+    settings, uow, ref, ctx = chaine
+    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)
+    with uow() as unit:  # the birth name was corrected after the fiches were printed
+        premier = unit.session.scalars(select(Demande).order_by(Demande.id)).first()
+        assert premier is not None and premier.demandeur is not None
+        unit.session.get(Personne, premier.demandeur.id).nom_naissance = "Lefort"  # type: ignore[union-attr]
+        unit.commit()
+    traiter_lot(ctx, lot_id)
+    with uow() as unit:
+        lot = unit.session.get(Lot, lot_id)
+        assert lot is not None and lot.statut == "a_revoir"
+        dossiers = {d.numero: d for d in lot.dossiers}
+        attente = dossiers[premier.numero]
+        assert attente.statut == "en_attente"
+        assert attente.motif == (
+            f"Le nom lu sur la page (NGUYEN) ne correspond pas au demandeur "
+            f"de la demande {premier.numero}."
+        )
+        assert [d.statut for d in dossiers.values()].count("rattache") == 1
