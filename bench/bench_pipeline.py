@@ -29,7 +29,7 @@ from sne.config import Settings
 from sne.db import make_session_factory
 from sne.demo_envoi import preparer, scanner_envoi
 from sne.documents.cles import keyring_for
-from sne.models import Lot
+from sne.models import Lot, LotDossier
 from sne.services import demandes, lots
 from sne.uow import UnitOfWork
 from synth.pieces import pages_de
@@ -150,6 +150,9 @@ def _mesurer(
             time.sleep(0.1)
         with factory() as session:
             pages = sum(session.scalars(select(Lot.pages_total).where(Lot.id.in_(ids))).all())
+            statuts_dossiers = session.scalars(
+                select(LotDossier.statut).where(LotDossier.lot_id.in_(ids))
+            ).all()
     finally:
         for p in processus:
             p.send_signal(signal.SIGTERM)
@@ -163,6 +166,7 @@ def _mesurer(
         "pages_per_s": pages / duree,
         "seconds": duree,
         "mail_s": premier_mail if premier_mail is not None else -1.0,
+        "rattaches": statuts_dossiers.count("rattache") / max(1, len(statuts_dossiers)),
     }
 
 
@@ -208,12 +212,14 @@ def main() -> None:
             "two_workers_batch_s": round(deux["seconds"], 2),
             "two_workers_speedup_ratio": round(deux["pages_per_s"] / un["pages_per_s"], 2),
             "reception_to_mail_s": round(un["mail_s"], 2),
+            "dossiers_attached_ratio": round(min(un["rattaches"], deux["rattaches"]), 3),
             "bench_process_peak_rss_mb": round(maxrss, 1),
         },
         notes=(
             "25 demandes, 300 pages à 200 dpi, PostgreSQL et Redis réels ; un lot est traité par "
             "un seul job : à deux workers, le même volume arrive en deux envois. "
-            "reception_to_mail_s = -1 si aucun courriel n'est parti."
+            "reception_to_mail_s = -1 si aucun courriel n'est parti ; dossiers_attached_ratio : "
+            "dossiers rattachés sans opérateur (identité lue sur les fiches comprise)."
         ),
     )
 
