@@ -156,7 +156,7 @@ def demo_envoi(
     chemin = settings.var_dir / "demo" / f"envoi-{identifiant}.pdf"
     scanner_envoi(uow, identifiant, types, chemin, keyring_for(settings))
     queue = InProcessQueue(settings)
-    avant = len(list(settings.outbox.glob("*.eml"))) if settings.outbox.exists() else 0
+    avant = _courriels(settings)
     recu = lots.deposer(
         uow(),
         operateur,
@@ -167,7 +167,7 @@ def demo_envoi(
         guichet=agent.guichet_code,
         territoire=agent.territoire_code,
     )
-    apres = len(list(settings.outbox.glob("*.eml"))) if settings.outbox.exists() else 0
+    apres = _courriels(settings)
     with uow() as unit:
         lot = unit.session.get(Lot, recu.id)
         assert lot is not None
@@ -205,7 +205,7 @@ def demo_televersement(
     photo.parent.mkdir(parents=True, exist_ok=True)
     photo.write_bytes(photo_piece(type_piece, graine=5))
     queue = InProcessQueue(settings)
-    avant = len(list(settings.outbox.glob("*.eml"))) if settings.outbox.exists() else 0
+    avant = _courriels(settings)
     recu = lots.deposer(
         uow(),
         PORTAIL,
@@ -216,7 +216,7 @@ def demo_televersement(
         numero=numero,
         type_declare=type_piece,
     )
-    apres = len(list(settings.outbox.glob("*.eml"))) if settings.outbox.exists() else 0
+    apres = _courriels(settings)
     with uow() as unit:
         piece = unit.session.scalar(select(Piece).where(Piece.lot_id == recu.id))
         etat = f"{piece.type}, {piece.statut}, {piece.taille // 1000} Ko" if piece else "aucune"
@@ -224,6 +224,11 @@ def demo_televersement(
         f"Dépôt en ligne : une photo ({type_piece}) pour la demande {numero} (lot n° {recu.id})",
         f"  pièce jointe au dossier : {etat} ; courriel au demandeur déposé : {apres - avant}",
     ]
+
+
+def _courriels(settings: Settings) -> int:
+    """Count the mails in the outbox (the demo tells how many its deposit added)."""
+    return len(list(settings.outbox.glob("*.eml"))) if settings.outbox.exists() else 0
 
 
 def _traiter(queue: JobQueue, lot_id: int) -> None:

@@ -42,20 +42,28 @@ class Ouvert:
     alerte_le: str | None
 
 
-def _lots(jour: date, territoire: str | None, *, retard_seul: bool = False) -> Select[tuple[Lot]]:
+def _lots(jour: date, territoire: str | None, *, a_alerter: bool = False) -> Select[tuple[Lot]]:
+    """Open batches due by ``jour``; with ``a_alerter``, those late and not alerted yet."""
     requete = select(Lot).where(Lot.statut.in_(OUVERTS), Lot.doublon_de_id.is_(None))
-    requete = requete.where(Lot.echeance < jour if retard_seul else Lot.echeance <= jour)
+    if a_alerter:
+        requete = requete.where(Lot.echeance < jour, Lot.alerte_retard_le.is_(None))
+    else:
+        requete = requete.where(Lot.echeance <= jour)
     if territoire is not None:
         requete = requete.where(Lot.territoire_code == territoire)
     return requete.order_by(Lot.echeance, Lot.id)
 
 
 def _envois(
-    jour: date, territoire: str | None, *, retard_seul: bool = False
+    jour: date, territoire: str | None, *, a_alerter: bool = False
 ) -> Select[tuple[Envoi, str]]:
+    """Received sendings due by ``jour``, with their guichet's code; ``a_alerter`` as for lots."""
     requete = select(Envoi, Guichet.code).join(Guichet, Guichet.id == Envoi.guichet_id)
     requete = requete.where(Envoi.statut == "recu", Envoi.echeance.is_not(None))
-    requete = requete.where(Envoi.echeance < jour if retard_seul else Envoi.echeance <= jour)
+    if a_alerter:
+        requete = requete.where(Envoi.echeance < jour, Envoi.alerte_retard_le.is_(None))
+    else:
+        requete = requete.where(Envoi.echeance <= jour)
     if territoire is not None:
         requete = requete.where(Envoi.territoire_code == territoire)
     return requete.order_by(Envoi.echeance, Envoi.id)
@@ -113,43 +121,40 @@ def alerter_retards(
     """Alert once for each batch and sending late on ``jour``; return them (``"lot:3"``)."""
     with uow:
         session = uow.session
-        lignes: list[str] = []
-        alertes: list[str] = []
         maintenant = utcnow()
-        for lot in session.scalars(_lots(jour, None, retard_seul=True)):
-            if lot.alerte_retard_le is not None:
-                continue
-            lot.alerte_retard_le = maintenant
-            alertes.append(f"lot:{lot.id}")
-            lignes.append(
-                f"- {_libelle_lot(lot)}, reçu le {lot.recu_le:%d/%m/%Y}, "
-                f"échéance {lot.echeance:%d/%m/%Y}, {lot.statut}"
+        # Each newly late item: itself, its kind, its line in the mail, what the trace records.
+        nouveaux: list[tuple[Lot | Envoi, str, str, dict[str, object]]] = [
+            (
+                lot,
+                "lot",
+                f"{_libelle_lot(lot)}, reçu le {lot.recu_le:%d/%m/%Y}, "
+                f"échéance {lot.echeance:%d/%m/%Y}, {lot.statut}",
+                {"echeance": lot.echeance, "statut": lot.statut},
             )
+            for lot in session.scalars(_lots(jour, None, a_alerter=True))
+        ]
+        nouveaux += [
+            (
+                envoi,
+                "envoi",
+                f"{_libelle_envoi(envoi, guichet)}, reçu le {envoi.recu_le:%d/%m/%Y}, "
+                f"échéance {envoi.echeance:%d/%m/%Y}, dossiers non tous rattachés",
+                {"echeance": envoi.echeance},
+            )
+            for envoi, guichet in session.execute(_envois(jour, None, a_alerter=True))
+        ]
+        for element, entite, _, changements in nouveaux:
+            element.alerte_retard_le = maintenant
             tracer(
                 session,
                 SYSTEME,
-                entite="lot",
-                entite_id=lot.id,
+                entite=entite,
+                entite_id=element.id,
                 action="alerte_retard",
-                changements={"echeance": lot.echeance, "statut": lot.statut},
+                changements=changements,
             )
-        for envoi, guichet in session.execute(_envois(jour, None, retard_seul=True)):
-            if envoi.alerte_retard_le is not None:
-                continue
-            envoi.alerte_retard_le = maintenant
-            alertes.append(f"envoi:{envoi.id}")
-            lignes.append(
-                f"- {_libelle_envoi(envoi, guichet)}, reçu le {envoi.recu_le:%d/%m/%Y}, "
-                f"échéance {envoi.echeance:%d/%m/%Y}, dossiers non tous rattachés"
-            )
-            tracer(
-                session,
-                SYSTEME,
-                entite="envoi",
-                entite_id=envoi.id,
-                action="alerte_retard",
-                changements={"echeance": envoi.echeance},
-            )
+        alertes = [f"{entite}:{element.id}" for element, entite, _, _ in nouveaux]
+        lignes = [f"- {ligne}" for _, _, ligne, _ in nouveaux]
         if alertes and destinataire:
             empreinte = hashlib.sha256(",".join(alertes).encode()).hexdigest()[:16]
             notification = Notification(

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +14,12 @@ from rq.registry import ScheduledJobRegistry
 from rq.serializers import JSONSerializer
 
 from sne.config import Settings
-from tests.integration.test_workers import RADIATION_DAY, _base, _statut
+from tests.integration.test_workers import (
+    RADIATION_DAY,
+    _base,
+    _statut,
+    travailler_en_rafale,
+)
 from workers.planning import PARIS, aujourd_hui, job_id, planifier_cycle, prochain_passage
 from workers.queue import RQQueue
 
@@ -80,21 +82,7 @@ def test_a_worker_runs_an_overdue_daily_run_then_schedules_the_next(
     # The same day run twice (a retry, an operator): the second changes nothing.
     queue = RQQueue(redis_url)
     deux = [queue.enqueue("cycle_quotidien", jour=RADIATION_DAY) for _ in range(2)]
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": redis_url,
-        "SNE_VAR_DIR": str(tmp_path),
-        "SNE_SECRET_KEY": settings.secret_key,
-    }
-    worker = subprocess.run(
-        [sys.executable, "-m", "sne.cli", "worker", "--burst"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert worker.returncode == 0, worker.stderr
+    travailler_en_rafale(settings, redis_url)
 
     def resultat(ident: str) -> dict[str, int]:
         job = Job.fetch(ident, connection=client, serializer=JSONSerializer)

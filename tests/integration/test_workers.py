@@ -41,6 +41,25 @@ def _base(tmp_path: Path) -> tuple[Settings, str]:
     return settings, numero
 
 
+def travailler_en_rafale(settings: Settings, redis_url: str) -> None:
+    """Run ``sne worker --burst`` in a real process on these settings until the queues are empty."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": redis_url,
+        "SNE_VAR_DIR": str(settings.var_dir),
+        "SNE_SECRET_KEY": settings.secret_key,
+    }
+    worker = subprocess.run(
+        [sys.executable, "-m", "sne.cli", "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+
+
 def _statut(settings: Settings, numero: str) -> str:
     engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as session:
@@ -88,21 +107,7 @@ def test_rq_job_is_json_in_redis_and_run_by_a_real_worker(tmp_path: Path, redis_
     ]  # JSON, not pickle
     assert _statut(settings, numero) == "active"  # nothing runs until a worker takes it
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": redis_url,
-        "SNE_VAR_DIR": str(tmp_path),
-        "SNE_SECRET_KEY": settings.secret_key,
-    }
-    worker = subprocess.run(
-        [sys.executable, "-m", "sne.cli", "worker", "--burst"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert worker.returncode == 0, worker.stderr
+    travailler_en_rafale(settings, redis_url)
     assert _statut(settings, numero) == "radiee"
     assert client.hget(f"rq:job:{job_id}", "status") == b"finished"
     client.flushdb()
