@@ -25,7 +25,7 @@ from bench.common import peak_rss_mb, report
 from sne import identite
 from sne.acteurs import acteur_pour
 from sne.db import make_session_factory
-from sne.demo import NOMS, PRENOMS_F, PRENOMS_M, BilanDemo, preparer_referentiel
+from demo.donnees import NOMS, PRENOMS_F, PRENOMS_M, BilanDemo, preparer_referentiel
 from sne.migrate import recreer_base_postgres
 from sne.services import doublons
 from sne.uow import UnitOfWork

@@ -27,7 +27,7 @@ from sne import migrate
 from sne.acteurs import Acteur
 from sne.config import Settings
 from sne.db import make_session_factory
-from sne.demo_envoi import preparer, scanner_envoi
+from demo.envoi import preparer, scanner_envoi
 from sne.documents.cles import keyring_for
 from sne.models import Lot, LotDossier
 from sne.services import demandes, lots

@@ -34,7 +34,7 @@ def _writer(index: int, start: float) -> int:
     import random
 
     from sne.acteurs import acteur_pour
-    from sne.demo import foyer
+    from demo.donnees import foyer
     from sne.services import demandes
 
     engine = make_engine(BENCH_URL, pool_size=1)
@@ -53,7 +53,7 @@ def _writer(index: int, start: float) -> int:
 
 
 def main() -> None:
-    from sne.demo import BilanDemo, preparer_referentiel
+    from demo.donnees import BilanDemo, preparer_referentiel
 
     engine = recreer_base_postgres(BENCH_URL)
     factory = make_session_factory(engine)

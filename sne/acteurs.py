@@ -96,8 +96,13 @@ class Acteur:
             )
 
 
-#: The system itself, for scheduled work (lifecycle) and imports without a user.
+# The built-in actors: nobody signs in as them, and each is traced under its own login.
+#: The system itself, for scheduled work (the cycle quotidien, batch processing).
 SYSTEME = Acteur(utilisateur_id=None, login="systeme", role="systeme", territoire_code=None)
+#: The command line's administrator, when a command is run without ``--as``.
+ADMIN_CLI = Acteur(utilisateur_id=None, login="cli", role="administrateur", territoire_code=None)
+#: The public portal, acting for an applicant it has authenticated.
+PORTAIL = Acteur(utilisateur_id=None, login="portail", role="systeme", territoire_code=None)
 
 
 def acteur_pour(session: Session, login: str) -> Acteur:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from sne.demo_envoi import PORTAIL
+from sne.acteurs import PORTAIL
 from sne.errors import Forbidden, NotFound
 from sne.models import Lot, Piece
 from sne.services import lots, radiation

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from scanning.manifest import ROLE_LABELS, Manifest, Role
 from scanning.output import write_dossier_pdfs, write_manifest
 from scanning.split import split_batch
-from sne import cli
-from sne.cli import App
+from sne.cli.app import App, pass_app
 from sne.documents.cles import keyring_for
-
-Decorateur = Callable[[Callable[..., Any]], Callable[..., Any]]
-pass_app: Decorateur = cli.pass_app  # type: ignore[has-type]
 
 
 @click.group("scan")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from scanning.qr_payload import Keyring
-from sne.acteurs import Acteur, acteur_pour
+from sne.acteurs import PORTAIL, Acteur, acteur_pour
 from sne.config import Settings
 from sne.models import Demande, Lot, Piece
 from sne.services import envois, lots
@@ -31,8 +31,6 @@ from sne.uow import UnitOfWork
 if TYPE_CHECKING:
     from workers.queue import JobQueue
 
-#: The public portal deposits for the applicant it has authenticated.
-PORTAIL = Acteur(utilisateur_id=None, login="portail", role="systeme", territoire_code=None)
 TYPES_DEMO = (
     ("carte_identite", "avis_imposition"),
     ("carte_identite", "bulletin_salaire", "attestation_caf"),
