@@ -33,7 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "administrateur",
         }
     ),
-    "cycle_de_vie": frozenset({"systeme", "administrateur"}),
+    "cycle_quotidien": frozenset({"systeme", "administrateur"}),
     "gerer_territoires": frozenset({"administrateur"}),
     "gerer_guichets": frozenset({"administrateur", "gestionnaire_territorial"}),
     "gerer_utilisateurs": frozenset({"administrateur", "gestionnaire_territorial"}),
@@ -55,7 +55,7 @@ ACTIONS_LIBELLES = {
     "reactiver": "réactiver une demande",
     "scinder": "scinder une demande",
     "consulter": "consulter une demande",
-    "cycle_de_vie": "lancer le traitement quotidien",
+    "cycle_quotidien": "lancer le traitement quotidien",
     "gerer_territoires": "gérer les territoires",
     "gerer_guichets": "gérer les guichets",
     "gerer_utilisateurs": "gérer les comptes",

@@ -34,7 +34,7 @@ from sne.uow import UnitOfWork, utcnow
 PREAVIS = relativedelta(months=1)
 GRACE_RENOUVELLEMENT = relativedelta(months=1)
 CONSERVATION = relativedelta(years=1)
-LOT = 500  # demandes handled per transaction, so a large backlog never holds one huge lock
+PAQUET = 500  # demandes handled per transaction, so a large backlog never holds one huge lock
 
 #: Free-text fields that may hold personal data, erased with the household.
 TEXTES_PERSONNELS = ("motif_precision", "handicap_precision", "logement_actuel_bailleur")
@@ -62,21 +62,21 @@ def executer(
     territoire: str | None = None,
 ) -> BilanCycle:
     """Run the three steps for ``jour`` (optionally in one territory) and report what was done."""
-    acteur.exiger("cycle_de_vie", territoire)
+    acteur.exiger("cycle_quotidien", territoire)
     bilan = BilanCycle(jour)
-    _par_lots(uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire))
-    _par_lots(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
-    _par_lots(uow, lambda s: _purge(s, acteur, jour, bilan, territoire))
+    _par_paquets(uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire))
+    _par_paquets(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
+    _par_paquets(uow, lambda s: _purge(s, acteur, jour, bilan, territoire))
     return bilan
 
 
-def _par_lots(uow: UnitOfWork, etape: Callable[[Session], int]) -> None:
+def _par_paquets(uow: UnitOfWork, etape: Callable[[Session], int]) -> None:
     """Repeat ``etape`` in its own transaction until it finds nothing left to do."""
     while True:
         with uow:
             traitees = etape(uow.session)
             uow.commit()
-        if traitees < LOT:
+        if traitees < PAQUET:
             return
 
 
@@ -102,7 +102,7 @@ def _preavis(
         .where(Demande.statut == "active", Demande.date_expiration <= jour + PREAVIS, ~deja)
         .options(selectinload(Demande.personnes))
         .order_by(Demande.id)
-        .limit(LOT)
+        .limit(PAQUET)
     )
     demandes = list(session.scalars(_dans(query, territoire)))
     for demande in demandes:
@@ -170,7 +170,7 @@ def _non_renouvellement(
         .where(Demande.statut == "active", Demande.date_expiration <= jour - GRACE_RENOUVELLEMENT)
         .options(selectinload(Demande.radiations))
         .order_by(Demande.id)
-        .limit(LOT)
+        .limit(PAQUET)
     )
     demandes = list(session.scalars(_dans(query, territoire)))
     for demande in demandes:
@@ -189,7 +189,7 @@ def _purge(
         .where(Demande.statut == "radiee", Demande.date_radiation <= jour - CONSERVATION)
         .options(selectinload(Demande.personnes).selectinload(Personne.ressources))
         .order_by(Demande.id)
-        .limit(LOT)
+        .limit(PAQUET)
     )
     demandes = list(session.scalars(_dans(query, territoire)))
     for demande in demandes:
