@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import text
 
 from bench.common import peak_rss_mb, report
+from demo.donnees import NOMS, PRENOMS_F, PRENOMS_M, BilanDemo, preparer_referentiel
 from sne import identite
 from sne.acteurs import acteur_pour
 from sne.db import make_session_factory
-from demo.donnees import NOMS, PRENOMS_F, PRENOMS_M, BilanDemo, preparer_referentiel
 from sne.migrate import recreer_base_postgres
 from sne.services import doublons
 from sne.uow import UnitOfWork

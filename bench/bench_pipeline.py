@@ -23,11 +23,11 @@ import redis
 from sqlalchemy import Engine, select
 
 from bench.common import peak_rss_mb, report
+from demo.envoi import preparer, scanner_envoi
 from sne import migrate
 from sne.acteurs import Acteur
 from sne.config import Settings
 from sne.db import make_session_factory
-from demo.envoi import preparer, scanner_envoi
 from sne.documents.cles import keyring_for
 from sne.models import Lot, LotDossier
 from sne.services import demandes, lots

@@ -33,8 +33,8 @@ def _writer(index: int, start: float) -> int:
     """Register PER_WRITER demandes as one agent; return how many succeeded."""
     import random
 
-    from sne.acteurs import acteur_pour
     from demo.donnees import foyer
+    from sne.acteurs import acteur_pour
     from sne.services import demandes
 
     engine = make_engine(BENCH_URL, pool_size=1)

@@ -223,6 +223,7 @@ STATUT_DOSSIER = _table(
     rejete="Rejeté",
 )
 
+
 def libelle(table: Mapping[str, str], code: str | None) -> str:
     """Return the French label of ``code`` in ``table``, or the code itself if unknown."""
     if code is None:

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -122,3 +123,27 @@ def _cheap_password_hashing() -> Iterator[None]:
     referentiel._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     referentiel._HASHER = production
+
+
+@pytest.fixture
+def sne_cli(tmp_path: Path) -> Callable[..., Result]:
+    """Run ``sne`` commands on an SQLite file in ``tmp_path``, with an ``App`` of the test's own."""
+    from click.testing import CliRunner
+
+    from sne.cli import main
+    from sne.cli.app import App
+    from sne.config import Settings
+
+    app = App(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}",
+            var_dir=tmp_path,
+            secret_key="clef-de-test-de-la-ligne-de-commande",
+        )
+    )
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(main, list(args), obj=app)
+
+    return invoke

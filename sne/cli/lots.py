@@ -163,7 +163,9 @@ def echeances_lots(app: App, jour: str | None, territoire: str | None) -> None:
     for element in ouverts:
         etat = "EN RETARD" if element.en_retard else "aujourd'hui"
         alerte = f", alerte du {element.alerte_le}" if element.alerte_le else ""
-        statut = codes.libelle(codes.STATUT_LOT, element.statut) if element.nature == "lot" else "reçu"
+        statut = (
+            codes.libelle(codes.STATUT_LOT, element.statut) if element.nature == "lot" else "reçu"
+        )
         click.echo(
             f"  {etat:<11} {element.libelle} reçu le {element.recu_le}, "
             f"échéance {element.echeance:%d/%m/%Y}, {statut}{alerte}"

@@ -64,7 +64,9 @@ def executer(
     """Run the three steps for ``jour`` (optionally in one territory) and report what was done."""
     acteur.exiger("cycle_quotidien", territoire)
     bilan = BilanCycle(jour)
-    _par_paquets(uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire))
+    _par_paquets(
+        uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire)
+    )
     _par_paquets(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
     _par_paquets(uow, lambda s: _purge(s, acteur, jour, bilan, territoire))
     return bilan

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
+from demo.envoi import preparer, scanner_envoi
 from scanning.manifest import Dossier, Manifest, Role, Sending
 from sne import migrate
 from sne.acteurs import Acteur
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
-from demo.envoi import preparer, scanner_envoi
 from sne.documents.cles import keyring_for
 from sne.errors import Forbidden
 from sne.models import Demande, Lot, LotDossier, Piece
