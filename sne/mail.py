@@ -11,7 +11,9 @@ import html
 import smtplib
 import uuid
 from collections.abc import Callable
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -20,9 +22,33 @@ from sne.config import Settings
 Envoyer = Callable[[EmailMessage], None]
 
 
+class _Politique(EmailPolicy):
+    """The default policy, but subjects folded by ``email.header``.
+
+    Python 3.11's folder splits a long accented subject into encoded words with
+    the space between them outside both, and a reader drops such a space
+    (RFC 2047): "E013-0000A reçu" arrived as "E013-0000Areçu".
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() != "subject":
+            return str(super().fold(name, value))
+        plie = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+        return f"{name}: {plie}{self.linesep}"
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() != "subject":
+            return super().fold_binary(name, value)
+        return self.fold(name, value).encode("ascii")
+
+
+#: ``email.policy.default`` with that one correction.
+POLITIQUE = _Politique()
+
+
 def composer(*, expediteur: str, destinataire: str, sujet: str, texte: str) -> EmailMessage:
     """Build a French mail with a plain-text body and the same text as simple HTML."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLITIQUE)
     message["From"] = expediteur
     message["To"] = destinataire
     message["Subject"] = sujet
