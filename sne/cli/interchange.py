@@ -35,10 +35,10 @@ def import_xml(app: App, fichier: Path, login: str, jour: str | None) -> None:
     with fichier.open("rb") as flux:
         contenu = flux.read(interchange.TAILLE_MAX + 1)  # more is refused unread
     resultat = interchange.importer(app.uow, app.acteur(login), contenu, aujourd_hui=jour_de(jour))
-    type_fichier = resultat.type_fichier or "?"
     if not resultat.accepte:
+        quel = f"Fichier {resultat.type_fichier}" if resultat.type_fichier else "Fichier sans type"
         click.secho(
-            f"Fichier {type_fichier} rejeté : {len(resultat.anomalies)} anomalie(s), "
+            f"{quel} rejeté : {len(resultat.anomalies)} anomalie(s), "
             "rien n'a été importé.",
             fg="red",
             err=True,
@@ -46,7 +46,11 @@ def import_xml(app: App, fichier: Path, login: str, jour: str | None) -> None:
         for anomalie in resultat.anomalies:
             click.echo(f"  - [{anomalie.code}] {anomalie.chemin} : {anomalie.message}", err=True)
         sys.exit(1)
-    click.echo(f"Fichier {type_fichier} importé : {ACTIONS[type_fichier]} {resultat.numero}")
+    assert resultat.type_fichier is not None  # an accepted file has a known type
+    click.echo(
+        f"Fichier {resultat.type_fichier} importé : "
+        f"{ACTIONS[resultat.type_fichier]} {resultat.numero}"
+    )
     if resultat.type_fichier == "MOD":
         if not resultat.changements:
             click.echo("  Aucun changement.")
