@@ -38,8 +38,7 @@ def import_xml(app: App, fichier: Path, login: str, jour: str | None) -> None:
     if not resultat.accepte:
         quel = f"Fichier {resultat.type_fichier}" if resultat.type_fichier else "Fichier sans type"
         click.secho(
-            f"{quel} rejeté : {len(resultat.anomalies)} anomalie(s), "
-            "rien n'a été importé.",
+            f"{quel} rejeté : {len(resultat.anomalies)} anomalie(s), rien n'a été importé.",
             fg="red",
             err=True,
         )
