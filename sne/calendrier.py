@@ -1,9 +1,11 @@
-"""French working days: public holidays (Alsace-Moselle included) and the 2-working-day deadline.
+"""French working days: public holidays of each territory and the 2-working-day deadline.
 
 Working days are Monday to Friday except public holidays (Code du travail,
-L.3133-1): 1 January, Easter Monday, 1 May, 8 May, Ascension Thursday, Whit
-Monday, 14 July, 15 August, 1 November, 11 November, 25 December; in Moselle,
-Bas-Rhin and Haut-Rhin (57, 67, 68) also Good Friday and 26 December.
+L.3133-1). The holidays come from the `holidays` package, which keeps the local
+ones: Good Friday and 26 December in Moselle, Bas-Rhin and Haut-Rhin (57, 67,
+68), the abolition of slavery in the overseas départements (27 May in
+Guadeloupe, 22 May in Martinique, 10 June in Guyane, 20 December in La Réunion,
+27 April in Mayotte) and their other days (Mi-Carême, Victor Schœlcher...).
 A batch received on a Saturday, a Sunday or a holiday counts from the next
 working day, so "two working days after reception" is the end of the second
 working day after the day of reception.
@@ -15,44 +17,44 @@ import functools
 from datetime import date, timedelta
 from typing import Final
 
-ALSACE_MOSELLE: Final = frozenset({"057", "067", "068", "57", "67", "68"})
+from dateutil.easter import easter
+from holidays import country_holidays
+
+#: Territory code (département on 3 characters) -> subdivision of ``holidays.France``.
+SUBDIVISIONS: Final[dict[str, str]] = {
+    "057": "57",
+    "067": "6AE",
+    "068": "6AE",
+    "971": "971",
+    "972": "972",
+    "973": "973",
+    "974": "974",
+    "975": "PM",
+    "976": "976",
+    "977": "BL",
+    "978": "MF",
+}
+
+
+def subdivision(territoire: str | None) -> str | None:
+    """The ``holidays`` subdivision of a territory code ('013', '57', '974'), None for the common calendar."""
+    if territoire is None:
+        return None
+    code = territoire.strip().upper()
+    if len(code) == 2 and code.isdigit():
+        code = "0" + code
+    return SUBDIVISIONS.get(code)
 
 
 def paques(annee: int) -> date:
-    """Easter Sunday of ``annee`` (Gregorian computus, Meeus/Jones/Butcher)."""
-    a, b, c = annee % 19, annee // 100, annee % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    ell = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * ell) // 451
-    mois = (h + ell - 7 * m + 114) // 31
-    jour = (h + ell - 7 * m + 114) % 31 + 1
-    return date(annee, mois, jour)
+    """Easter Sunday of ``annee`` (Gregorian computus)."""
+    return easter(annee)
 
 
 @functools.cache
 def jours_feries(annee: int, departement: str | None = None) -> frozenset[date]:
-    """Public holidays of ``annee``, with the local ones of Alsace-Moselle when it applies."""
-    dimanche = paques(annee)
-    feries = {
-        date(annee, 1, 1),
-        dimanche + timedelta(days=1),  # lundi de Pâques
-        date(annee, 5, 1),
-        date(annee, 5, 8),
-        dimanche + timedelta(days=39),  # Ascension
-        dimanche + timedelta(days=50),  # lundi de Pentecôte
-        date(annee, 7, 14),
-        date(annee, 8, 15),
-        date(annee, 11, 1),
-        date(annee, 11, 11),
-        date(annee, 12, 25),
-    }
-    if departement in ALSACE_MOSELLE:
-        feries |= {dimanche - timedelta(days=2), date(annee, 12, 26)}
-    return frozenset(feries)
+    """Public holidays of ``annee`` in the territory ``departement`` (all of France when None)."""
+    return frozenset(country_holidays("FR", subdiv=subdivision(departement), years=annee))
 
 
 def est_jour_ouvre(jour: date, departement: str | None = None) -> bool:

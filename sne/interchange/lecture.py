@@ -6,11 +6,10 @@ unreadable values) with its element path. No database is touched: the content
 rules (ages, required fields per applicant kind…) stay with the services, whose
 refusals ``FichierNuu.chemin`` maps back to element paths.
 
-Guard: files over ``TAILLE_MAX`` and any ``DOCTYPE``/``ENTITY`` declaration are
-refused before ElementTree sees the bytes (defusedxml is not available): a byte
-search, then an expat pre-scan whose doctype and entity handlers abort the
-parse, which also covers files in other encodings. Without a DTD no entity can
-be declared, so neither entity expansion nor external entities (XXE) can occur.
+Guard: files over ``TAILLE_MAX`` are refused unread; the bytes are parsed by
+defusedxml with ``forbid_dtd``, which aborts at any ``DOCTYPE`` whatever the
+encoding (and at any entity declaration or external reference), so neither
+entity expansion nor external entities (XXE) can occur.
 """
 
 from __future__ import annotations
@@ -20,9 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import Any
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 from sne import codes
 from sne.interchange import format as f
@@ -34,7 +36,6 @@ TAILLE_MAX = 5 * 1024 * 1024
 RACINE = f"/{f.RACINE}"
 DEMANDE_LOGEMENT = f"{RACINE}/demande/demandeLogement"
 
-_DECLARATION_RE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _ENTIER_RE = re.compile(r"^[0-9]{1,9}$")
 _MONTANT_RE = re.compile(r"^[0-9]{1,7}(?:\.[0-9]{1,2})?$")
 _VRAI, _FAUX = frozenset({"true", "1"}), frozenset({"false", "0"})
@@ -127,56 +128,37 @@ class FichierNuu:
         )
 
 
-class _DeclarationInterdite(Exception):
-    """Raised from expat's handlers to abort on a DOCTYPE or ENTITY declaration."""
-
-
-def _refuser(*_args: object) -> NoReturn:
-    raise _DeclarationInterdite
-
-
-def controler_securite(contenu: bytes) -> Anomalie | None:
-    """Refuse a file too large, declaring a DOCTYPE or entities, or not well-formed XML."""
+def analyser_xml(contenu: bytes) -> ET.Element | Anomalie:
+    """Parse ``contenu`` safely: its root element, or the anomaly refusing it."""
     if len(contenu) > TAILLE_MAX:
         return Anomalie(
             "FICHIER_TROP_GROS",
             "/",
             f"le fichier dépasse {TAILLE_MAX // (1024 * 1024)} Mo : il n'a pas été lu",
         )
-    interdit = Anomalie(
-        "DOCTYPE_INTERDIT",
-        "/",
-        "déclaration DOCTYPE ou ENTITY refusée : un fichier interfaceNuu n'en comporte pas",
-    )
-    if _DECLARATION_RE.search(contenu):
-        return interdit
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = _refuser
-    parser.EntityDeclHandler = _refuser
-    parser.ExternalEntityRefHandler = _refuser
     try:
-        parser.Parse(contenu, True)
-    except _DeclarationInterdite:
-        return interdit
-    except expat.ExpatError as exc:
+        return fromstring(contenu, forbid_dtd=True)
+    except DefusedXmlException:
+        return Anomalie(
+            "DOCTYPE_INTERDIT",
+            "/",
+            "déclaration DOCTYPE ou ENTITY refusée : un fichier interfaceNuu n'en comporte pas",
+        )
+    except ET.ParseError as exc:
+        ligne, colonne = exc.position
         return Anomalie(
             "FICHIER_ILLISIBLE",
             "/",
-            f"le fichier n'est pas un XML bien formé (ligne {exc.lineno}, colonne {exc.offset} : "
+            f"le fichier n'est pas un XML bien formé (ligne {ligne}, colonne {colonne} : "
             f"{expat.ErrorString(exc.code)})",
         )
-    return None
 
 
 def lire(contenu: bytes) -> FichierNuu:
     """Read ``contenu`` (the bytes of a file); anomalies are in the result, never raised."""
-    refus = controler_securite(contenu)
-    if refus is not None:
-        return FichierNuu(anomalies=(refus,))
-    try:
-        racine = ET.fromstring(contenu)
-    except ET.ParseError as exc:  # pragma: no cover - expat already accepted the bytes
-        return FichierNuu(anomalies=(Anomalie("FICHIER_ILLISIBLE", "/", str(exc)),))
+    racine = analyser_xml(contenu)
+    if isinstance(racine, Anomalie):
+        return FichierNuu(anomalies=(racine,))
     return _Lecture().fichier(racine)
 
 

@@ -22,20 +22,15 @@ from sne.services import demandes
 from sne.uow import UnitOfWork
 from tests.conftest import JOUR, POSTGRES_URL
 from tests.factories import Referentiel, document_demande
-from tests.unit.test_interchange_lecture import BROKEN  # the same anomalies, now through import
+from tests.samples import ANOMALIES_NUU, NUU, sample_nuu
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "interfacenuu"
 DL = "/interfaceNuu/demande/demandeLogement"
 PP = f"{DL}/personnePhysique"
 PREMIER = "0130326000001G1301"
 
 
-def sample(nom: str) -> bytes:
-    return (SAMPLES / nom).read_bytes()
-
-
 def importer_sample(ref: Referentiel, nom: str, jour: date = JOUR, acteur: Any = None) -> Any:
-    return importer(ref.uow, acteur or ref.agent, sample(nom), aujourd_hui=jour)
+    return importer(ref.uow, acteur or ref.agent, sample_nuu(nom), aujourd_hui=jour)
 
 
 def document(ref: Referentiel, numero: str) -> dict[str, Any]:
@@ -159,11 +154,11 @@ def test_incomplete_attribution_lists_the_missing_elements(ref: Referentiel, men
     assert demandes.consulter(ref.uow(), ref.agent, menage).statut == "active"
 
 
-@pytest.mark.parametrize("nom", sorted(BROKEN))
+@pytest.mark.parametrize("nom", sorted(ANOMALIES_NUU))
 def test_broken_files_import_nothing(ref: Referentiel, nom: str) -> None:
     avant = nombre_de_demandes(ref)
     resultat = importer_sample(ref, nom, date(2027, 2, 15))
-    assert [(a.code, a.chemin) for a in resultat.anomalies] == BROKEN[nom]
+    assert [(a.code, a.chemin) for a in resultat.anomalies] == ANOMALIES_NUU[nom]
     assert not resultat.accepte and nombre_de_demandes(ref) == avant
 
 
@@ -176,7 +171,7 @@ def test_probable_duplicate_is_an_anomaly_unless_justified(ref: Referentiel, men
     assert menage in resultat.anomalies[0].message
     assert "justificationDoublon" in resultat.anomalies[0].message
     assert nombre_de_demandes(ref) == avant
-    force = sample("cre_menage_cotitulaire_enfants.xml").replace(
+    force = sample_nuu("cre_menage_cotitulaire_enfants.xml").replace(
         b"<nuu:numGuichet>",
         b"<nuu:justificationDoublon>Homonyme v\xc3\xa9rifi\xc3\xa9 sur pi\xc3\xa8ce</nuu:justificationDoublon>"
         b"<nuu:numGuichet>",
@@ -200,12 +195,12 @@ def test_context_checks(ref: Referentiel, menage: str) -> None:
     ]
     trop_tot = importer_sample(ref, "ren_renouvellement.xml", date(2027, 2, 14))
     assert [a.code for a in trop_tot.anomalies] == ["DATE_FICHIER_FUTURE"]
-    faute = sample("ren_renouvellement.xml").replace(b"2026-03-16", b"2026-03-15")
+    faute = sample_nuu("ren_renouvellement.xml").replace(b"2026-03-16", b"2026-03-15")
     resultat = importer(ref.uow, ref.agent, faute, aujourd_hui=date(2027, 2, 15))
     assert [(a.code, a.chemin) for a in resultat.anomalies] == [
         ("DATE_CREATION_INCOHERENTE", f"{DL}/dateCreationDemande")
     ]
-    inconnu = sample("ren_renouvellement.xml").replace(b"000001G1301", b"000009G1301")
+    inconnu = sample_nuu("ren_renouvellement.xml").replace(b"000001G1301", b"000009G1301")
     resultat = importer(ref.uow, ref.agent, inconnu, aujourd_hui=date(2027, 2, 15))
     assert [(a.code, a.chemin) for a in resultat.anomalies] == [
         ("NUMERO_INCONNU", f"{DL}/numUnique")
@@ -220,7 +215,7 @@ def test_context_checks(ref: Referentiel, menage: str) -> None:
 
 def test_content_refused_by_the_form_rules_names_the_elements(ref: Referentiel) -> None:
     contenu = (
-        sample("cre_menage_cotitulaire_enfants.xml")
+        sample_nuu("cre_menage_cotitulaire_enfants.xml")
         .replace(
             b"<nuu:dateNaissance>2016-11-05</nuu:dateNaissance>",
             b"<nuu:dateNaissance>2006-11-05</nuu:dateNaissance>",
@@ -374,7 +369,7 @@ def test_command_line(tmp_path: Path) -> None:
     )  # fmt: skip
     assert compte.exit_code == 0, compte.output
     cree = sne(
-        "import-xml", str(SAMPLES / "cre_menage_cotitulaire_enfants.xml"), "--as", "agent",
+        "import-xml", str(NUU / "cre_menage_cotitulaire_enfants.xml"), "--as", "agent",
         "--date", "2026-03-16",
     )  # fmt: skip
     assert cree.exit_code == 0, cree.output
@@ -392,7 +387,7 @@ def test_command_line(tmp_path: Path) -> None:
     )
     stdout = sne("export-xml", PREMIER, "--date", "2026-03-16")
     assert stdout.exit_code == 0 and "<typeFichier>CRE</typeFichier>" in stdout.output
-    casse = sne("import-xml", str(SAMPLES / "erreur_code_inconnu.xml"), "--as", "agent")
+    casse = sne("import-xml", str(NUU / "erreur_code_inconnu.xml"), "--as", "agent")
     assert casse.exit_code == 1
     assert "Fichier CRE rejeté : 3 anomalie(s), rien n'a été importé." in casse.output
     assert f"  - [CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 3 »" in casse.output

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sne.calendrier import ajouter_jours_ouvres, est_jour_ouvre, jours_feries, paques
+from sne.calendrier import ajouter_jours_ouvres, est_jour_ouvre, jours_feries, paques, subdivision
 
 
 def test_easter_of_known_years() -> None:
@@ -59,3 +60,49 @@ def test_deadline_is_a_working_day_with_exactly_n_working_days_in_between(
     ouvres = sum(est_jour_ouvre(jour + timedelta(days=k)) for k in range(1, (fin - jour).days + 1))
     assert ouvres == n
     assert n == 0 or est_jour_ouvre(fin)
+
+
+@pytest.mark.parametrize(
+    ("territoire", "jour_propre", "reception", "echeance_metropole", "echeance_locale"),
+    [
+        # Abolition of slavery, each overseas département on its own day.
+        ("971", date(2026, 5, 27), date(2026, 5, 26), date(2026, 5, 28), date(2026, 5, 29)),
+        ("972", date(2026, 5, 22), date(2026, 5, 21), date(2026, 5, 26), date(2026, 5, 27)),
+        ("973", date(2026, 6, 10), date(2026, 6, 9), date(2026, 6, 11), date(2026, 6, 12)),
+        ("974", date(2027, 12, 20), date(2027, 12, 17), date(2027, 12, 21), date(2027, 12, 22)),
+        ("976", date(2026, 4, 27), date(2026, 4, 24), date(2026, 4, 28), date(2026, 4, 29)),
+    ],
+)
+def test_overseas_departement_keeps_its_own_day_off(
+    territoire: str,
+    jour_propre: date,
+    reception: date,
+    echeance_metropole: date,
+    echeance_locale: date,
+) -> None:
+    assert jour_propre in jours_feries(jour_propre.year, territoire)
+    assert jour_propre not in jours_feries(jour_propre.year, "013")
+    assert not est_jour_ouvre(jour_propre, territoire)
+    assert est_jour_ouvre(jour_propre, "013")
+    assert ajouter_jours_ouvres(reception, 2, "013") == echeance_metropole
+    assert ajouter_jours_ouvres(reception, 2, territoire) == echeance_locale
+
+
+def test_guadeloupe_also_rests_on_good_friday_and_mi_careme() -> None:
+    assert {date(2026, 3, 12), date(2026, 4, 3), date(2026, 7, 21)} <= jours_feries(2026, "971")
+
+
+def test_territory_codes_map_to_the_right_calendar() -> None:
+    assert subdivision("013") is None
+    assert subdivision("02A") is None
+    assert subdivision("111") is None  # Île-de-France
+    assert subdivision("57") == subdivision("057") == "57"
+    assert subdivision("067") == subdivision("068") == "6AE"
+    assert [subdivision(code) for code in ("971", "972", "973", "974", "976")] == [
+        "971",
+        "972",
+        "973",
+        "974",
+        "976",
+    ]
+    assert jours_feries(2026, "111") == jours_feries(2026, "02A") == jours_feries(2026)

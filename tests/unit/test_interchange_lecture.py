@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from sne.interchange import TAILLE_MAX, aligner, lire
 from sne.services import formulaire
+from tests.samples import ANOMALIES_NUU
+from tests.samples import sample_nuu as sample
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "interfacenuu"
 DL = "/interfaceNuu/demande/demandeLogement"
 PP = f"{DL}/personnePhysique"
 
@@ -21,10 +21,6 @@ MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>
   <demande><demandeLogement>{corps}</demandeLogement></demande>
 </interfaceNuu>
 """
-
-
-def sample(nom: str) -> bytes:
-    return (SAMPLES / nom).read_bytes()
 
 
 def fichier_ren(corps: str, *, type_: str = "REN", version: str = "02.01") -> bytes:
@@ -128,35 +124,9 @@ def test_radiation_sample_gives_the_data_radier_takes() -> None:
     }
 
 
-BROKEN = {
-    "erreur_element_inconnu.xml": [("ELEMENT_INCONNU", f"{PP}/demandeur/numeroAllocataire")],
-    "erreur_element_obligatoire_absent.xml": [
-        ("ELEMENT_MANQUANT", f"{PP}/demandeur/dateNaissance"),
-        (
-            "ELEMENT_MANQUANT",
-            f"{DL}/logementRecherche/listeLocalisationSouhaite/localisationSouhaite",
-        ),
-    ],
-    "erreur_code_inconnu.xml": [
-        ("CODE_INCONNU", f"{PP}/demandeur/civilite/@code"),
-        ("CODE_INCONNU", f"{DL}/logementRecherche/listeTypeLogement/typeLogement[2]/@code"),
-        (
-            "CODE_INCONNU",
-            f"{DL}/logementRecherche/listeLocalisationSouhaite/localisationSouhaite[3]/commune/@code",
-        ),
-    ],
-    "erreur_0200_consentement_sms.xml": [("ELEMENT_INCONNU", f"{PP}/demandeur/consentementSms")],
-    "erreur_espace_de_noms.xml": [("ESPACE_NOMS_INCORRECT", "/interfaceNuu")],
-    "erreur_version_inconnue.xml": [("VERSION_INCONNUE", "/interfaceNuu/@versionInterface")],
-    "erreur_doctype_entites.xml": [("DOCTYPE_INTERDIT", "/")],
-    "erreur_entite_externe.xml": [("DOCTYPE_INTERDIT", "/")],
-    "erreur_pas_du_xml.csv": [("FICHIER_ILLISIBLE", "/")],
-}
-
-
-@pytest.mark.parametrize("nom", sorted(BROKEN))
+@pytest.mark.parametrize("nom", sorted(ANOMALIES_NUU))
 def test_each_broken_sample_gives_its_anomalies(nom: str) -> None:
-    assert anomalies(sample(nom)) == BROKEN[nom]
+    assert anomalies(sample(nom)) == ANOMALIES_NUU[nom]
 
 
 def test_anomaly_texts_are_french_and_name_the_culprit() -> None:
