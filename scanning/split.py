@@ -2,7 +2,7 @@
 
 Contract of ``split_batch``: given a batch file (PDF or multi-page TIFF) and the
 keyring that signs separators, return a ``Manifest`` in which every page has
-exactly one role, grouped into sendings (a bordereau starts one) and dossiers
+exactly one role, grouped into envois (a bordereau starts one) and dossiers
 (a fiche, or page 1 of an attestation, starts one), reconciled against what the
 separators declare. It never raises for a bad file: the manifest then carries
 ``error`` (and no page when the file could not be opened at all). The file is
@@ -13,7 +13,7 @@ Three steps, each a small function:
 1. ``_premier_passage`` reads each page once, streamed, at about 100-150 dpi:
    QR codes (only a verified payload is a separator), blankness. A page that
    shows a QR code it cannot decode is read again at full resolution at once.
-2. ``_structurer`` walks the pages and builds sendings and dossiers; in duplex
+2. ``_structurer`` walks the pages and builds envois and dossiers; in duplex
    a back side never starts anything.
 3. ``_rapprocher`` compares each dossier with its fiche and each sending with its
    bordereau. Where a separator was probably missed (pages over the fiche's
@@ -39,10 +39,10 @@ from scanning.manifest import (
     Anomaly,
     Dossier,
     DossierStatus,
+    Envoi,
     Manifest,
     PageRecord,
     Role,
-    Sending,
 )
 from scanning.pages import LECTURE_DPI, BatchReader, PageImage
 from scanning.qr_payload import (
@@ -82,7 +82,7 @@ class _Etat:
 
     records: list[PageRecord] = field(default_factory=list)
     dossiers: list[Dossier] = field(default_factory=list)
-    sendings: list[Sending] = field(default_factory=list)
+    envois: list[Envoi] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     revue: set[int] = field(default_factory=set)  # dossiers an operator must look at
     a_relire: set[int] = field(default_factory=set)
@@ -127,7 +127,7 @@ def split_batch(
         sha256=empreinte,
         page_count=len(lues),
         pages=tuple(etat.records),
-        sendings=tuple(etat.sendings),
+        envois=tuple(etat.envois),
         dossiers=tuple(etat.dossiers),
         anomalies=tuple(etat.anomalies),
         decoder=decoder,
@@ -263,8 +263,8 @@ def _structurer(lues: list[_Lue], duplex: bool) -> _Etat:
             if double:
                 record = _double(etat, record, payload, sending, dossier, dernier_separateur)
             elif isinstance(payload, BordereauPayload):
-                sending, dossier = len(etat.sendings), None
-                etat.sendings.append(_sending(sending, lue.index, payload))
+                sending, dossier = len(etat.envois), None
+                etat.envois.append(_sending(sending, lue.index, payload))
                 record = replace(record, role=Role.BORDEREAU, sending=sending)
             else:
                 if isinstance(payload, AttestationPayload):
@@ -274,8 +274,8 @@ def _structurer(lues: list[_Lue], duplex: bool) -> _Etat:
                 role = Role.FICHE if isinstance(payload, FichePayload) else Role.ATTESTATION
                 record = replace(record, role=role, sending=sending, dossier=dossier)
                 if sending is not None:
-                    envoi = etat.sendings[sending]
-                    etat.sendings[sending] = replace(envoi, dossiers=(*envoi.dossiers, dossier))
+                    envoi = etat.envois[sending]
+                    etat.envois[sending] = replace(envoi, dossiers=(*envoi.dossiers, dossier))
             if not double:
                 dernier_separateur = (lue.index, payload)
                 pages_depuis = 0
@@ -310,8 +310,8 @@ def _structurer(lues: list[_Lue], duplex: bool) -> _Etat:
     return etat
 
 
-def _sending(index: int, page: int, payload: BordereauPayload) -> Sending:
-    return Sending(
+def _sending(index: int, page: int, payload: BordereauPayload) -> Envoi:
+    return Envoi(
         index=index,
         bordereau_page=page,
         envoi=payload.envoi,
@@ -428,7 +428,7 @@ def _rapprocher(etat: _Etat, lues: list[_Lue]) -> None:
         _rapprocher_dossier(etat, dossier, lues)
     for index in etat.revue:
         etat.dossiers[index] = replace(etat.dossiers[index], status=DossierStatus.REVUE)
-    for sending in list(etat.sendings):
+    for sending in list(etat.envois):
         _rapprocher_envoi(etat, sending)
     separateurs = sum(
         1 for r in etat.records if r.role in (Role.BORDEREAU, Role.FICHE, Role.ATTESTATION)
@@ -466,7 +466,7 @@ def _orphelines(etat: _Etat, lues: list[_Lue]) -> None:
             etat.a_relire.add(run[0])
         sending = etat.records[run[0]].sending
         ou = (
-            f"après le bordereau de l'envoi {etat.sendings[sending].envoi} et avant sa première fiche"
+            f"après le bordereau de l'envoi {etat.envois[sending].envoi} et avant sa première fiche"
             if sending is not None
             else "avant tout séparateur"
         )
@@ -533,7 +533,7 @@ def _rapprocher_dossier(etat: _Etat, dossier: Dossier, lues: list[_Lue]) -> None
     etat.revue.add(dossier.index)
 
 
-def _rapprocher_envoi(etat: _Etat, sending: Sending) -> None:
+def _rapprocher_envoi(etat: _Etat, sending: Envoi) -> None:
     dossiers = [etat.dossiers[i] for i in sending.dossiers]
     pages = 1 + sum(
         1
@@ -554,7 +554,7 @@ def _rapprocher_envoi(etat: _Etat, sending: Sending) -> None:
         )
     if not problemes:
         return
-    etat.sendings[sending.index] = replace(sending, status=DossierStatus.REVUE)
+    etat.envois[sending.index] = replace(sending, status=DossierStatus.REVUE)
     etat.anomalies.append(
         Anomaly(
             "envoi_incomplet" if len(dossiers) < sending.declared_dossiers else "envoi_discordant",

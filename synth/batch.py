@@ -1,10 +1,10 @@
-"""Scanned batches with their ground truth: sendings, dossiers, pieces, edge cases by name.
+"""Scanned batches with their ground truth: envois, dossiers, pieces, edge cases by name.
 
 ``generate_batch`` writes a PDF in which each page is one embedded image (JPEG,
 or CCITT G4 for bilevel scans), exactly as a production scanner does, or a
 multi-page TIFF, and ``<name>.truth.json`` beside it saying what a correct
 splitter must report: each page's role (``scanning.manifest.Role`` values), the
-dossiers with their pages and expected status, the sendings, and the pieces
+dossiers with their pages and expected status, the envois, and the pieces
 with their types for the classifier.
 """
 
@@ -140,7 +140,7 @@ class GroundTruth:
     cas: list[str]
     pages: list[dict[str, Any]] = field(default_factory=list)
     dossiers: list[dict[str, Any]] = field(default_factory=list)
-    sendings: list[dict[str, Any]] = field(default_factory=list)
+    envois: list[dict[str, Any]] = field(default_factory=list)
     cas_decrits: dict[str, str] = field(default_factory=dict)  # French, for whoever reads it
 
     def to_json(self) -> str:
@@ -245,7 +245,7 @@ def _encore(spec: BatchSpec, envois: list[EnvoiPlan], rang: int, restants: int |
 
 
 def plan_aleatoire(spec: BatchSpec, rng: random.Random) -> list[EnvoiPlan]:
-    """Random but consistent sendings and applicants' mails for ``spec``."""
+    """Random but consistent envois and applicants' mails for ``spec``."""
     jour = date(2026, 3, 16)
     sequence = iter(range(rng.randint(1, 5000), 999_999))
     envois: list[EnvoiPlan] = []
@@ -488,7 +488,7 @@ def _verite(
         if side.role == "bordereau":
             envoi = plan[side.sending or 0]
             assert envoi.bordereau is not None
-            verite.sendings.append(
+            verite.envois.append(
                 {
                     "envoi": envoi.bordereau.envoi,
                     "guichet": envoi.bordereau.guichet.code,
@@ -524,7 +524,7 @@ def _verite(
             }
             verite.dossiers.append(dossier)
             if side.sending is not None:
-                verite.sendings[-1]["dossiers"].append(len(verite.dossiers) - 1)
+                verite.envois[-1]["dossiers"].append(len(verite.dossiers) - 1)
         if dossier is not None and side.role != "bordereau":
             record["dossier"] = len(verite.dossiers) - 1
             if side.role in ("piece", "etranger", "illisible"):
@@ -572,7 +572,7 @@ def generate_batch(
 ) -> GroundTruth:
     """Write the batch at ``path`` (``.pdf``, or ``.tif``) and its ground truth beside it.
 
-    ``plan`` gives the sendings to print (from real demandes, e.g. in the demo);
+    ``plan`` gives the envois to print (from real demandes, e.g. in the demo);
     without it a random consistent one is drawn from ``seed``.
     """
     rng = random.Random(seed)

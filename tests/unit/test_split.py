@@ -30,8 +30,8 @@ def _conforme(manifest: Manifest, verite: GroundTruth) -> None:
     assert [d.numero for d in manifest.dossiers] == [d["numero"] for d in verite.dossiers]
     assert [list(d.pages) for d in manifest.dossiers] == [d["pages"] for d in verite.dossiers]
     assert [d.status.value for d in manifest.dossiers] == [d["status"] for d in verite.dossiers]
-    assert [s.envoi for s in manifest.sendings] == [s["envoi"] for s in verite.sendings]
-    assert [list(s.dossiers) for s in manifest.sendings] == [s["dossiers"] for s in verite.sendings]
+    assert [s.envoi for s in manifest.envois] == [s["envoi"] for s in verite.envois]
+    assert [list(s.dossiers) for s in manifest.envois] == [s["dossiers"] for s in verite.envois]
 
 
 def _lot(tmp_path: Path, spec: BatchSpec, seed: int = 1) -> tuple[Manifest, GroundTruth, Path]:
@@ -79,7 +79,7 @@ def test_pieces_of_a_forgotten_fiche_are_not_merged_silently(tmp_path: Path) -> 
     assert premier.status is DossierStatus.REVUE
     [anomalie] = [a for a in manifest.anomalies if a.code == "pages_en_trop"]
     assert premier.numero in anomalie.message and "rien n'a été rattaché" in anomalie.message
-    assert manifest.sendings[0].status is DossierStatus.REVUE
+    assert manifest.envois[0].status is DossierStatus.REVUE
     assert manifest.stats["relectures"] >= 1
 
 
