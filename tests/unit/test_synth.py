@@ -141,6 +141,16 @@ def test_each_case_gives_the_ground_truth_named_after_it(tmp_path: Path, cas: st
         assert len(verite.dossiers) == 2 and roles.count("fiche") == 2
         assert statuts[0] == "revue_manuelle"
         assert verite.envois[0]["declared_dossiers"] == 3
+    elif cas == "fiche_manquante_equilibree":
+        premier, second = verite.dossiers[:2]
+        [envoi] = verite.attendus.values()
+        assert [d["numero"] for d in envoi][::2] == [premier["numero"], second["numero"]]
+        assert 1 + len(premier["pages"]) == premier["declared_pages"] == envoi[0]["pages"]
+        assert statuts[0] == "revue_manuelle" and roles.count("fiche") == 2
+        assert {verite.pages[p]["numero"] for p in premier["pages"]} == {
+            envoi[0]["numero"],
+            envoi[1]["numero"],
+        }
     elif cas == "pages_en_trop":
         premier = verite.dossiers[0]
         assert len(premier["pages"]) == premier["declared_pages"] and statuts[0] != "ok"
