@@ -58,7 +58,7 @@ class PageRecord:
     role: Role
     dossier: int | None = None  # index into Manifest.dossiers
     sending: int | None = None  # index into Manifest.envois
-    rotation: int = 0  # degrees turned to read it upright (0 or 180)
+    rotation: int = 0  # clockwise degrees (0, 90, 180, 270) that turn it upright (PDF /Rotate)
     verso_of: int | None = None  # index of the recto when this page is its back side
     qr: str | None = None  # decoded status ("ok", "signature_invalide", ...) when a code was seen
     note: str = ""  # French, for operators
