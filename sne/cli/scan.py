@@ -82,7 +82,7 @@ def resume(manifest: Manifest, fichiers: dict[int, Path] | None = None) -> str:
         f"{'recto verso' if manifest.stats.get('duplex') else 'recto seul'}, "
         f"{int(manifest.stats.get('relectures', 0))} page(s) relue(s) en détail)"
     )
-    for envoi in manifest.sendings:
+    for envoi in manifest.envois:
         lignes.append(
             f"Envoi {envoi.envoi} du guichet {envoi.guichet} ({envoi.departement}), "
             f"bordereau page {envoi.bordereau_page + 1} : {len(envoi.dossiers)}/"

@@ -401,7 +401,7 @@ def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> d
             lot.statut = "en_cours"
             if manifest.error:
                 lot.statut, lot.erreur, lot.traite_le = "erreur", manifest.error, utcnow()
-            identifiants = {s.envoi for s in manifest.sendings}
+            identifiants = {s.envoi for s in manifest.envois}
             envois = session.scalars(
                 select(Envoi).where(Envoi.identifiant.in_(identifiants), Envoi.statut == "prepare")
             ).all()

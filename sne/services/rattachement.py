@@ -119,7 +119,7 @@ def _rapprocher_envoi(
 ) -> Rapprochement:
     """Check the dossier against the sending recorded when the guichet printed its bordereau."""
     assert dossier.sending is not None
-    sending = manifest.sendings[dossier.sending]
+    sending = manifest.envois[dossier.sending]
     envoi = session.scalar(select(Envoi).where(Envoi.identifiant == sending.envoi))
     if envoi is None:
         return _attente(

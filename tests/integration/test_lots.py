@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from demo.envoi import preparer, scanner_envoi
-from scanning.manifest import Dossier, Manifest, Role, Sending
+from scanning.manifest import Dossier, Envoi, Manifest, Role
 from sne import migrate
 from sne.acteurs import Acteur
 from sne.config import Settings
@@ -102,9 +102,9 @@ def test_intake_refuses_bad_files_and_roles_in_french(ref: Referentiel, tmp_path
 
 
 def _manifest(numero: str, *, envoi: str | None = None, guichet: str = "G1301") -> Manifest:
-    sendings = (Sending(0, 0, envoi, guichet, "013", 1, 5, "2026-03-16", (0,)),) if envoi else ()
+    envois = (Envoi(0, 0, envoi, guichet, "013", 1, 5, "2026-03-16", (0,)),) if envoi else ()
     dossier = Dossier(0, Role.FICHE, numero, 1, (2, 3), sending=0 if envoi else None)
-    return Manifest("lot.pdf", "x", 4, (), sendings=sendings, dossiers=(dossier,))
+    return Manifest("lot.pdf", "x", 4, (), envois=envois, dossiers=(dossier,))
 
 
 def _lot(territoire: str = "013", guichet_id: int | None = None) -> Lot:
