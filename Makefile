@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench clean
 
-$(STAMP): setup.cfg pyproject.toml bin/bootstrap
+$(STAMP): setup.cfg pyproject.toml bin/bootstrap package.json package-lock.json
 	bin/bootstrap
 
 run: $(STAMP)
