@@ -1,4 +1,11 @@
 # SNE: one image for the web portals, the workers and the command line.
+
+# The portals' front-end assets (the DSFR), exactly as package-lock.json pins them.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm
 
 # Debian packages the system needs: PDF rasterising, the pyzbar QR decoder,
@@ -21,8 +28,13 @@ COPY setup.cfg pyproject.toml README.md ./
 COPY sne ./sne
 COPY scanning ./scanning
 COPY workers ./workers
-RUN pip install --no-cache-dir .
+COPY guichet_portal ./guichet_portal
+COPY --from=assets /app/node_modules ./node_modules
+# Editable, so the portal finds node_modules/ beside its package, as on a developer's machine.
+RUN pip install --no-cache-dir -e .
 
 USER sne
 VOLUME ["/var/lib/sne"]
-CMD ["sne", "--help"]
+EXPOSE 8000
+# The guichet portal on gunicorn, 2 worker processes; `sne …` runs the other commands.
+CMD ["python", "-m", "guichet_portal", "--bind", "0.0.0.0:8000", "--workers", "2"]
