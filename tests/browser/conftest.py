@@ -186,6 +186,14 @@ class Visite:
         self.page.get_by_role("button", name="Se connecter").click()
         self.verifier()
 
+    def erreur(self, libelle: str) -> str:
+        """The error message linked to the field labelled ``libelle`` (it must be invalid)."""
+        champ = self.page.get_by_label(libelle)
+        assert champ.get_attribute("aria-invalid") == "true", f"{libelle} n'est pas en erreur"
+        lien = champ.get_attribute("aria-describedby") or ""
+        textes = [self.page.locator(f"[id='{ident}']").inner_text() for ident in lien.split()]
+        return " ".join(textes)
+
     def non_verifiees(self) -> list[str]:
         """Pages loaded (PDF aside) that no ``verifier`` call checked."""
         return [
@@ -226,12 +234,14 @@ def _nom_fichier(nom: str) -> str:
 
 
 @pytest.fixture
-def capture() -> Callable[[Any, str], Path]:
-    """Save a screenshot for the README (docs/images/NAME.png)."""
+def capture() -> Callable[[Any, str], None]:
+    """Save a screenshot for the README (docs/images/NAME.png) when SNE_CAPTURES_README=1.
 
-    def prendre(page: Any, nom: str) -> Path:
-        chemin = ROOT / "docs" / "images" / f"{nom}.png"
-        page.screenshot(path=str(chemin))
-        return chemin
+    Off by default, so that running the tests leaves the committed pictures alone.
+    """
+
+    def prendre(page: Any, nom: str) -> None:
+        if os.environ.get("SNE_CAPTURES_README") == "1":
+            page.screenshot(path=str(ROOT / "docs" / "images" / f"{nom}.png"))
 
     return prendre
