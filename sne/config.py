@@ -46,6 +46,8 @@ class Settings:
     worker_maintenance_s: int = 60
     #: Lifetime of an RQ worker's registration without heartbeat; idle workers wake this often.
     worker_ttl_s: int = 120
+    #: Minutes without a request after which a portal session ends.
+    web_session_idle_minutes: int = 30
 
     @property
     def storage(self) -> Path:
@@ -86,6 +88,9 @@ class Settings:
             cycle_heure=_heure(env.get("SNE_CYCLE_HEURE") or "02:30"),
             worker_maintenance_s=_secondes(env, "SNE_WORKER_MAINTENANCE_S", 60),
             worker_ttl_s=_secondes(env, "SNE_WORKER_TTL_S", 120, minimum=20),
+            web_session_idle_minutes=_secondes(
+                env, "SNE_WEB_SESSION_IDLE_MINUTES", 30, unite="minutes"
+            ),
         )
 
 
@@ -97,11 +102,13 @@ def _choix(env: Mapping[str, str], nom: str, valeurs: tuple[str, ...]) -> str:
     return valeur
 
 
-def _secondes(env: Mapping[str, str], nom: str, defaut: int, *, minimum: int = 1) -> int:
-    """Read a whole number of seconds, at least ``minimum``; refuse anything else in French."""
+def _secondes(
+    env: Mapping[str, str], nom: str, defaut: int, *, minimum: int = 1, unite: str = "secondes"
+) -> int:
+    """Read a whole number of seconds (or ``unite``), at least ``minimum``; refuse others in French."""
     brut = (env.get(nom) or str(defaut)).strip()
     if not brut.isdigit() or int(brut) < minimum:
-        raise ValueError(f"{nom}={brut!r} : nombre entier de secondes attendu, au moins {minimum}.")
+        raise ValueError(f"{nom}={brut!r} : nombre entier de {unite} attendu, au moins {minimum}.")
     return int(brut)
 
 

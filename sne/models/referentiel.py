@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,5 +69,18 @@ class Utilisateur(Base):
     territoire_code: Mapped[str | None] = mapped_column(ForeignKey("territoire.code"))
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # --- signing in on the portals (sne/services/comptes.py) ---
+    #: Consecutive failed sign-ins; reset by a successful one.
+    echecs_connexion: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Sign-in refused until then after too many failures (temporary lock).
+    verrouille_jusqua: Mapped[datetime | None] = mapped_column(DateTime)
+    #: The password was chosen by someone else: change it before anything else.
+    mot_de_passe_a_changer: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("false")
+    )
+    #: Changed at sign-out and password change, which ends every open session of the account.
+    jeton_session: Mapped[str | None] = mapped_column(String(64))
+    derniere_connexion: Mapped[datetime | None] = mapped_column(DateTime)
+    # --- end of signing in ---
 
     guichet: Mapped[Guichet | None] = relationship()
