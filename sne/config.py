@@ -46,6 +46,12 @@ class Settings:
     worker_maintenance_s: int = 60
     #: Lifetime of an RQ worker's registration without heartbeat; idle workers wake this often.
     worker_ttl_s: int = 120
+    #: Object storage (``s3://bucket``) replacing the local folder; shared by every machine.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_region: str | None = None
 
     @property
     def storage(self) -> Path:
@@ -86,6 +92,11 @@ class Settings:
             cycle_heure=_heure(env.get("SNE_CYCLE_HEURE") or "02:30"),
             worker_maintenance_s=_secondes(env, "SNE_WORKER_MAINTENANCE_S", 60),
             worker_ttl_s=_secondes(env, "SNE_WORKER_TTL_S", 120, minimum=20),
+            storage_url=_storage_url(env.get("SNE_STORAGE_URL") or None),
+            s3_endpoint_url=env.get("SNE_S3_ENDPOINT_URL") or None,
+            s3_access_key=env.get("SNE_S3_ACCESS_KEY") or None,
+            s3_secret_key=env.get("SNE_S3_SECRET_KEY") or None,
+            s3_region=env.get("SNE_S3_REGION") or None,
         )
 
 
@@ -103,6 +114,13 @@ def _secondes(env: Mapping[str, str], nom: str, defaut: int, *, minimum: int = 1
     if not brut.isdigit() or int(brut) < minimum:
         raise ValueError(f"{nom}={brut!r} : nombre entier de secondes attendu, au moins {minimum}.")
     return int(brut)
+
+
+def _storage_url(valeur: str | None) -> str | None:
+    """Check the object storage address: ``s3://bucket`` (optionally ``/prefix``)."""
+    if valeur is not None and (not valeur.startswith("s3://") or not valeur[5:].strip("/")):
+        raise ValueError(f"SNE_STORAGE_URL={valeur!r} : adresse attendue de la forme s3://bucket.")
+    return valeur
 
 
 def _heure(valeur: str) -> str:

@@ -20,9 +20,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from sne import migrate
+from sne.config import Settings
 from sne.db import make_engine
 from sne.uow import UnitOfWork
+from tests import s3server
 from tests.factories import Referentiel
+from tests.s3server import S3Server
 
 # One database per test run (by process id), so concurrent runs never drop each other's.
 POSTGRES_URL = os.environ.get(
@@ -122,3 +125,29 @@ def _cheap_password_hashing() -> Iterator[None]:
     referentiel._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     referentiel._HASHER = production
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (SeaweedFS) for the whole session, stopped at its end."""
+    try:
+        server = s3server.start(tmp_path_factory.mktemp("seaweedfs"))
+    except Exception as error:  # noqa: BLE001 - binary missing or server not starting
+        _unavailable("SeaweedFS (S3)", error)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(tmp_var: Path, s3_server: S3Server) -> Settings:
+    """Settings storing files in the test bucket, under a prefix of this test's own."""
+    return Settings(
+        database_url="sqlite://",
+        var_dir=tmp_var,
+        secret_key="s" * 40,
+        storage_url=f"s3://{s3server.BUCKET}/{tmp_var.parent.name}",
+        s3_endpoint_url=s3_server.endpoint_url,
+        s3_access_key=s3server.ACCESS_KEY,
+        s3_secret_key=s3server.SECRET_KEY,
+        s3_region=s3server.REGION,
+    )
