@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -235,11 +236,20 @@ def s3_store(
 ) -> FileStore:
     """A store in the bucket of ``url`` (``s3://bucket`` or ``s3://bucket/prefix``, checked by
     ``Settings``)."""
+    bucket, _, prefix = url[5:].partition("/")
+    client = _s3_client(endpoint_url, access_key, secret_key, region)
+    return FileStore(S3Backend(client, bucket, prefix.strip("/") + "/" if prefix else ""))
+
+
+@cache
+def _s3_client(
+    endpoint_url: str | None, access_key: str | None, secret_key: str | None, region: str | None
+) -> S3Client:
+    """One client per server and keys in a process (clients are thread-safe and slow to build)."""
     import boto3
     from botocore.config import Config
 
-    bucket, _, prefix = url[5:].partition("/")
-    client = boto3.client(
+    return boto3.client(
         "s3",
         endpoint_url=endpoint_url,
         aws_access_key_id=access_key,
@@ -248,7 +258,6 @@ def s3_store(
         # Path-style addressing: S3-compatible servers (SeaweedFS, MinIO…) serve it everywhere.
         config=Config(s3={"addressing_style": "path"}, retries={"mode": "standard"}),
     )
-    return FileStore(S3Backend(client, bucket, prefix.strip("/") + "/" if prefix else ""))
 
 
 def store_for(settings: Settings) -> FileStore:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,8 @@ from sne.config import Settings
 from sne.db import make_engine
 from sne.uow import UnitOfWork
 from tests import s3server
-from tests.factories import Referentiel
+from tests.factories import JOUR as JOUR  # re-exported: test modules import it from here
+from tests.factories import Chaine, Referentiel, nouvelle_chaine
 from tests.s3server import S3Server
 
 # One database per test run (by process id), so concurrent runs never drop each other's.
@@ -33,7 +33,6 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("SNE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_SERVICES = os.environ.get("SNE_REQUIRE_SERVICES") == "1"
-JOUR = date(2026, 3, 16)  # a Monday; every dated rule is tested at fixed dates
 
 
 def _unavailable(what: str, error: Exception) -> None:
@@ -150,4 +149,16 @@ def s3_settings(tmp_var: Path, s3_server: S3Server) -> Settings:
         s3_access_key=s3server.ACCESS_KEY,
         s3_secret_key=s3server.SECRET_KEY,
         s3_region=s3server.REGION,
+    )
+
+
+@pytest.fixture
+def chaine(tmp_path: Path) -> Chaine:
+    """A committed SQLite database, its referential and the jobs' context (files in a folder)."""
+    return nouvelle_chaine(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}",
+            var_dir=tmp_path,
+            secret_key="k" * 40,
+        )
     )
