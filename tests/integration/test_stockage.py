@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from sne.config import Settings
+from sne.models import Lot, Piece
 from sne.stockage import CHUNK, FileStore, LocalBackend, S3Backend, local_store, store_for
+from tests.factories import deposer_envoi, nouvelle_chaine
+from workers.jobs import traiter_lot
 
 
 @pytest.fixture(params=["local", pytest.param("s3", marks=pytest.mark.s3)])
@@ -113,3 +119,30 @@ def test_stored_local_files_are_read_only(tmp_path: Path) -> None:
 def test_keys_cannot_leave_the_folder(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="clé de stockage invalide"):
         local_store(tmp_path / "storage").exists("../secret_key")
+
+
+@pytest.mark.s3
+def test_a_batch_is_processed_with_every_file_in_the_object_store(
+    s3_settings: Settings, tmp_path: Path
+) -> None:
+    settings = dataclasses.replace(
+        s3_settings, database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}"
+    )
+    chaine = nouvelle_chaine(settings)
+    store = chaine.ctx.store
+    assert isinstance(store.backend, S3Backend)
+    lot_id = deposer_envoi(chaine, tmp_path)
+    assert traiter_lot(chaine.ctx, lot_id)["rattaches"] == 2
+    with chaine.uow() as unit:
+        lot = unit.session.get(Lot, lot_id)
+        assert lot is not None and lot.statut == "traite"
+        assert store.read_bytes(lot.storage_key).startswith(b"%PDF")
+        pieces = unit.session.scalars(select(Piece).where(Piece.lot_id == lot_id)).all()
+        assert len(pieces) == 3  # identity card, tax notice; pay slip
+        for piece in pieces:
+            assert piece.storage_key is not None
+            contenu = store.read_bytes(piece.storage_key)
+            assert hashlib.sha256(contenu).hexdigest() == piece.sha256
+            assert len(contenu) == piece.taille
+    # Nothing was written to the local folder but the (removed) working files.
+    assert [p for p in settings.storage.rglob("*") if p.is_file()] == []
