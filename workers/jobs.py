@@ -105,12 +105,14 @@ def traiter_lot(ctx: JobContext, lot_id: int) -> dict[str, int]:
             return traiter_televersement(ctx, lot, original, travail)
         manifest = lot.manifest
         if manifest is None:  # a re-run reuses the stored split
-            manifest = lots.enregistrer_manifeste(ctx.uow(), lot_id, _decouper_lot(ctx, original))
+            manifest = lots.enregistrer_manifeste(
+                ctx.uow(), lot_id, decouper_lot(ctx.settings, original)
+            )
         if manifest.error:
             return {"dossiers": 0, "erreur": 1}
         faits = lots.dossiers_faits(ctx.uow(), lot_id)
         a_faire = [d for d in manifest.dossiers if d.index not in faits]
-        fichiers = _dossier_pdfs(original, manifest, travail) if a_faire else {}
+        fichiers = dossier_pdfs(original, manifest, travail) if a_faire else {}
         for dossier in a_faire:
             _rattacher(ctx, lot_id, manifest, dossier, fichiers.get(dossier.index), travail)
     bilan = _terminer(ctx, lot_id)
@@ -121,20 +123,20 @@ def traiter_lot(ctx: JobContext, lot_id: int) -> dict[str, int]:
     return bilan
 
 
-def _dossier_pdfs(original: Path, manifest: Manifest, travail: Path) -> dict[int, Path]:
+def dossier_pdfs(original: Path, manifest: Manifest, travail: Path) -> dict[int, Path]:
     """Write one PDF per dossier of the batch (working files, on this machine)."""
     from scanning.output import write_dossier_pdfs
 
     return write_dossier_pdfs(original, manifest, travail / "dossiers")
 
 
-def _decouper_lot(ctx: JobContext, original: Path) -> Manifest:
+def decouper_lot(settings: Settings, original: Path) -> Manifest:
     """Split the batch at its separators, then complete it by OCR (attestations, fiches)."""
     from scanning.imprime import completer_attestations, lire_fiches
     from scanning.split import split_batch
     from sne.documents.cles import keyring_for
 
-    manifest = split_batch(original, keyring_for(ctx.settings), decoder=ctx.settings.qr_decoder)
+    manifest = split_batch(original, keyring_for(settings), decoder=settings.qr_decoder)
     return lire_fiches(original, completer_attestations(original, manifest))
 
 
