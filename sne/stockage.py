@@ -210,15 +210,15 @@ class FileStore:
             return
         if work_dir is not None:
             work_dir.mkdir(parents=True, exist_ok=True)
-        suffix = Path(key).suffix
-        descriptor, temporary = tempfile.mkstemp(dir=work_dir, prefix=".copie-", suffix=suffix)
+        folder = Path(tempfile.mkdtemp(dir=work_dir, prefix=".copie-"))
         try:
-            with os.fdopen(descriptor, "wb") as output:
+            copy = folder / Path(key).name  # the same name as on disk: manifests cite it
+            with copy.open("wb") as output:
                 for chunk in self.backend.chunks(key):
                     output.write(chunk)
-            yield Path(temporary)
+            yield copy
         finally:
-            Path(temporary).unlink(missing_ok=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def local_store(root: Path) -> FileStore:
