@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -26,10 +25,10 @@ from sne.config import Settings
 from sne.models import Demande, Lot, Piece
 from sne.services import envois, lots
 from sne.services.impression import guichet_data
+from sne.stockage import store_for
 from sne.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from workers.queue import JobQueue
+from workers.enqueue import JobQueue, enqueue_traiter_lot
+from workers.queue import InProcessQueue
 
 TYPES_DEMO = (
     ("carte_identite", "avis_imposition"),
@@ -134,7 +133,6 @@ def demo_envoi(
 ) -> BilanEnvoi | None:
     """Run a paper sending end to end with the in-process queue (None: no demande to send)."""
     from sne.documents.cles import keyring_for
-    from workers.queue import InProcessQueue
 
     with uow() as unit:
         agent = acteur_pour(unit.session, agent_login)
@@ -160,7 +158,7 @@ def demo_envoi(
         operateur,
         chemin,
         canal="courrier_guichet",
-        storage=settings.storage,
+        storage=store_for(settings),
         enqueue=lambda lot_id: _traiter(queue, lot_id),
         guichet=agent.guichet_code,
         territoire=agent.territoire_code,
@@ -188,7 +186,6 @@ def demo_televersement(
 ) -> list[str]:
     """An applicant uploads a phone photo of a piece; return the French lines the demo prints."""
     from synth.batch import photo_piece
-    from workers.queue import InProcessQueue
 
     with uow() as unit:
         numero = unit.session.scalar(
@@ -209,7 +206,7 @@ def demo_televersement(
         PORTAIL,
         photo,
         canal=lots.TELEVERSEMENT,
-        storage=settings.storage,
+        storage=store_for(settings),
         enqueue=lambda lot_id: _traiter(queue, lot_id),
         numero=numero,
         type_declare=type_piece,
@@ -231,7 +228,7 @@ def _courriels(settings: Settings) -> int:
 
 def _traiter(queue: JobQueue, lot_id: int) -> None:
     """Enqueue the processing of ``lot_id`` on the scans queue."""
-    queue.enqueue("traiter_lot", queue="scans", lot_id=lot_id)
+    enqueue_traiter_lot(queue, lot_id)
 
 
 def resume(bilan: BilanEnvoi | None) -> list[str]:

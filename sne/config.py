@@ -48,6 +48,12 @@ class Settings:
     worker_ttl_s: int = 120
     #: Minutes without a request after which a portal session ends.
     web_session_idle_minutes: int = 30
+    #: Object storage (``s3://bucket``) replacing the local folder; shared by every machine.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_region: str | None = None
 
     @property
     def storage(self) -> Path:
@@ -91,6 +97,11 @@ class Settings:
             web_session_idle_minutes=_secondes(
                 env, "SNE_WEB_SESSION_IDLE_MINUTES", 30, unite="minutes"
             ),
+            storage_url=_storage_url(env.get("SNE_STORAGE_URL") or None),
+            s3_endpoint_url=env.get("SNE_S3_ENDPOINT_URL") or None,
+            s3_access_key=env.get("SNE_S3_ACCESS_KEY") or None,
+            s3_secret_key=env.get("SNE_S3_SECRET_KEY") or None,
+            s3_region=env.get("SNE_S3_REGION") or None,
         )
 
 
@@ -110,6 +121,13 @@ def _secondes(
     if not brut.isdigit() or int(brut) < minimum:
         raise ValueError(f"{nom}={brut!r} : nombre entier de {unite} attendu, au moins {minimum}.")
     return int(brut)
+
+
+def _storage_url(valeur: str | None) -> str | None:
+    """Check the object storage address: ``s3://bucket`` (optionally ``/prefix``)."""
+    if valeur is not None and (not valeur.startswith("s3://") or not valeur[5:].strip("/")):
+        raise ValueError(f"SNE_STORAGE_URL={valeur!r} : adresse attendue de la forme s3://bucket.")
+    return valeur
 
 
 def _heure(valeur: str) -> str:

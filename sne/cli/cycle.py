@@ -7,6 +7,8 @@ import click
 from sne.cli.app import App, domain_errors, jour_de, option_date, pass_app
 from sne.config import Settings
 from sne.services import cycle
+from workers.jobs import executer_cycle
+from workers.queue import context
 
 
 @click.command("lifecycle")
@@ -16,12 +18,9 @@ from sne.services import cycle
 @domain_errors
 def lifecycle(app: App, jour: str | None, territoire: str | None) -> None:
     """Traitement quotidien : préavis, radiation pour non-renouvellement, purge (rejouable)."""
-    from workers.jobs import Contexte, passage_quotidien
-
-    contexte = Contexte(app.settings, app.session_factory)
-    bilan, alertes = passage_quotidien(contexte, jour_de(jour), territoire)
-    afficher_bilan(bilan, app.settings)
-    click.echo(f"  lots et envois en retard signalés : {len(alertes)}")
+    bilan = executer_cycle(context(app.settings, app.session_factory), jour_de(jour), territoire)
+    afficher_bilan(bilan.cycle, app.settings)
+    click.echo(f"  lots et envois en retard signalés : {len(bilan.alertes)}")
 
 
 def afficher_bilan(bilan: cycle.BilanCycle, settings: Settings) -> None:

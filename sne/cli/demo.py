@@ -10,7 +10,8 @@ from sne import codes, migrate
 from sne.cli.app import App, domain_errors, jour_de, option_date, pass_app
 from sne.cli.cycle import afficher_bilan
 from sne.cli.demandes import show
-from workers.jobs import Contexte, passage_quotidien
+from workers.jobs import executer_cycle
+from workers.queue import context
 
 
 @click.command("demo")
@@ -34,8 +35,8 @@ def demo(app: App, nombre: int, graine: int, jour: str | None) -> None:
     click.echo(f"  demandes enregistrées : {bilan.enregistrees}, renouvelées : {bilan.renouvelees}")
     for motif, nombre_ in sorted(bilan.radiees.items()):
         click.echo(f"  radiées {motif} ({codes.MOTIF_RADIATION[motif]}) : {nombre_}")
-    cycle_bilan, _ = passage_quotidien(Contexte(app.settings, app.session_factory), aujourd_hui)
-    afficher_bilan(cycle_bilan, app.settings)
+    quotidien = executer_cycle(context(app.settings, app.session_factory), aujourd_hui)
+    afficher_bilan(quotidien.cycle, app.settings)
     if bilan.exemple:
         click.echo("")
         show.callback(numero=bilan.exemple, login=None, as_json=False)  # type: ignore[misc]

@@ -10,15 +10,17 @@ import click
 from sne import codes
 from sne.cli.app import App, domain_errors, option_as, pass_app
 from sne.services import lots
+from sne.stockage import store_for
+from workers.enqueue import enqueue_envoyer_notification, enqueue_traiter_lot
+from workers.queue import make_queue
 
 
 def _enqueue(app: App) -> Callable[[int], None]:
-    from workers.queue import make_queue
-
+    """Queue the processing of a lot on the queue the settings call for."""
     queue = make_queue(app.settings)
 
     def enqueue(lot_id: int) -> None:
-        queue.enqueue("traiter_lot", queue="scans", lot_id=lot_id)
+        enqueue_traiter_lot(queue, lot_id)
 
     return enqueue
 
@@ -61,7 +63,7 @@ def deposer(
         app.acteur(login),
         fichier,
         canal=canal,
-        storage=app.settings.storage,
+        storage=store_for(app.settings),
         enqueue=_enqueue(app),
         guichet=guichet,
         territoire=territoire,
@@ -178,12 +180,11 @@ def echeances_lots(app: App, jour: str | None, territoire: str | None) -> None:
 def notifications_lots(app: App, relancer: bool) -> None:
     """Courriels de fin de traitement non envoyés (échecs compris), et leur renvoi."""
     from sne.services import notifications
-    from workers.queue import make_queue
 
     attente = notifications.a_relancer(app.uow())
     click.echo(f"{len(attente)} courriel(s) non envoyé(s).")
     if relancer:
         queue = make_queue(app.settings)
         for notification_id in attente:
-            queue.enqueue("envoyer_notification", queue="mails", notification_id=notification_id)
+            enqueue_envoyer_notification(queue, notification_id)
         click.echo(f"{len(attente)} renvoi(s) mis en file.")

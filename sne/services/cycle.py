@@ -26,9 +26,11 @@ from sne import codes
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Personne, Piece, Preavis
-from sne.services import radiation
+from sne.services import echeances, radiation
 from sne.services.formulaire import CHAMPS_B, CHAMPS_MORALE
+from sne.services.notifications import Planifier
 from sne.services.trace import tracer
+from sne.stockage import FileStore
 from sne.uow import UnitOfWork, utcnow
 
 PREAVIS = relativedelta(months=1)
@@ -255,3 +257,36 @@ def statistiques(demande: Demande) -> dict[str, object]:
         "tranches_age": dict(Counter(min(age // 10 * 10, 80) for age in ages)),
         "ressources_mensuelles": str(ressources),
     }
+
+
+@dataclass(frozen=True)
+class BilanQuotidien:
+    """What the cycle quotidien did: the lifecycle's report and the late items alerted."""
+
+    cycle: BilanCycle
+    alertes: list[str]
+
+
+def cycle_quotidien(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    jour: date,
+    *,
+    envoyer: Envoyer,
+    expediteur: str,
+    store: FileStore,
+    alerte_a: str | None,
+    planifier: Planifier,
+    territoire: str | None = None,
+) -> BilanQuotidien:
+    """The daily run: lifecycle, removal of the purged files, then one alert per late item.
+
+    The job, ``sne lifecycle`` and the demo all run this; it is safe to run twice.
+    """
+    bilan = executer(
+        uow, acteur, jour, envoyer=envoyer, expediteur=expediteur, territoire=territoire
+    )
+    for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
+        store.delete(cle)
+    alertes = echeances.alerter_retards(uow, jour, destinataire=alerte_a, planifier=planifier)
+    return BilanQuotidien(bilan, alertes)
