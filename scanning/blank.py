@@ -79,6 +79,8 @@ def mesurer(image: Image.Image, hors: Sequence[Boite] = ()) -> Mesure:
     part = float(np.count_nonzero(encre)) / pixels.size
     if part <= PART_ENCRE_MAX:
         return Mesure(True, part, papier)
+    # Cards photocopied on a page tell nothing (their outline crosses every row and
+    # column; ignoring it flagged upright cards): only pages of text lines are judged.
     lignes, colonnes = np.any(encre, axis=1), np.any(encre, axis=0)
     return Mesure(False, part, papier, _part_vide(lignes), _part_vide(colonnes))
 

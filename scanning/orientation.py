@@ -21,6 +21,8 @@ from scanning.errors import ScanError
 
 #: Least orientation confidence tesseract must give for a page to be turned.
 CONFIANCE_MIN = 0.5
+#: Resolution shown to the detection: right on every text page tried, where 50 dpi was not.
+DPI_DETECTION = 100
 #: Share of each side cut off before detection (margins, lid shadow, punch holes).
 MARGE = 1 / 6
 _RESULTAT = re.compile(
@@ -46,12 +48,18 @@ def rotations(images: Sequence[Image.Image], dpi: float) -> list[int]:
     if not images:
         return []
     milieux = []
+    echelle = min(1.0, DPI_DETECTION / dpi)
     for image in images:
         largeur, hauteur = image.size
         dx, dy = int(largeur * MARGE), int(hauteur * MARGE)
-        milieux.append(image.crop((dx, dy, largeur - dx, hauteur - dy)))
+        milieu = image.crop((dx, dy, largeur - dx, hauteur - dy))
+        if echelle < 0.9:
+            taille = (round(milieu.width * echelle), round(milieu.height * echelle))
+            milieu = milieu.resize(taille, Image.Resampling.BILINEAR)
+        milieux.append(milieu)
+    dpi_lu = str(round(dpi * echelle))
     try:
-        sortie = ocr.executer(milieux, ["--psm", "0", "--dpi", str(round(dpi))], round(dpi))
+        sortie = ocr.executer(milieux, ["--psm", "0", "--dpi", dpi_lu], round(dpi * echelle))
     except ScanError:
         if len(images) == 1 or not ocr.tesseract_disponible():
             return [0] * len(images)
@@ -59,6 +67,6 @@ def rotations(images: Sequence[Image.Image], dpi: float) -> list[int]:
     resultat = [0] * len(images)  # a page tesseract could not judge keeps 0
     for page, tourner, confiance in _RESULTAT.findall(sortie):
         if int(page) < len(images) and float(confiance) >= CONFIANCE_MIN:
-            # tesseract's "Rotate" turns counter-clockwise; a PDF's /Rotate turns clockwise.
-            resultat[int(page)] = (360 - int(tourner)) % 360
+            # tesseract's "Rotate" is, like a PDF's /Rotate, the clockwise turn that rights it.
+            resultat[int(page)] = int(tourner) % 360
     return resultat

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanning.manifest import DossierStatus, Manifest
+from scanning.imprime import lire_fiches
+from scanning.manifest import DossierStatus, Manifest, Role
 from scanning.output import write_dossier_pdfs, write_manifest
+from scanning.pages import BatchReader
 from scanning.qr_payload import keyring_from_secrets
 from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import split_batch
@@ -34,6 +36,15 @@ def _mal_classees(manifest: Manifest, verite: GroundTruth) -> list[int]:
     ]
 
 
+def _tournee(verite: GroundTruth, index: int) -> bool:
+    """Whether the splitter must give page ``index``'s rotation: a separator, or a sideways page.
+
+    Pieces upside down are the piece reader's to turn (``scanning.pieces``).
+    """
+    page = verite.pages[index]
+    return page["role"] in ("bordereau", "fiche", "attestation") or page["rotation"] in (90, 270)
+
+
 def _attendus(verite: GroundTruth) -> dict[str, list[DossierAttendu]]:
     """The envois' recorded compositions written in the ground truth."""
     return {envoi: [DossierAttendu(**d) for d in ds] for envoi, ds in verite.attendus.items()}
@@ -48,6 +59,9 @@ def _conforme(manifest: Manifest, verite: GroundTruth) -> None:
     assert [d.numero for d in manifest.dossiers] == [d["numero"] for d in verite.dossiers]
     assert [list(d.pages) for d in manifest.dossiers] == [d["pages"] for d in verite.dossiers]
     assert [d.status.value for d in manifest.dossiers] == [d["status"] for d in verite.dossiers]
+    assert [r.rotation for r in manifest.pages if _tournee(verite, r.index)] == [
+        p["rotation"] for i, p in enumerate(verite.pages) if _tournee(verite, i)
+    ]
     assert [s.envoi for s in manifest.envois] == [s["envoi"] for s in verite.envois]
     assert [list(s.dossiers) for s in manifest.envois] == [s["dossiers"] for s in verite.envois]
 
@@ -77,6 +91,10 @@ ANOMALIES = {
     "qr_detruit": {"qr_illisible", "pages_en_trop", "envoi_incomplet", "demande_sans_fiche"},
     "qr_etranger": set(),
     "envers": set(),
+    "versos_retires": set(),
+    "duplex_mixte": set(),
+    "transparence_etrangere": set(),
+    "de_travers": set(),
 }
 
 
@@ -189,3 +207,43 @@ def test_roles_add_up_and_separators_are_all_found_without_false_split(
     chemin = tmp_path / f"lot-{seed}.pdf"
     verite = generate_batch(chemin, spec, seed=seed, keyring=KEYRING)
     _conforme(_decouper(chemin, verite), verite)
+
+
+def test_backs_are_judged_by_what_they_hold_not_by_their_position(tmp_path: Path) -> None:
+    for cas in ("versos_retires", "duplex_mixte"):
+        spec = BatchSpec(**{**PETIT.__dict__, "cas": frozenset({cas})})
+        manifest, verite, _ = _lot(tmp_path, spec, seed=3)
+        _conforme(manifest, verite)
+        vues = [r.index for r in manifest.pages if "transparence" in r.note]
+        assert vues and vues == [i for i, p in enumerate(verite.pages) if p["transparence"]]
+        assert all(manifest.pages[i].role is Role.BLANCHE for i in vues)
+        assert all(d.status is DossierStatus.OK for d in manifest.dossiers)
+
+
+def test_a_foreign_code_seen_through_a_blank_back_leaves_it_a_blank_back(tmp_path: Path) -> None:
+    spec = BatchSpec(**{**PETIT.__dict__, "cas": frozenset({"transparence_etrangere"})})
+    manifest, verite, _ = _lot(tmp_path, spec, seed=2)
+    _conforme(manifest, verite)
+    [dos] = [i for i, p in enumerate(verite.pages) if p["transparence"]]
+    assert (
+        manifest.pages[dos].role is Role.BLANCHE and manifest.pages[dos - 1].role is Role.ETRANGER
+    )
+    assert manifest.pages[dos].verso_of == dos - 1
+    assert all(d.status is DossierStatus.OK for d in manifest.dossiers)
+
+
+def test_sideways_sheets_are_turned_upright_for_identity_reading_and_storage(
+    tmp_path: Path,
+) -> None:
+    spec = BatchSpec(**{**PETIT.__dict__, "cas": frozenset({"de_travers"})})
+    manifest, verite, chemin = _lot(tmp_path, spec)
+    _conforme(manifest, verite)
+    premier = manifest.dossiers[0]
+    assert manifest.pages[premier.separator_page].rotation == 90
+    assert any(manifest.pages[p].rotation in (90, 270) for p in premier.pages)
+    assert lire_fiches(chemin, manifest).dossiers[0].nom == verite.dossiers[0]["nom"]
+    fichiers = write_dossier_pdfs(chemin, manifest, tmp_path / "sortie")
+    for dossier in manifest.dossiers:
+        with BatchReader(fichiers[dossier.index]) as reader:
+            for page in reader.pages():
+                assert page.image is not None and page.image.height > page.image.width
