@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pikepdf
@@ -207,6 +208,45 @@ def test_roles_add_up_and_separators_are_all_found_without_false_split(
     chemin = tmp_path / f"lot-{seed}.pdf"
     verite = generate_batch(chemin, spec, seed=seed, keyring=KEYRING)
     _conforme(_decouper(chemin, verite), verite)
+
+
+#: Every case a batch of guichets' sendings can combine (an empty batch has nothing to file).
+COMBINABLES = sorted(CASES - {"lot_vide", "sans_separateur"})
+
+
+@settings(
+    max_examples=int(os.environ.get("SNE_EXEMPLES_MELANGES", "6")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    dossiers=st.integers(2, 4),
+    duplex=st.booleans(),
+    niveau=st.sampled_from([degrade.DOUX, degrade.MOYEN, degrade.DUR]),
+    cas=st.sets(st.sampled_from(COMBINABLES), min_size=2, max_size=4),
+    seed=st.integers(0, 10_000),
+)
+def test_no_combination_of_cases_files_a_page_in_the_wrong_dossier(
+    tmp_path: Path, dossiers: int, duplex: bool, niveau: degrade.Niveau, cas: set[str], seed: int
+) -> None:
+    spec = BatchSpec(
+        envois=2,
+        dossiers_par_envoi=(dossiers, dossiers),
+        pieces_par_dossier=(1, 3),
+        demandeurs=1,
+        dpi=150,
+        duplex=duplex,
+        niveau=niveau,
+        cas=frozenset(cas),
+    )
+    chemin = tmp_path / f"melange-{seed}.pdf"
+    verite = generate_batch(chemin, spec, seed=seed, keyring=KEYRING)
+    manifest = _decouper(chemin, verite)
+    assert _mal_classees(manifest, verite) == []
+    # No false split: every dossier opened is a demande of the batch, opened once.
+    numeros = [d.numero for d in manifest.dossiers]
+    assert len(numeros) == len(set(numeros))
+    assert set(numeros) <= {d["numero"] for d in verite.dossiers}
 
 
 def test_backs_are_judged_by_what_they_hold_not_by_their_position(tmp_path: Path) -> None:
