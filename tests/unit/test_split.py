@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
+import img2pdf
 import pikepdf
 import pytest
+import qrcode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from scanning.imprime import lire_fiches
 from scanning.manifest import DossierStatus, Manifest, Role
@@ -18,7 +22,7 @@ from scanning.qr_payload import keyring_from_secrets
 from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import split_batch
 from synth import degrade
-from synth.batch import CASES, SECRET_TEST, BatchSpec, GroundTruth, generate_batch
+from synth.batch import CASES, EPC_QR, SECRET_TEST, BatchSpec, GroundTruth, generate_batch
 
 KEYRING = keyring_from_secrets(SECRET_TEST)
 PETIT = BatchSpec(
@@ -287,3 +291,15 @@ def test_sideways_sheets_are_turned_upright_for_identity_reading_and_storage(
         with BatchReader(fichiers[dossier.index]) as reader:
             for page in reader.pages():
                 assert page.image is not None and page.image.height > page.image.width
+
+
+def test_a_foreign_code_alone_on_a_page_is_blank_only_when_seen_through(tmp_path: Path) -> None:
+    page = Image.new("L", (1240, 1754), 250)
+    code = qrcode.make(EPC_QR).get_image().convert("L").resize((300, 300))
+    page.paste(code, (800, 1300))
+    dos = degrade.verso_transparent(page, (800, 1300, 1100, 1600), random.Random(1))
+    chemin = tmp_path / "lot.pdf"
+    chemin.write_bytes(img2pdf.convert([degrade.jpeg(p, 80, 150) for p in (page, dos)]))
+    imprimee, vue = split_batch(chemin, KEYRING).pages
+    assert imprimee.role is Role.ORPHELINE and imprimee.qr == "etranger"  # kept, never dropped
+    assert vue.role is Role.BLANCHE and "transparence" in vue.note
