@@ -260,14 +260,14 @@ def _agrandir(image: Image.Image, boite: tuple[int, int, int, int]) -> Image.Ima
 def _orienter(reader: BatchReader, lues: list[_Lue]) -> int:
     """Detect the quarter turn of every sideways page that is no separator; return how many turn."""
     travers = [lue.index for lue in lues if lue.de_travers and lue.separateur is None]
-    pages = [reader.page(index, LECTURE_DPI) for index in travers]
+    pages = [reader.page(index, orientation.DPI_DETECTION) for index in travers]
     lisibles = [page for page in pages if page.image is not None]
+    if not lisibles:
+        return 0
+    images = [p.image for p in lisibles if p.image is not None]
     tournees = 0
-    for page, rotation in zip(
-        lisibles,
-        orientation.rotations([p.image for p in lisibles if p.image is not None], LECTURE_DPI),
-        strict=True,
-    ):
+    dpi = min(p.dpi for p in lisibles)  # one batch, one resolution
+    for page, rotation in zip(lisibles, orientation.rotations(images, dpi), strict=True):
         if rotation:
             lues[page.index] = replace(lues[page.index], rotation=rotation)
             tournees += 1
