@@ -29,6 +29,8 @@ ECART_ENCRE = 70
 PART_ENCRE_MAX = 0.0015
 #: A page lies sideways when its share of empty columns exceeds its share of empty rows by this.
 ECART_TRAVERS = 0.02
+#: Least contrast (grey levels) between a printed code's dark modules and its paper.
+CONTRASTE_IMPRIME = 120
 #: Part of each code's box added around it when a code is left out (its quiet zone).
 MARGE_CODE = 0.15
 
@@ -79,8 +81,23 @@ def mesurer(image: Image.Image, hors: Sequence[Boite] = ()) -> Mesure:
     part = float(np.count_nonzero(encre)) / pixels.size
     if part <= PART_ENCRE_MAX:
         return Mesure(True, part, papier)
+    # Cards photocopied on a page tell nothing (their outline crosses every row and
+    # column; ignoring it flagged upright cards): only pages of text lines are judged.
     lignes, colonnes = np.any(encre, axis=1), np.any(encre, axis=0)
     return Mesure(False, part, papier, _part_vide(lignes), _part_vide(colonnes))
+
+
+def pale(image: Image.Image, boite: Boite) -> bool:
+    """Whether the code in ``boite`` is too pale to be printed on this side: seen through the paper.
+
+    Print, even faded or photocopied, is far darker than its paper; a code on the
+    other side of the sheet shows at a fraction of its darkness.
+    """
+    zone = np.asarray(image.crop(boite))
+    if zone.size == 0:
+        return False
+    papier, sombre = np.percentile(zone, (95, 2))
+    return bool(papier - sombre < CONTRASTE_IMPRIME)
 
 
 def _part_vide(encrees: np.typing.NDArray[np.bool_]) -> float:

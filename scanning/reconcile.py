@@ -116,6 +116,8 @@ def _verifier_envoi(
                     f"{attendu.numero} ({attendu.documents} document(s), {attendu.pages} pages "
                     f"déclarées){ou}.",
                     pages=tuple(p for d in fiches if d.index in tenus for p in d.pages),
+                    # The one dossier held, so its review reason names this demande.
+                    dossier=tenus[0] if len(tenus) == 1 else None,
                     sending=envoi.index,
                 ),
                 tenus,

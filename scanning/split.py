@@ -184,8 +184,7 @@ def _analyser(page: PageImage, codes: list[CodeLu], keyring: Keyring) -> _Lue:
     if not codes:
         mesure = blank.mesurer(page.image)
         return _Lue(page.index, blanche=mesure.blanche, de_travers=mesure.de_travers)
-    boites = [code.boite for code in codes if code.boite is not None]
-    if len(boites) == len(codes) and blank.mesurer(page.image, hors=boites).blanche:
+    if _vus_par_transparence(page.image, codes, keyring):
         return _Lue(page.index, blanche=True, transparence=True)
     lue = _Lue(page.index)
     for code in codes:
@@ -201,6 +200,22 @@ def _analyser(page: PageImage, codes: list[CodeLu], keyring: Keyring) -> _Lue:
         elif not decode_.ok and lue.separateur is None:
             lue = replace(lue, suspect=decode_.reason.rstrip(". "))
     return lue
+
+
+def _vus_par_transparence(image: Image.Image, codes: list[CodeLu], keyring: Keyring) -> bool:
+    """Whether the page is blank but for codes seen through the paper from the other side.
+
+    Ours are never printed alone on a page, so any of ours on an otherwise blank page
+    shows through; another code must also be pale, or it may be a page of its own.
+    """
+    boites = [code.boite for code in codes if code.boite is not None]
+    if len(boites) != len(codes) or not blank.mesurer(image, hors=boites).blanche:
+        return False
+    return all(
+        (code.texte is not None and decode(code.texte, keyring).ok)
+        or (code.boite is not None and blank.pale(image, code.boite))
+        for code in codes
+    )
 
 
 def _relire(reader: BatchReader, index: int, lire: Lecteur, keyring: Keyring) -> _Lue:
@@ -245,14 +260,14 @@ def _agrandir(image: Image.Image, boite: tuple[int, int, int, int]) -> Image.Ima
 def _orienter(reader: BatchReader, lues: list[_Lue]) -> int:
     """Detect the quarter turn of every sideways page that is no separator; return how many turn."""
     travers = [lue.index for lue in lues if lue.de_travers and lue.separateur is None]
-    pages = [reader.page(index, LECTURE_DPI) for index in travers]
+    pages = [reader.page(index, orientation.DPI_DETECTION) for index in travers]
     lisibles = [page for page in pages if page.image is not None]
+    if not lisibles:
+        return 0
+    images = [p.image for p in lisibles if p.image is not None]
     tournees = 0
-    for page, rotation in zip(
-        lisibles,
-        orientation.rotations([p.image for p in lisibles if p.image is not None], LECTURE_DPI),
-        strict=True,
-    ):
+    dpi = min(p.dpi for p in lisibles)  # one batch, one resolution
+    for page, rotation in zip(lisibles, orientation.rotations(images, dpi), strict=True):
         if rotation:
             lues[page.index] = replace(lues[page.index], rotation=rotation)
             tournees += 1

@@ -35,8 +35,10 @@ NIVEAUX = {"doux": degrade.DOUX, "moyen": degrade.MOYEN, "dur": degrade.DUR}
 @click.option("--niveau", type=click.Choice(sorted(NIVEAUX)), default="moyen", show_default=True)
 @click.option("--bilevel", is_flag=True, help="Pages en noir et blanc (CCITT G4).")
 @click.option(
-    "--case", "cas", multiple=True, type=click.Choice(sorted(CASES)), help="Cas particulier."
+    "--cas", "cas", multiple=True, type=click.Choice(sorted(CASES)), help="Cas particulier."
 )
+# The option's former English name, kept so existing scripts still work.
+@click.option("--case", "cas_ancien", multiple=True, type=click.Choice(sorted(CASES)), hidden=True)
 @click.option("--cle-de-test", is_flag=True, help="Signer avec la clé des tests.")
 def main(
     out: Path,
@@ -50,9 +52,11 @@ def main(
     niveau: str,
     bilevel: bool,
     cas: tuple[str, ...],
+    cas_ancien: tuple[str, ...],
     cle_de_test: bool,
 ) -> None:
     """Écrit un lot numérisé de test OUT (.pdf ou .tif) et sa vérité terrain à côté."""
+    cas = (*cas, *cas_ancien)
     spec = BatchSpec(
         envois=envois,
         demandeurs=demandeurs,

@@ -23,6 +23,7 @@ from typing import Any
 
 import img2pdf
 import pikepdf
+import zxingcpp
 from PIL import Image
 
 from scanning.plan import TYPES, type_piece
@@ -77,7 +78,35 @@ CAS_DECRITS: dict[str, str] = {
         "rôle « etranger », page du dossier, ne coupe rien."
     ),
     "envers": "La première fiche est numérisée à l'envers (180°) : lue retournée.",
+    "versos_retires": (
+        "Recto verso, le scanner a retiré une partie des versos blancs (celui de la première "
+        "feuille toujours) : les fiches tombent à toutes les parités et le nombre de pages peut être "
+        "impair ; le verso de chaque séparateur, gardé, montre son QR code par transparence "
+        "(inversé, pâle, lisible) : page blanche, jamais un séparateur."
+    ),
+    "duplex_mixte": (
+        "Le premier bordereau et le premier dossier sont numérisés recto seul, la suite recto "
+        "verso ; le verso de chaque "
+        "séparateur recto verso montre son QR code par transparence : page blanche."
+    ),
+    "transparence_etrangere": (
+        "Une facture à QR code de paiement dans le premier dossier, numérisée recto verso : son "
+        "verso montre le QR code étranger par transparence (inversé, pâle) : page blanche, "
+        "qui ne compte pas dans le dossier."
+    ),
+    "de_travers": (
+        "Feuilles passées de côté : la première fiche tournée d'un quart (90°), la première "
+        "pièce de texte (pas une carte) du premier dossier de l'autre côté (270°), celle du "
+        "deuxième dossier à 90° ; "
+        "la vérité donne pour chaque page la rotation horaire qui la redresse."
+    ),
 }
+#: Pieces that are cards photocopied on a page, not pages of text lines.
+CARTES = frozenset(
+    {"carte_identite", "passeport", "titre_sejour", "carte_etudiant", "carte_mobilite_inclusion"}
+)
+#: Cases whose sheets are scanned recto verso whatever the spec says.
+CAS_DUPLEX = frozenset({"versos_retires", "duplex_mixte"})
 CASES = frozenset(CAS_DECRITS)
 
 SECRET_TEST = "secret-des-lots-de-test"
@@ -323,6 +352,9 @@ class _Feuille:
     verso: bool = False  # back side of the previous sheet
     degradable: bool = True
     double: bool = False  # the same sheet fed through the scanner a second time
+    quart: int = 0  # fed sideways: clockwise degrees (90, 270) that turn the scan upright
+    simplex: bool = False  # scanned recto only, even in a duplex batch
+    transparence: bool = False  # a blank back showing its recto's QR code through the paper
 
 
 def _avec_dossiers(
@@ -387,6 +419,20 @@ def avec_fiche_equilibree(plan: list[EnvoiPlan]) -> list[EnvoiPlan]:
     return _avec_dossiers(plan, rang, dossiers)
 
 
+def avec_pieces_de_texte(plan: list[EnvoiPlan]) -> list[EnvoiPlan]:
+    """First sending: its first two demandes get a page of text if they only have cards."""
+    rang = _premier_envoi(plan, 1)
+    if rang != 0:
+        return plan
+    dossiers = [
+        replace(d, pieces=(*d.pieces, "bulletin_salaire"))
+        if i < 2 and all(code in CARTES for code in d.pieces)
+        else d
+        for i, d in enumerate(plan[rang].dossiers)
+    ]
+    return _avec_dossiers(plan, rang, dossiers)
+
+
 def attendus_de(plan: Sequence[EnvoiPlan]) -> dict[str, list[dict[str, Any]]]:
     """Each guichet's sending as recorded: its demandes in order with their declared counts."""
     return {
@@ -423,10 +469,13 @@ def _feuilles(
     premiere_fiche = True
     for e, envoi in enumerate(plan):
         sending = e if envoi.bordereau is not None else None
+        # duplex_mixte: the first bordereau and the first dossier go through recto only.
+        simplex = e == 0 and "duplex_mixte" in cas
         if envoi.bordereau is not None:
             f = separators.feuille(envoi.bordereau, keyring, spec.dpi)
-            yield _Feuille(f.image, "bordereau", sending=sending, qr=f.qr)
+            yield _Feuille(f.image, "bordereau", sending=sending, qr=f.qr, simplex=simplex)
         for d, dossier in enumerate(envoi.dossiers):
+            simplex = simplex and d == 0
             f = separators.feuille(dossier.separateur, keyring, spec.dpi)
             kind = "fiche" if isinstance(dossier.separateur, FicheData) else "attestation"
             cible = premiere_fiche and kind == "fiche"
@@ -451,10 +500,18 @@ def _feuilles(
                     qr=f.qr,
                     envers=cible and "envers" in cas,
                     degradable=degradable,
+                    quart=90 if cible and "de_travers" in cas else 0,
+                    simplex=simplex,
                 )
                 if cible and "feuille_en_double" in cas:
                     yield _Feuille(
-                        image, kind, sending=sending, dossier_plan=(e, d), qr=f.qr, double=True
+                        image,
+                        kind,
+                        sending=sending,
+                        dossier_plan=(e, d),
+                        qr=f.qr,
+                        double=True,
+                        simplex=simplex,
                     )
             vider = (cible and "separateurs_consecutifs" in cas) or (
                 "separateur_en_fin" in cas and e == len(plan) - 1 and d == len(envoi.dossiers) - 1
@@ -467,6 +524,11 @@ def _feuilles(
                     continue
                 variante = rng.randrange(pieces.VARIANTES)
                 envers = rng.random() < spec.envers
+                quart = 0
+                # Sideways: the first piece that is a page of text (cards show no text lines).
+                texte = [c for c in dossier.pieces if c not in CARTES]
+                if "de_travers" in cas and e == 0 and d in (0, 1) and texte and code == texte[0]:
+                    quart, envers = (270 if d == 0 else 90), False
                 for numero, page in enumerate(pieces.rendre_piece(code, spec.dpi, variante)):
                     verso = numero % 2 == 1 and type_piece(pieces.type_de(code)).recto_verso
                     yield _Feuille(
@@ -477,6 +539,8 @@ def _feuilles(
                         piece=(code, rang),
                         envers=envers,
                         verso=verso,
+                        quart=quart,
+                        simplex=simplex,
                     )
             if cible and "pages_en_trop" in cas:
                 page = pieces.rendre_piece("autre", spec.dpi, 0)[0]
@@ -486,31 +550,58 @@ def _feuilles(
 
 
 def _sides(feuilles: Iterator[_Feuille], spec: BatchSpec, rng: random.Random) -> Iterator[_Feuille]:
-    """Interleave blank backs in duplex: every sheet has two sides, recto-verso pieces share one."""
-    if not spec.duplex:
-        for feuille in feuilles:
-            yield replace(feuille, verso=False)
-        return
+    """Interleave blank backs in duplex: every sheet has two sides, recto-verso pieces share one.
+
+    The cases decide which backs show a QR code through the paper, which the
+    scanner removed (``versos_retires``) and which sheets went through recto only.
+    """
+    duplex = spec.duplex or bool(spec.cas & CAS_DUPLEX)
     en_attente: _Feuille | None = None
-    for feuille in feuilles:
+    premiere = True
+    for feuille in [*feuilles, None]:
         if en_attente is not None:
-            if feuille.verso:
+            if feuille is not None and feuille.verso and duplex:
                 yield en_attente
                 yield feuille
                 en_attente = None
                 continue
             yield en_attente
-            yield _Feuille(
-                degrade.verso_blanc(en_attente.image.size, rng, en_attente.image),
-                "blanche",
-                verso=True,
-            )
-        en_attente = replace(feuille, verso=False)
-    if en_attente is not None:
-        yield en_attente
-        yield _Feuille(
-            degrade.verso_blanc(en_attente.image.size, rng, en_attente.image), "blanche", verso=True
+            dos = _dos(en_attente, spec, duplex, rng, premiere)
+            premiere = False
+            if dos is not None:
+                yield dos
+        en_attente = None if feuille is None else replace(feuille, verso=False)
+
+
+def _dos(
+    recto: _Feuille, spec: BatchSpec, duplex: bool, rng: random.Random, premiere: bool
+) -> _Feuille | None:
+    """The blank back of ``recto`` as scanned, or None when there is none in the batch."""
+    transparente = None
+    if recto.simplex:
+        return None
+    retires = "versos_retires" in spec.cas
+    if recto.qr is not None and spec.cas & CAS_DUPLEX and not (retires and premiere):
+        transparente = recto.qr
+    elif recto.role == "etranger" and "transparence_etrangere" in spec.cas:
+        transparente = _boite_qr_etranger(recto.image)
+    if transparente is None:
+        if not duplex:
+            return None
+        if retires and (premiere or rng.random() < 0.5):
+            return None  # the scanner's blank-page removal
+        return _Feuille(
+            degrade.verso_blanc(recto.image.size, rng, recto.image), "blanche", verso=True
         )
+    image = degrade.verso_transparent(recto.image, transparente, rng)
+    return _Feuille(image, "blanche", verso=True, transparence=True)
+
+
+def _boite_qr_etranger(image: Image.Image) -> tuple[int, int, int, int]:
+    """Where the payment QR code is on a clean invoice page."""
+    [code] = zxingcpp.read_barcodes(image, formats=separators.QR)
+    coins = (code.position.top_left, code.position.bottom_right)
+    return coins[0].x, coins[0].y, coins[1].x, coins[1].y
 
 
 def _encoder(feuille: _Feuille, spec: BatchSpec, rng: random.Random) -> bytes:
@@ -521,7 +612,12 @@ def _encoder(feuille: _Feuille, spec: BatchSpec, rng: random.Random) -> bytes:
         image = feuille.image
     else:
         image = degrade.scanner(
-            feuille.image, rng, niveau, envers=feuille.envers, epargner=epargner
+            feuille.image,
+            rng,
+            niveau,
+            envers=feuille.envers,
+            epargner=epargner,
+            quart=feuille.quart,
         )
     if spec.bilevel:
         sortie = io.BytesIO()
@@ -539,7 +635,7 @@ def _verite(
     verite = GroundTruth(
         seed=seed,
         dpi=spec.dpi,
-        duplex=spec.duplex,
+        duplex=spec.duplex or bool(spec.cas & CAS_DUPLEX),
         cas=sorted(spec.cas),
         cas_decrits={nom: CAS_DECRITS[nom] for nom in sorted(spec.cas)},
         attendus=attendus_de(plan),
@@ -554,6 +650,9 @@ def _verite(
             "dossier": None,
             "sending": side.sending,
             "envers": side.envers,
+            # Clockwise degrees that turn the scanned page upright (a PDF page's /Rotate).
+            "rotation": 180 if side.envers else side.quart,
+            "transparence": side.transparence,
             "verso_of": recto if side.verso else None,
             "piece": [pieces.type_de(side.piece[0]), side.piece[1]] if side.piece else None,
             # The demande the page truly belongs to (None: bordereau, orphan, blank back).
@@ -658,10 +757,12 @@ def generate_batch(
     rng = random.Random(seed)
     keyring = keyring or keyring_from_secrets(SECRET_TEST)
     plan = plan if plan is not None else plan_aleatoire(spec, rng)
-    if "qr_etranger" in spec.cas:
+    if "qr_etranger" in spec.cas or "transparence_etrangere" in spec.cas:
         plan = avec_facture(plan)
     if "fiche_manquante_equilibree" in spec.cas:
         plan = avec_fiche_equilibree(plan)
+    if "de_travers" in spec.cas:
+        plan = avec_pieces_de_texte(plan)
     path.parent.mkdir(parents=True, exist_ok=True)
     tiff = path.suffix.lower() in (".tif", ".tiff")
     sides: list[_Feuille] = []

@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageChops, ImageDraw, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,12 @@ def scanner(
     *,
     envers: bool = False,
     epargner: tuple[int, int, int, int] | None = None,
+    quart: int = 0,
 ) -> Image.Image:
     """Return ``image`` as a scanner would see it; ``envers`` turns the sheet upside down.
+
+    ``quart`` (90 or 270) feeds the sheet sideways: the scan must be turned that many
+    degrees clockwise to be read.
 
     ``epargner`` is a box (the QR code of a separator) kept out of the photocopy
     effect, which would make it unreadable; fading, blur, skew and noise do reach
@@ -149,6 +153,8 @@ def scanner(
         page = bords_sombres(page, rng)
     if envers:
         page = page.rotate(180)
+    if quart:
+        page = page.rotate(quart, expand=True, fillcolor=245)
     return page
 
 
@@ -196,6 +202,23 @@ def verso_blanc(
         for y in (hauteur // 2 - hauteur // 10, hauteur // 2 + hauteur // 10):
             dessin.ellipse((x - rayon, y - rayon, x + rayon, y + rayon), fill=rng.randint(20, 70))
     return bruiter(page, rng, 4.0, point_blanc=False)
+
+
+def verso_transparent(
+    recto: Image.Image, qr: tuple[int, int, int, int], rng: random.Random, force: float = 0.35
+) -> Image.Image:
+    """The blank back of ``recto`` showing its QR code through the paper: mirrored, pale, soft.
+
+    A code's solid black squares show through far more than text does: seen from the
+    back, mirrored, at ``force`` of its darkness, it is often still decodable.
+    """
+    page = verso_blanc(recto.size, rng, recto)
+    gauche, haut, droite, bas = qr
+    code = ImageOps.mirror(recto.crop(qr)).filter(ImageFilter.GaussianBlur(0.8))
+    pale = code.point(lambda v: 255 - round((255 - v) * force))
+    boite = (recto.width - droite, haut, recto.width - gauche, bas)
+    page.paste(ImageChops.multiply(page.crop(boite), pale), boite[:2])
+    return page
 
 
 def jpeg(image: Image.Image, qualite: int, dpi: int) -> bytes:

@@ -42,7 +42,7 @@ def test_a_missing_fiche_holds_the_dossier_that_took_its_pages_even_when_counts_
     assert resultat.envois[0].status is DossierStatus.REVUE
     [anomalie] = [a for a in resultat.anomalies if a.code == "demande_sans_fiche"]
     assert B in anomalie.message and A in anomalie.message
-    assert anomalie.pages == manifest.dossiers[0].pages
+    assert anomalie.pages == manifest.dossiers[0].pages and anomalie.dossier == 0
 
 
 def test_a_dossier_past_what_its_demande_declared_is_held_and_named() -> None:

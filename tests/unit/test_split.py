@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import random
 from pathlib import Path
 
+import img2pdf
 import pikepdf
 import pytest
+import qrcode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
-from scanning.manifest import DossierStatus, Manifest
+from scanning.imprime import lire_fiches
+from scanning.manifest import DossierStatus, Manifest, Role
 from scanning.output import write_dossier_pdfs, write_manifest
+from scanning.pages import BatchReader
 from scanning.qr_payload import keyring_from_secrets
 from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import split_batch
 from synth import degrade
-from synth.batch import CASES, SECRET_TEST, BatchSpec, GroundTruth, generate_batch
+from synth.batch import CASES, EPC_QR, SECRET_TEST, BatchSpec, GroundTruth, generate_batch
 
 KEYRING = keyring_from_secrets(SECRET_TEST)
 PETIT = BatchSpec(
@@ -34,6 +41,15 @@ def _mal_classees(manifest: Manifest, verite: GroundTruth) -> list[int]:
     ]
 
 
+def _tournee(verite: GroundTruth, index: int) -> bool:
+    """Whether the splitter must give page ``index``'s rotation: a separator, or a sideways page.
+
+    Pieces upside down are the piece reader's to turn (``scanning.pieces``).
+    """
+    page = verite.pages[index]
+    return page["role"] in ("bordereau", "fiche", "attestation") or page["rotation"] in (90, 270)
+
+
 def _attendus(verite: GroundTruth) -> dict[str, list[DossierAttendu]]:
     """The envois' recorded compositions written in the ground truth."""
     return {envoi: [DossierAttendu(**d) for d in ds] for envoi, ds in verite.attendus.items()}
@@ -48,6 +64,9 @@ def _conforme(manifest: Manifest, verite: GroundTruth) -> None:
     assert [d.numero for d in manifest.dossiers] == [d["numero"] for d in verite.dossiers]
     assert [list(d.pages) for d in manifest.dossiers] == [d["pages"] for d in verite.dossiers]
     assert [d.status.value for d in manifest.dossiers] == [d["status"] for d in verite.dossiers]
+    assert [r.rotation for r in manifest.pages if _tournee(verite, r.index)] == [
+        p["rotation"] for i, p in enumerate(verite.pages) if _tournee(verite, i)
+    ]
     assert [s.envoi for s in manifest.envois] == [s["envoi"] for s in verite.envois]
     assert [list(s.dossiers) for s in manifest.envois] == [s["dossiers"] for s in verite.envois]
 
@@ -77,6 +96,10 @@ ANOMALIES = {
     "qr_detruit": {"qr_illisible", "pages_en_trop", "envoi_incomplet", "demande_sans_fiche"},
     "qr_etranger": set(),
     "envers": set(),
+    "versos_retires": set(),
+    "duplex_mixte": set(),
+    "transparence_etrangere": set(),
+    "de_travers": set(),
 }
 
 
@@ -189,3 +212,94 @@ def test_roles_add_up_and_separators_are_all_found_without_false_split(
     chemin = tmp_path / f"lot-{seed}.pdf"
     verite = generate_batch(chemin, spec, seed=seed, keyring=KEYRING)
     _conforme(_decouper(chemin, verite), verite)
+
+
+#: Every case a batch of guichets' sendings can combine (an empty batch has nothing to file).
+COMBINABLES = sorted(CASES - {"lot_vide", "sans_separateur"})
+
+
+@settings(
+    max_examples=int(os.environ.get("SNE_EXEMPLES_MELANGES", "6")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    dossiers=st.integers(2, 4),
+    duplex=st.booleans(),
+    niveau=st.sampled_from([degrade.DOUX, degrade.MOYEN, degrade.DUR]),
+    cas=st.sets(st.sampled_from(COMBINABLES), min_size=2, max_size=4),
+    seed=st.integers(0, 10_000),
+)
+def test_no_combination_of_cases_files_a_page_in_the_wrong_dossier(
+    tmp_path: Path, dossiers: int, duplex: bool, niveau: degrade.Niveau, cas: set[str], seed: int
+) -> None:
+    spec = BatchSpec(
+        envois=2,
+        dossiers_par_envoi=(dossiers, dossiers),
+        pieces_par_dossier=(1, 3),
+        demandeurs=1,
+        dpi=150,
+        duplex=duplex,
+        niveau=niveau,
+        cas=frozenset(cas),
+    )
+    chemin = tmp_path / f"melange-{seed}.pdf"
+    verite = generate_batch(chemin, spec, seed=seed, keyring=KEYRING)
+    manifest = _decouper(chemin, verite)
+    assert _mal_classees(manifest, verite) == []
+    # No false split: every dossier opened is a demande of the batch, opened once.
+    numeros = [d.numero for d in manifest.dossiers]
+    assert len(numeros) == len(set(numeros))
+    assert set(numeros) <= {d["numero"] for d in verite.dossiers}
+
+
+def test_backs_are_judged_by_what_they_hold_not_by_their_position(tmp_path: Path) -> None:
+    for cas in ("versos_retires", "duplex_mixte"):
+        spec = BatchSpec(**{**PETIT.__dict__, "cas": frozenset({cas})})
+        manifest, verite, _ = _lot(tmp_path, spec, seed=3)
+        _conforme(manifest, verite)
+        vues = [r.index for r in manifest.pages if "transparence" in r.note]
+        assert vues and vues == [i for i, p in enumerate(verite.pages) if p["transparence"]]
+        assert all(manifest.pages[i].role is Role.BLANCHE for i in vues)
+        assert all(d.status is DossierStatus.OK for d in manifest.dossiers)
+
+
+def test_a_foreign_code_seen_through_a_blank_back_leaves_it_a_blank_back(tmp_path: Path) -> None:
+    spec = BatchSpec(**{**PETIT.__dict__, "cas": frozenset({"transparence_etrangere"})})
+    manifest, verite, _ = _lot(tmp_path, spec, seed=2)
+    _conforme(manifest, verite)
+    [dos] = [i for i, p in enumerate(verite.pages) if p["transparence"]]
+    assert (
+        manifest.pages[dos].role is Role.BLANCHE and manifest.pages[dos - 1].role is Role.ETRANGER
+    )
+    assert manifest.pages[dos].verso_of == dos - 1
+    assert all(d.status is DossierStatus.OK for d in manifest.dossiers)
+
+
+def test_sideways_sheets_are_turned_upright_for_identity_reading_and_storage(
+    tmp_path: Path,
+) -> None:
+    spec = BatchSpec(**{**PETIT.__dict__, "cas": frozenset({"de_travers"})})
+    manifest, verite, chemin = _lot(tmp_path, spec)
+    _conforme(manifest, verite)
+    premier = manifest.dossiers[0]
+    assert manifest.pages[premier.separator_page].rotation == 90
+    assert any(manifest.pages[p].rotation in (90, 270) for p in premier.pages)
+    assert lire_fiches(chemin, manifest).dossiers[0].nom == verite.dossiers[0]["nom"]
+    fichiers = write_dossier_pdfs(chemin, manifest, tmp_path / "sortie")
+    for dossier in manifest.dossiers:
+        with BatchReader(fichiers[dossier.index]) as reader:
+            for page in reader.pages():
+                assert page.image is not None and page.image.height > page.image.width
+
+
+def test_a_foreign_code_alone_on_a_page_is_blank_only_when_seen_through(tmp_path: Path) -> None:
+    page = Image.new("L", (1240, 1754), 250)
+    code = qrcode.make(EPC_QR).get_image().convert("L").resize((300, 300))
+    page.paste(code, (800, 1300))
+    dos = degrade.verso_transparent(page, (800, 1300, 1100, 1600), random.Random(1))
+    chemin = tmp_path / "lot.pdf"
+    chemin.write_bytes(img2pdf.convert([degrade.jpeg(p, 80, 150) for p in (page, dos)]))
+    imprimee, vue = split_batch(chemin, KEYRING).pages
+    assert imprimee.role is Role.ORPHELINE and imprimee.qr == "etranger"  # kept, never dropped
+    assert vue.role is Role.BLANCHE and "transparence" in vue.note

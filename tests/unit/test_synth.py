@@ -169,6 +169,22 @@ def test_each_case_gives_the_ground_truth_named_after_it(tmp_path: Path, cas: st
         assert verite.dossiers[0]["pieces"][0]["gabarit"] == "facture"
     elif cas == "envers":
         assert verite.pages[1]["role"] == "fiche" and verite.pages[1]["envers"]
+    elif cas in ("versos_retires", "duplex_mixte"):
+        assert verite.duplex and "blanche" in roles
+        vues = [i for i, p in enumerate(verite.pages) if p["transparence"]]
+        assert vues and all(roles[verite.pages[i]["verso_of"]] != "piece" for i in vues)
+        fiches = [i % 2 for i, role in enumerate(roles) if role == "fiche"]
+        assert len(set(fiches)) == 2 or len(roles) % 2  # fronts no longer at one parity
+        if cas == "duplex_mixte":
+            assert roles[:3] == ["bordereau", "fiche", "piece"]  # the first dossier: recto only
+    elif cas == "transparence_etrangere":
+        [dos] = [i for i, p in enumerate(verite.pages) if p["transparence"]]
+        assert roles[dos - 1 : dos + 1] == ["etranger", "blanche"]
+        assert verite.pages[dos]["verso_of"] == dos - 1 and statuts == ["ok"] * 3
+    elif cas == "de_travers":
+        tournees = {i: p["rotation"] for i, p in enumerate(verite.pages) if p["rotation"]}
+        assert tournees[1] == 90 and roles[1] == "fiche"
+        assert {90, 270} <= set(tournees.values())
     else:  # pragma: no cover - a new case needs its expectation here
         raise AssertionError(cas)
 
@@ -236,8 +252,9 @@ def test_real_separator_data_can_be_passed(tmp_path: Path) -> None:
 def test_command_line_writes_a_batch_and_summarises_it_in_french(tmp_path: Path) -> None:
     sortie = tmp_path / "lot.pdf"
     arguments = [str(sortie), "--dossiers", "1", "--demandeurs", "0", "--dpi", "100"]
-    resultat = CliRunner().invoke(main, [*arguments, "--cle-de-test", "--case", "envers"])
+    resultat = CliRunner().invoke(main, [*arguments, "--cle-de-test", "--cas", "envers"])
     assert resultat.exit_code == 0, resultat.output
+    assert "--cas" in CliRunner().invoke(main, ["--help"]).output
     assert "Lot écrit" in resultat.output and "fiche récapitulative : 1" in resultat.output
     assert "Cas particuliers : envers." in resultat.output
     assert truth_path(sortie).exists()
