@@ -1,5 +1,5 @@
 # The two commands of the README, plus the benchmarks.
-#   make run    set up, create the database and demo data, run the main job
+#   make run    set up, migrate, load the demo data into an empty database, serve the portal
 #   make test   set up and run the whole test suite (lint, types, tests)
 #   make bench  print performance figures and write them under var/bench/
 
@@ -9,12 +9,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench clean
 
-$(STAMP): setup.cfg pyproject.toml bin/bootstrap
+$(STAMP): setup.cfg pyproject.toml bin/bootstrap package.json package-lock.json
 	bin/bootstrap
 
+# The demo adds demandes at every run, so it is loaded only into a database without any.
+# exec: Ctrl-C reaches gunicorn directly, which stops its workers cleanly.
 run: $(STAMP)
 	$(BIN)/sne migrate
-	$(BIN)/sne demo
+	if [ "$$($(BIN)/python -m guichet_portal --base-vide)" = oui ]; then $(BIN)/sne demo; fi
+	exec $(BIN)/python -m guichet_portal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

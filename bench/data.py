@@ -1,15 +1,15 @@
 """What the benchmarks draw: realistic households and names, and a ready territory.
 
-The benchmarks reach the demo's household generator only through this module,
-so the demo can move (issue 12: a top-level ``demo/`` package) by changing the
-one import below. The territory and its accounts come from the test factory.
+The benchmarks reach the demo's household generator (``demo.donnees``) only
+through this module, so a change there touches one import. The territory and
+its accounts come from the test factory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sne.demo import NOMS, PRENOMS_F, PRENOMS_M, foyer
+from demo.donnees import NOMS, PRENOMS_F, PRENOMS_M, foyer
 from sne.uow import UnitOfWork
 from tests.factories import Referentiel
 

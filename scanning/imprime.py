@@ -24,6 +24,7 @@ from PIL import Image
 
 from scanning.manifest import Anomaly, Dossier, DossierStatus, Manifest, PageRecord, Role
 from scanning.ocr import ocr_image, ocr_images
+from scanning.orientation import redresser
 from scanning.pages import BatchReader
 
 #: A numéro unique as printed, spaces tolerated: territory, date, sequence, guichet.
@@ -188,7 +189,7 @@ def lire_fiches(path: Path, manifest: Manifest) -> Manifest:
             page = reader.page(dossier.separator_page, OCR_DPI)
             if page.image is None:
                 continue
-            image = page.image.rotate(180) if rotations.get(dossier.separator_page) else page.image
+            image = redresser(page.image, rotations.get(dossier.separator_page, 0))
             haut, bas = (round(image.height * f) for f in BANDE_IDENTITE)
             bandes.append(image.crop((0, haut, image.width, bas)))
             lues.append(dossier)

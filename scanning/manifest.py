@@ -2,7 +2,7 @@
 
 This is the contract between the splitter (which builds it), the workers (which
 attach dossiers to demands from it) and operators (who read it as JSON). Every
-page of the batch has exactly one ``PageRecord`` with one ``Role``; sendings group
+page of the batch has exactly one ``PageRecord`` with one ``Role``; envois group
 dossiers, dossiers group piece pages, anomalies say precisely what did not
 reconcile. Everything is frozen and JSON round-trips through ``to_dict`` /
 ``from_dict``.
@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2  # 2: "sendings" renamed "envois"
 
 
 class Role(StrEnum):
@@ -57,8 +57,8 @@ class PageRecord:
     index: int  # 0-based position in the batch file
     role: Role
     dossier: int | None = None  # index into Manifest.dossiers
-    sending: int | None = None  # index into Manifest.sendings
-    rotation: int = 0  # degrees turned to read it upright (0 or 180)
+    sending: int | None = None  # index into Manifest.envois
+    rotation: int = 0  # clockwise degrees (0, 90, 180, 270) that turn it upright (PDF /Rotate)
     verso_of: int | None = None  # index of the recto when this page is its back side
     qr: str | None = None  # decoded status ("ok", "signature_invalide", ...) when a code was seen
     note: str = ""  # French, for operators
@@ -83,8 +83,8 @@ class Dossier:
 
 
 @dataclass(frozen=True)
-class Sending:
-    """A paper sending: one bordereau and the dossiers after it."""
+class Envoi:
+    """A guichet's paper sending (envoi): one bordereau and the dossiers after it."""
 
     index: int
     bordereau_page: int
@@ -117,7 +117,7 @@ class Manifest:
     sha256: str
     page_count: int
     pages: tuple[PageRecord, ...]
-    sendings: tuple[Sending, ...] = ()
+    envois: tuple[Envoi, ...] = ()
     dossiers: tuple[Dossier, ...] = ()
     anomalies: tuple[Anomaly, ...] = ()
     decoder: str = "zxing"
@@ -144,15 +144,16 @@ class Manifest:
             pages=tuple(
                 PageRecord(**{**p, "role": Role(p["role"])}) for p in data.get("pages", ())
             ),
-            sendings=tuple(
-                Sending(
+            envois=tuple(
+                Envoi(
                     **{
                         **s,
                         "dossiers": tuple(s.get("dossiers", ())),
                         "status": DossierStatus(s.get("status", "ok")),
                     }
                 )
-                for s in data.get("sendings", ())
+                # "sendings": the key of manifests written before format 2
+                for s in data.get("envois", data.get("sendings", ()))
             ),
             dossiers=tuple(
                 Dossier(

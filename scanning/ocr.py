@@ -84,6 +84,12 @@ def ocr_images(
     """OCR several images in one tesseract run (a multi-page TIFF): its start-up is paid once."""
     if not images:
         return []
+    sortie = executer(images, ["-l", langue, "--psm", str(psm), "--dpi", str(dpi), "tsv"], dpi)
+    return _lire_tsv_pages(sortie, len(images), source)
+
+
+def executer(images: Sequence[Image.Image], arguments: Sequence[str], dpi: int) -> str:
+    """Run tesseract once on ``images`` (one page, or a multi-page TIFF) and return its output."""
     if not tesseract_disponible():
         raise ScanError(
             "ocr_absent", "Le logiciel de reconnaissance de texte (tesseract) est absent."
@@ -91,14 +97,13 @@ def ocr_images(
     tampon = io.BytesIO()
     grises = [image.convert("L") for image in images]
     if len(grises) == 1:
-        grises[0].save(tampon, "PNG", compress_level=1)
+        grises[0].save(tampon, "PNG", compress_level=1, dpi=(dpi, dpi))
     else:
         grises[0].save(tampon, "TIFF", save_all=True, append_images=grises[1:], dpi=(dpi, dpi))
-    commande = ["tesseract", "stdin", "stdout", "-l", langue, "--psm", str(psm), "--dpi", str(dpi)]
     delai = DELAI_S * len(grises)
     try:
         fini = subprocess.run(
-            [*commande, "tsv"],
+            ["tesseract", "stdin", "stdout", *arguments],
             input=tampon.getvalue(),
             capture_output=True,
             env=_environnement(),
@@ -112,7 +117,7 @@ def ocr_images(
     if fini.returncode != 0:
         erreur = fini.stderr.decode("utf-8", "replace").strip()[-300:]
         raise ScanError("ocr_echec", f"La reconnaissance de texte a échoué : {erreur}")
-    return _lire_tsv_pages(fini.stdout.decode("utf-8", "replace"), len(grises), source)
+    return fini.stdout.decode("utf-8", "replace")
 
 
 def _lire_tsv_pages(tsv: str, pages: int, source: str) -> list[Lecture]:

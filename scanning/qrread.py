@@ -26,24 +26,42 @@ class CodeLu:
 
     texte: str | None
     orientation: int = 0  # degrees the code is turned (about 180 on an upside-down sheet)
+    boite: tuple[int, int, int, int] | None = None  # left, top, right, bottom in pixels
 
 
-def lire_zxing(image: Image.Image, *, soigneux: bool = False) -> list[CodeLu]:
-    """QR codes on ``image`` with zxing-cpp; codes seen but undecodable come back with no text."""
+def lire_zxing(
+    image: Image.Image, *, soigneux: bool = False, tourner: bool = False
+) -> list[CodeLu]:
+    """QR codes on ``image`` with zxing-cpp; codes seen but undecodable come back with no text.
+
+    ``tourner`` also looks for codes turned by a quarter (a sheet fed sideways).
+    """
     codes = zxingcpp.read_barcodes(
         image,
         formats=QR,
-        try_rotate=soigneux,
+        try_rotate=soigneux or tourner,
         try_downscale=soigneux,
         try_invert=soigneux,
         return_errors=True,
     )
     return [
-        CodeLu(code.text if code.valid else None, int(code.orientation) % 360) for code in codes
+        CodeLu(
+            code.text if code.valid else None, int(code.orientation) % 360, _boite(code.position)
+        )
+        for code in codes
     ]
 
 
-def lire_pyzbar(image: Image.Image, *, soigneux: bool = False) -> list[CodeLu]:
+def _boite(position: zxingcpp.Position) -> tuple[int, int, int, int]:
+    """The upright box around a code's four corners."""
+    coins = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
+    xs, ys = [c.x for c in coins], [c.y for c in coins]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def lire_pyzbar(
+    image: Image.Image, *, soigneux: bool = False, tourner: bool = False
+) -> list[CodeLu]:
     """QR codes on ``image`` with pyzbar (libzbar0); it reports only what it decoded."""
     from pyzbar import pyzbar
 
@@ -57,8 +75,9 @@ def lire_pyzbar(image: Image.Image, *, soigneux: bool = False) -> list[CodeLu]:
         orientation = {"UP": 0, "RIGHT": 90, "DOWN": 180, "LEFT": 270}.get(
             str(getattr(code, "orientation", "UP")), 0
         )
-        lus.append(CodeLu(texte, orientation))
-    del soigneux  # pyzbar has no such mode
+        gauche, haut, largeur, hauteur = code.rect
+        lus.append(CodeLu(texte, orientation, (gauche, haut, gauche + largeur, haut + hauteur)))
+    del soigneux, tourner  # pyzbar has no such modes: it finds codes in any orientation
     return lus
 
 

@@ -2,7 +2,7 @@
 
 Contract of ``split_batch``: given a batch file (PDF or multi-page TIFF) and the
 keyring that signs separators, return a ``Manifest`` in which every page has
-exactly one role, grouped into sendings (a bordereau starts one) and dossiers
+exactly one role, grouped into envois (a bordereau starts one) and dossiers
 (a fiche, or page 1 of an attestation, starts one), reconciled against what the
 separators declare. It never raises for a bad file: the manifest then carries
 ``error`` (and no page when the file could not be opened at all). The file is
@@ -10,11 +10,18 @@ only read.
 
 Three steps, each a small function:
 
-1. ``_premier_passage`` reads each page once, streamed, at about 100-150 dpi:
-   QR codes (only a verified payload is a separator), blankness. A page that
-   shows a QR code it cannot decode is read again at full resolution at once.
-2. ``_structurer`` walks the pages and builds sendings and dossiers; in duplex
-   a back side never starts anything.
+1. ``_lire`` reads each page once, streamed, at about 100-150 dpi: QR codes
+   (only a verified payload is a separator), blankness, and whether text lies
+   sideways. A page that shows a QR code it cannot decode is read again at full
+   resolution at once. A page that is blank once its QR codes are left out is
+   a back showing a code through the paper (ours or not, mirrored or faint): a
+   blank back, never a separator, so every separator page is a real front
+   page. Sides are judged by what they hold, never by their position, so
+   backs removed by the scanner, odd page counts and batches mixing simplex
+   and duplex sheets need nothing special. Pages whose text lies sideways are
+   then shown to tesseract's orientation detection (``scanning.orientation``).
+2. ``_structurer`` walks the pages and builds envois and dossiers; a blank page
+   right after a page with content is recorded as its back.
 3. ``_rapprocher`` compares each dossier with its fiche and each sending with its
    bordereau. Where a separator was probably missed (pages over the fiche's
    count, pages after a bordereau and before any fiche), the boundary page is
@@ -33,16 +40,16 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from scanning import blank
+from scanning import blank, orientation
 from scanning.errors import ScanError
 from scanning.manifest import (
     Anomaly,
     Dossier,
     DossierStatus,
+    Envoi,
     Manifest,
     PageRecord,
     Role,
-    Sending,
 )
 from scanning.pages import LECTURE_DPI, BatchReader, PageImage
 from scanning.qr_payload import (
@@ -69,8 +76,10 @@ class _Lue:
     erreur: str | None = None
     blanche: bool = False
     separateur: Payload | None = None
-    rotation: int = 0
+    rotation: int = 0  # clockwise degrees that turn the page upright
     etranger: bool = False
+    transparence: bool = False  # blank but for a QR code seen through the paper
+    de_travers: bool = False  # text lying sideways: its orientation is to be detected
     suspect: str | None = None  # a QR code seen but not trusted: why
     indechiffre: bool = False  # a QR code was seen but its text could not be decoded
     relue: bool = False
@@ -82,7 +91,7 @@ class _Etat:
 
     records: list[PageRecord] = field(default_factory=list)
     dossiers: list[Dossier] = field(default_factory=list)
-    sendings: list[Sending] = field(default_factory=list)
+    envois: list[Envoi] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     revue: set[int] = field(default_factory=set)  # dossiers an operator must look at
     a_relire: set[int] = field(default_factory=set)
@@ -100,7 +109,11 @@ def sha256_of(path: Path) -> str:
 def split_batch(
     path: Path, keyring: Keyring, *, decoder: str = "zxing", duplex: bool | None = None
 ) -> Manifest:
-    """Split ``path`` and return its manifest; ``duplex`` None detects it from the blank backs."""
+    """Split ``path`` and return its manifest.
+
+    Sides are judged by content whatever ``duplex`` says; ``duplex`` False only
+    stops blank pages being recorded as the backs of the pages before them.
+    """
     debut = time.perf_counter()
     lire = decodeur(decoder)
     try:
@@ -113,7 +126,7 @@ def split_batch(
         return Manifest(path.name, empreinte, 0, (), error=error.message, decoder=decoder)
     with reader:
         lues = [_lire(page, lire, keyring, reader) for page in reader.pages(LECTURE_DPI)]
-        recto_verso = _est_duplex(lues) if duplex is None else duplex
+        recto_verso = duplex is not False
         etat = _structurer(lues, recto_verso)
         relectures = 0
         while etat.a_relire and relectures < RELECTURES_MAX:
@@ -121,13 +134,18 @@ def split_batch(
                 lues[index] = _relire(reader, index, lire, keyring)
                 relectures += 1
             etat = _structurer(lues, recto_verso)
+        debut_orientation = time.perf_counter()
+        tournees = _orienter(reader, lues)
+        if tournees:
+            etat = _structurer(lues, recto_verso)
+        orientation_s = time.perf_counter() - debut_orientation
     duree = time.perf_counter() - debut
     return Manifest(
         source=path.name,
         sha256=empreinte,
         page_count=len(lues),
         pages=tuple(etat.records),
-        sendings=tuple(etat.sendings),
+        envois=tuple(etat.envois),
         dossiers=tuple(etat.dossiers),
         anomalies=tuple(etat.anomalies),
         decoder=decoder,
@@ -135,7 +153,9 @@ def split_batch(
             "seconds": round(duree, 3),
             "pages_per_s": round(len(lues) / duree, 1) if duree else 0.0,
             "relectures": relectures,
-            "duplex": float(recto_verso),
+            "duplex": float(any(r.verso_of is not None for r in etat.records)),
+            "pages_tournees": tournees,
+            "orientation_seconds": round(orientation_s, 3),
         },
     )
 
@@ -144,16 +164,29 @@ def split_batch(
 
 
 def _lire(page: PageImage, lire: Lecteur, keyring: Keyring, reader: BatchReader) -> _Lue:
-    """First look at a page; a QR code seen but not decoded earns a full-resolution look."""
+    """First look at a page; a QR code seen but not decoded earns a full-resolution look.
+
+    A page whose text lies sideways is looked at again for codes turned by a quarter
+    (a separator fed sideways), which the fast look does not search for.
+    """
     lue = _analyser(page, lire(page.image) if page.image is not None else [], keyring)
+    if lue.de_travers and page.image is not None:
+        lue = _analyser(page, lire(page.image, tourner=True), keyring)
     if lue.indechiffre and lue.separateur is None:
         return _relire(reader, page.index, lire, keyring)
     return lue
 
 
 def _analyser(page: PageImage, codes: list[CodeLu], keyring: Keyring) -> _Lue:
+    """What the codes found on a page, and its ink, make of it."""
     if page.image is None:
         return _Lue(page.index, erreur=page.erreur or "Page illisible.")
+    if not codes:
+        mesure = blank.mesurer(page.image)
+        return _Lue(page.index, blanche=mesure.blanche, de_travers=mesure.de_travers)
+    boites = [code.boite for code in codes if code.boite is not None]
+    if len(boites) == len(codes) and blank.mesurer(page.image, hors=boites).blanche:
+        return _Lue(page.index, blanche=True, transparence=True)
     lue = _Lue(page.index)
     for code in codes:
         if code.texte is None:
@@ -161,14 +194,12 @@ def _analyser(page: PageImage, codes: list[CodeLu], keyring: Keyring) -> _Lue:
             continue
         decode_ = decode(code.texte, keyring)
         if decode_.ok and lue.separateur is None:
-            rotation = 180 if 135 <= code.orientation <= 225 else 0
+            rotation = (-round(code.orientation / 90) * 90) % 360  # the code's quarter turn
             lue = replace(lue, separateur=decode_.payload, rotation=rotation, suspect=None)
         elif decode_.status == "etranger":
             lue = replace(lue, etranger=True)
         elif not decode_.ok and lue.separateur is None:
             lue = replace(lue, suspect=decode_.reason.rstrip(". "))
-    if not codes:
-        lue = replace(lue, blanche=blank.mesurer(page.image).blanche)
     return lue
 
 
@@ -189,14 +220,17 @@ def _relire(reader: BatchReader, index: int, lire: Lecteur, keyring: Keyring) ->
         *[functools.partial(_agrandir, image, boite) for boite in quarts],
     ]
     meilleure = _Lue(index, relue=True)
-    for essai in essais:
-        lue = _analyser(page, lire(essai(), soigneux=True), keyring)
-        if lue.separateur is not None:
+    for rang, essai in enumerate(essais):
+        codes = lire(essai(), soigneux=True)
+        if rang >= 2:  # boxes in an enlarged quarter say nothing of the page
+            codes = [replace(code, boite=None) for code in codes]
+        lue = _analyser(page, codes, keyring)
+        if lue.separateur is not None or lue.transparence:
             return replace(lue, relue=True)
         if lue.etranger or lue.suspect:
             meilleure = replace(lue, relue=True)
     if not (meilleure.etranger or meilleure.suspect):
-        meilleure = replace(meilleure, blanche=blank.mesurer(image).blanche)
+        meilleure = replace(_analyser(page, [], keyring), relue=True)
     return meilleure
 
 
@@ -208,26 +242,21 @@ def _agrandir(image: Image.Image, boite: tuple[int, int, int, int]) -> Image.Ima
     )
 
 
-def _est_duplex(lues: list[_Lue]) -> bool:
-    """A duplex scan: most back sides blank (or showing their recto's code through), few fronts."""
-    if len(lues) < 2 or len(lues) % 2:
-        return False
-    faces, dos = lues[0::2], lues[1::2]
-    dos_blancs = sum(
-        verso.blanche or _transparence(recto, verso)
-        for recto, verso in zip(faces, dos, strict=True)
-    )
-    faces_blanches = sum(face.blanche for face in faces)
-    return dos_blancs >= 0.5 * len(dos) and faces_blanches <= 0.2 * len(faces)
-
-
-def _transparence(recto: _Lue, verso: _Lue) -> bool:
-    """Whether the only thing on a back side is its recto's QR code seen through the paper."""
-    if (recto.separateur is None and recto.suspect is None) or verso.etranger:
-        return False
-    if verso.separateur is not None:
-        return verso.separateur == recto.separateur
-    return verso.suspect is not None
+def _orienter(reader: BatchReader, lues: list[_Lue]) -> int:
+    """Detect the quarter turn of every sideways page that is no separator; return how many turn."""
+    travers = [lue.index for lue in lues if lue.de_travers and lue.separateur is None]
+    pages = [reader.page(index, LECTURE_DPI) for index in travers]
+    lisibles = [page for page in pages if page.image is not None]
+    tournees = 0
+    for page, rotation in zip(
+        lisibles,
+        orientation.rotations([p.image for p in lisibles if p.image is not None], LECTURE_DPI),
+        strict=True,
+    ):
+        if rotation:
+            lues[page.index] = replace(lues[page.index], rotation=rotation)
+            tournees += 1
+    return tournees
 
 
 # 2. Structure ----------------------------------------------------------------------------
@@ -240,21 +269,18 @@ def _structurer(lues: list[_Lue], duplex: bool) -> _Etat:
     dernier_separateur: tuple[int, Payload] | None = None  # (page, payload) of the last one
     pages_depuis = 0  # non-blank pages since that separator
     for lue in lues:
-        verso_of = lue.index - 1 if duplex and lue.index % 2 == 1 else None
-        record = PageRecord(lue.index, Role.PIECE, verso_of=verso_of)
+        record = PageRecord(lue.index, Role.PIECE, rotation=lue.rotation)
         if lue.erreur is not None:
             record = replace(record, role=Role.ILLISIBLE, note=lue.erreur)
         elif lue.blanche:
-            record = replace(record, role=Role.BLANCHE)
-        elif verso_of is not None and _transparence(lues[verso_of], lue):
-            record = replace(
-                record, role=Role.BLANCHE, note="verso : QR code du recto vu par transparence"
-            )
-        elif lue.separateur is not None and verso_of is not None:
-            record = _separateur_au_verso(etat, record, dossier)
+            precedente = lues[lue.index - 1] if lue.index else None
+            recto = precedente is not None and not precedente.blanche and not precedente.erreur
+            note = "QR code vu par transparence, pas un séparateur" if lue.transparence else ""
+            verso_of = lue.index - 1 if duplex and recto else None
+            record = replace(record, role=Role.BLANCHE, verso_of=verso_of, note=note)
         elif lue.separateur is not None:
             payload = lue.separateur
-            record = replace(record, rotation=lue.rotation, qr="ok")
+            record = replace(record, qr="ok")
             double = (
                 dernier_separateur is not None
                 and dernier_separateur[1] == payload
@@ -263,8 +289,8 @@ def _structurer(lues: list[_Lue], duplex: bool) -> _Etat:
             if double:
                 record = _double(etat, record, payload, sending, dossier, dernier_separateur)
             elif isinstance(payload, BordereauPayload):
-                sending, dossier = len(etat.sendings), None
-                etat.sendings.append(_sending(sending, lue.index, payload))
+                sending, dossier = len(etat.envois), None
+                etat.envois.append(_sending(sending, lue.index, payload))
                 record = replace(record, role=Role.BORDEREAU, sending=sending)
             else:
                 if isinstance(payload, AttestationPayload):
@@ -274,8 +300,8 @@ def _structurer(lues: list[_Lue], duplex: bool) -> _Etat:
                 role = Role.FICHE if isinstance(payload, FichePayload) else Role.ATTESTATION
                 record = replace(record, role=role, sending=sending, dossier=dossier)
                 if sending is not None:
-                    envoi = etat.sendings[sending]
-                    etat.sendings[sending] = replace(envoi, dossiers=(*envoi.dossiers, dossier))
+                    envoi = etat.envois[sending]
+                    etat.envois[sending] = replace(envoi, dossiers=(*envoi.dossiers, dossier))
             if not double:
                 dernier_separateur = (lue.index, payload)
                 pages_depuis = 0
@@ -310,8 +336,8 @@ def _structurer(lues: list[_Lue], duplex: bool) -> _Etat:
     return etat
 
 
-def _sending(index: int, page: int, payload: BordereauPayload) -> Sending:
-    return Sending(
+def _sending(index: int, page: int, payload: BordereauPayload) -> Envoi:
+    return Envoi(
         index=index,
         bordereau_page=page,
         envoi=payload.envoi,
@@ -381,23 +407,6 @@ def _double(
     )
 
 
-def _separateur_au_verso(etat: _Etat, record: PageRecord, dossier: int | None) -> PageRecord:
-    """A separator on a back side never starts anything: kept in the dossier, to be checked."""
-    if dossier is not None:
-        etat.revue.add(dossier)
-    etat.anomalies.append(
-        Anomaly(
-            "separateur_au_verso",
-            f"La page {record.index + 1} (verso de la page {record.index}) porte un séparateur : "
-            "un verso ne commence jamais un dossier, la page est gardée dans le dossier en cours "
-            "et doit être vérifiée.",
-            pages=(record.index,),
-            dossier=dossier,
-        )
-    )
-    return replace(record, qr="ok", note="séparateur au verso, non pris en compte")
-
-
 def _illisible(etat: _Etat, record: PageRecord) -> None:
     """Report an unreadable page; the dossier it falls in goes to manual review."""
     if record.dossier is not None:
@@ -428,7 +437,7 @@ def _rapprocher(etat: _Etat, lues: list[_Lue]) -> None:
         _rapprocher_dossier(etat, dossier, lues)
     for index in etat.revue:
         etat.dossiers[index] = replace(etat.dossiers[index], status=DossierStatus.REVUE)
-    for sending in list(etat.sendings):
+    for sending in list(etat.envois):
         _rapprocher_envoi(etat, sending)
     separateurs = sum(
         1 for r in etat.records if r.role in (Role.BORDEREAU, Role.FICHE, Role.ATTESTATION)
@@ -466,7 +475,7 @@ def _orphelines(etat: _Etat, lues: list[_Lue]) -> None:
             etat.a_relire.add(run[0])
         sending = etat.records[run[0]].sending
         ou = (
-            f"après le bordereau de l'envoi {etat.sendings[sending].envoi} et avant sa première fiche"
+            f"après le bordereau de l'envoi {etat.envois[sending].envoi} et avant sa première fiche"
             if sending is not None
             else "avant tout séparateur"
         )
@@ -533,7 +542,7 @@ def _rapprocher_dossier(etat: _Etat, dossier: Dossier, lues: list[_Lue]) -> None
     etat.revue.add(dossier.index)
 
 
-def _rapprocher_envoi(etat: _Etat, sending: Sending) -> None:
+def _rapprocher_envoi(etat: _Etat, sending: Envoi) -> None:
     dossiers = [etat.dossiers[i] for i in sending.dossiers]
     pages = 1 + sum(
         1
@@ -554,7 +563,7 @@ def _rapprocher_envoi(etat: _Etat, sending: Sending) -> None:
         )
     if not problemes:
         return
-    etat.sendings[sending.index] = replace(sending, status=DossierStatus.REVUE)
+    etat.envois[sending.index] = replace(sending, status=DossierStatus.REVUE)
     etat.anomalies.append(
         Anomaly(
             "envoi_incomplet" if len(dossiers) < sending.declared_dossiers else "envoi_discordant",

@@ -16,5 +16,18 @@ French domain words used as identifiers:
 - piece (justificative): a supporting document in the demande's dossier;
 - fiche (récapitulative), bordereau (de transmission), envoi: separator sheets and a
   paper sending; attestation: the registration or renewal certificate;
-- historique: the append-only trace of every write; acteur: who acts.
+- historique: the append-only trace of every write; acteur: who acts (``sne.acteurs`` holds
+  the built-in ones: ``SYSTEME``, ``ADMIN_CLI``, ``PORTAIL``);
+- numérotation: the allocation of numéros uniques (``sne.numero`` builds and parses one);
+- cycle quotidien: the daily run (préavis, radiation for non-renewal, purge, late alerts);
+  ``sne lifecycle`` on the command line; a ``paquet`` is the 500 demandes it handles per
+  transaction;
+- lot: one scanned batch (or one uploaded file) deposited for processing, on a ``canal``;
+  dossier (of a lot): the pages of one demande found in it;
+- rattachement: attaching a lot's dossier, as pieces, to its demande;
+- téléversement: a piece uploaded file by file (public portal, guichet), channel
+  ``portail_demandeur`` for applicants;
+- échéance: the due date of a lot or an envoi (two working days after reception);
+- signalement: a guichet's report of a suspected duplicate to the territorial manager;
+- notification: a mail prepared after a lot is processed, sent after the commit.
 """

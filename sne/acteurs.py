@@ -33,7 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "administrateur",
         }
     ),
-    "cycle_de_vie": frozenset({"systeme", "administrateur"}),
+    "cycle_quotidien": frozenset({"systeme", "administrateur"}),
     "gerer_territoires": frozenset({"administrateur"}),
     "gerer_guichets": frozenset({"administrateur", "gestionnaire_territorial"}),
     "gerer_utilisateurs": frozenset({"administrateur", "gestionnaire_territorial"}),
@@ -55,7 +55,7 @@ ACTIONS_LIBELLES = {
     "reactiver": "réactiver une demande",
     "scinder": "scinder une demande",
     "consulter": "consulter une demande",
-    "cycle_de_vie": "lancer le traitement quotidien",
+    "cycle_quotidien": "lancer le traitement quotidien",
     "gerer_territoires": "gérer les territoires",
     "gerer_guichets": "gérer les guichets",
     "gerer_utilisateurs": "gérer les comptes",
@@ -96,8 +96,13 @@ class Acteur:
             )
 
 
-#: The system itself, for scheduled work (lifecycle) and imports without a user.
+# The built-in actors: nobody signs in as them, and each is traced under its own login.
+#: The system itself, for scheduled work (the cycle quotidien, batch processing).
 SYSTEME = Acteur(utilisateur_id=None, login="systeme", role="systeme", territoire_code=None)
+#: The command line's administrator, when a command is run without ``--as``.
+ADMIN_CLI = Acteur(utilisateur_id=None, login="cli", role="administrateur", territoire_code=None)
+#: The public portal, acting for an applicant it has authenticated.
+PORTAIL = Acteur(utilisateur_id=None, login="portail", role="systeme", territoire_code=None)
 
 
 def acteur_pour(session: Session, login: str) -> Acteur:

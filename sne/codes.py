@@ -192,20 +192,35 @@ ROLE_PERSONNE = _table(
     garde_alternee="Enfant en droit de visite ou garde alternée",
 )
 
-CANAL_PIECE = _table(
-    courrier_guichet="Courrier d'un guichet",
-    courrier_demandeur="Courrier du demandeur",
-    depot_professionnel="Dépôt sur le portail professionnel",
-    portail_public="Dépôt sur le portail grand public",
-    web_service="Web service d'un système privatif",
+#: Channels a lot (and so a piece) arrives by; labels are read inside sentences.
+CANAL = _table(
+    courrier_guichet="courrier d'un guichet",
+    courrier_demandeur="courrier d'un demandeur",
+    depot_professionnel="dépôt sur le portail professionnel",
+    portail_demandeur="pièce déposée par le demandeur sur le portail grand public",
 )
 STATUT_PIECE = _table(
+    classee="Classée",
     a_qualifier="À qualifier",
-    valide="Versée au dossier",
     rejetee="Rejetée",
     inexploitable="Inexploitable",
     hors_perimetre="Hors périmètre",
     obsolete="Obsolète",
+)
+#: A lot's processing, as ``sne lots`` and the portals show it.
+STATUT_LOT = _table(
+    recu="reçu, en file d'attente",
+    en_cours="en cours de traitement",
+    traite="traité",
+    a_revoir="traité, des dossiers attendent un opérateur",
+    erreur="en erreur",
+)
+STATUT_ENVOI = _table(prepare="Préparé", recu="Reçu", traite="Traité")
+#: What became of one dossier of a lot.
+STATUT_DOSSIER = _table(
+    rattache="Rattaché à la demande",
+    en_attente="En attente d'un opérateur",
+    rejete="Rejeté",
 )
 
 

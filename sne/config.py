@@ -46,6 +46,14 @@ class Settings:
     worker_maintenance_s: int = 60
     #: Lifetime of an RQ worker's registration without heartbeat; idle workers wake this often.
     worker_ttl_s: int = 120
+    #: Minutes without a request after which a portal session ends.
+    web_session_idle_minutes: int = 30
+    #: Object storage (``s3://bucket``) replacing the local folder; shared by every machine.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_region: str | None = None
 
     @property
     def storage(self) -> Path:
@@ -86,6 +94,14 @@ class Settings:
             cycle_heure=_heure(env.get("SNE_CYCLE_HEURE") or "02:30"),
             worker_maintenance_s=_secondes(env, "SNE_WORKER_MAINTENANCE_S", 60),
             worker_ttl_s=_secondes(env, "SNE_WORKER_TTL_S", 120, minimum=20),
+            web_session_idle_minutes=_secondes(
+                env, "SNE_WEB_SESSION_IDLE_MINUTES", 30, unite="minutes"
+            ),
+            storage_url=_storage_url(env.get("SNE_STORAGE_URL") or None),
+            s3_endpoint_url=env.get("SNE_S3_ENDPOINT_URL") or None,
+            s3_access_key=env.get("SNE_S3_ACCESS_KEY") or None,
+            s3_secret_key=env.get("SNE_S3_SECRET_KEY") or None,
+            s3_region=env.get("SNE_S3_REGION") or None,
         )
 
 
@@ -97,12 +113,21 @@ def _choix(env: Mapping[str, str], nom: str, valeurs: tuple[str, ...]) -> str:
     return valeur
 
 
-def _secondes(env: Mapping[str, str], nom: str, defaut: int, *, minimum: int = 1) -> int:
-    """Read a whole number of seconds, at least ``minimum``; refuse anything else in French."""
+def _secondes(
+    env: Mapping[str, str], nom: str, defaut: int, *, minimum: int = 1, unite: str = "secondes"
+) -> int:
+    """Read a whole number of seconds (or ``unite``), at least ``minimum``; refuse others in French."""
     brut = (env.get(nom) or str(defaut)).strip()
     if not brut.isdigit() or int(brut) < minimum:
-        raise ValueError(f"{nom}={brut!r} : nombre entier de secondes attendu, au moins {minimum}.")
+        raise ValueError(f"{nom}={brut!r} : nombre entier de {unite} attendu, au moins {minimum}.")
     return int(brut)
+
+
+def _storage_url(valeur: str | None) -> str | None:
+    """Check the object storage address: ``s3://bucket`` (optionally ``/prefix``)."""
+    if valeur is not None and (not valeur.startswith("s3://") or not valeur[5:].strip("/")):
+        raise ValueError(f"SNE_STORAGE_URL={valeur!r} : adresse attendue de la forme s3://bucket.")
+    return valeur
 
 
 def _heure(valeur: str) -> str:

@@ -11,7 +11,11 @@ import html
 import smtplib
 import uuid
 from collections.abc import Callable
+from email.header import Header
 from email.message import EmailMessage
+from email.parser import HeaderParser
+from email.policy import EmailPolicy
+from email.policy import default as politique_par_defaut
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -20,9 +24,40 @@ from sne.config import Settings
 Envoyer = Callable[[EmailMessage], None]
 
 
+class _Politique(EmailPolicy):
+    """The default policy, but a subject it would fold wrongly is folded by ``email.header``.
+
+    Python 3.11's folder can split a long accented subject into encoded words with
+    the space between them outside both, and a reader drops such a space
+    (RFC 2047): "E013-0000A reçu" arrived as "E013-0000Areçu". The default folding
+    is kept whenever it reads back unchanged (it leaves plain words readable).
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        plie = str(super().fold(name, value))
+        if name.lower() != "subject" or _relu(plie, name) == str(value):
+            return plie
+        entete = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+        return f"{name}: {entete}{self.linesep}"
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() != "subject":
+            return super().fold_binary(name, value)
+        return self.fold(name, value).encode("ascii")
+
+
+def _relu(ligne: str, name: str) -> str:
+    """The value a reader gets back from a folded header line."""
+    return str(HeaderParser(policy=politique_par_defaut).parsestr(ligne)[name])
+
+
+#: ``email.policy.default`` with that one correction.
+POLITIQUE = _Politique()
+
+
 def composer(*, expediteur: str, destinataire: str, sujet: str, texte: str) -> EmailMessage:
     """Build a French mail with a plain-text body and the same text as simple HTML."""
-    message = EmailMessage()
+    message = EmailMessage(policy=POLITIQUE)
     message["From"] = expediteur
     message["To"] = destinataire
     message["Subject"] = sujet

@@ -74,7 +74,7 @@ def main(
         f"Lot écrit : {out} — {len(verite.pages)} page(s), {dpi} dpi, {mode}, en {duree:.1f} s."
     )
     click.echo(
-        f"{len(verite.sendings)} envoi(s), {len(verite.dossiers)} dossier(s), "
+        f"{len(verite.envois)} envoi(s), {len(verite.dossiers)} dossier(s), "
         f"{sum(len(d['pieces']) for d in verite.dossiers)} pièce(s)."
     )
     for role, nombre in sorted(roles.items()):

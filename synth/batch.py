@@ -1,10 +1,10 @@
-"""Scanned batches with their ground truth: sendings, dossiers, pieces, edge cases by name.
+"""Scanned batches with their ground truth: envois, dossiers, pieces, edge cases by name.
 
 ``generate_batch`` writes a PDF in which each page is one embedded image (JPEG,
 or CCITT G4 for bilevel scans), exactly as a production scanner does, or a
 multi-page TIFF, and ``<name>.truth.json`` beside it saying what a correct
 splitter must report: each page's role (``scanning.manifest.Role`` values), the
-dossiers with their pages and expected status, the sendings, and the pieces
+dossiers with their pages and expected status, the envois, and the pieces
 with their types for the classifier.
 """
 
@@ -51,6 +51,12 @@ CAS_DECRITS: dict[str, str] = {
         "La deuxième fiche de l'envoi est absente : ses pièces suivent celles du dossier "
         "précédent, dont le nombre de pages ne correspond plus (revue manuelle)."
     ),
+    "fiche_manquante_equilibree": (
+        "La deuxième fiche de l'envoi est absente et le premier dossier a perdu une pièce d'autant "
+        "de pages que le deuxième en contient : les nombres de pages s'équilibrent, seule la "
+        "composition enregistrée de l'envoi (vérité : « attendus ») montre que les pages de la "
+        "deuxième demande sont dans le premier dossier (revue manuelle)."
+    ),
     "pages_en_trop": "Une page non déclarée dans le premier dossier (revue manuelle).",
     "feuille_en_double": (
         "La première fiche est passée deux fois dans le scanner : la seconde image est une "
@@ -82,6 +88,7 @@ DESEQUILIBRANTS = frozenset(
         "separateurs_consecutifs",
         "separateur_en_fin",
         "fiche_manquante",
+        "fiche_manquante_equilibree",
         "pages_en_trop",
         "qr_detruit",
     }
@@ -140,7 +147,9 @@ class GroundTruth:
     cas: list[str]
     pages: list[dict[str, Any]] = field(default_factory=list)
     dossiers: list[dict[str, Any]] = field(default_factory=list)
-    sendings: list[dict[str, Any]] = field(default_factory=list)
+    envois: list[dict[str, Any]] = field(default_factory=list)
+    #: Each guichet's sending as recorded (``attendus_de``): what ``scanning.reconcile`` checks.
+    attendus: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     cas_decrits: dict[str, str] = field(default_factory=dict)  # French, for whoever reads it
 
     def to_json(self) -> str:
@@ -245,7 +254,7 @@ def _encore(spec: BatchSpec, envois: list[EnvoiPlan], rang: int, restants: int |
 
 
 def plan_aleatoire(spec: BatchSpec, rng: random.Random) -> list[EnvoiPlan]:
-    """Random but consistent sendings and applicants' mails for ``spec``."""
+    """Random but consistent envois and applicants' mails for ``spec``."""
     jour = date(2026, 3, 16)
     sequence = iter(range(rng.randint(1, 5000), 999_999))
     envois: list[EnvoiPlan] = []
@@ -316,25 +325,83 @@ class _Feuille:
     double: bool = False  # the same sheet fed through the scanner a second time
 
 
+def _avec_dossiers(
+    plan: list[EnvoiPlan], rang: int, dossiers: Sequence[DossierPlan]
+) -> list[EnvoiPlan]:
+    """Replace the dossiers of sending ``rang``: fiches' counts follow their pieces, and the bordereau."""
+    envoi = plan[rang]
+    assert envoi.bordereau is not None
+    refaits = []
+    for dossier in dossiers:
+        fiche = dossier.separateur
+        assert isinstance(fiche, FicheData)
+        fiche = replace(
+            fiche, nb_documents=len(dossier.pieces), nb_pages=1 + nb_pages(dossier.pieces)
+        )
+        refaits.append(DossierPlan(fiche, dossier.pieces))
+    fiches = [d.separateur for d in refaits if isinstance(d.separateur, FicheData)]
+    bordereau = bordereau_pour(
+        envoi.bordereau.envoi, fiches, envoi.bordereau.date_transmission, envoi.bordereau.guichet
+    )
+    return [*plan[:rang], EnvoiPlan(bordereau, tuple(refaits)), *plan[rang + 1 :]]
+
+
+def _premier_envoi(plan: list[EnvoiPlan], dossiers: int) -> int | None:
+    """Rank of the first guichet's sending with at least ``dossiers`` dossiers."""
+    for rang, envoi in enumerate(plan):
+        if envoi.bordereau is not None and len(envoi.dossiers) >= dossiers:
+            return rang
+    return None
+
+
 def avec_facture(plan: list[EnvoiPlan]) -> list[EnvoiPlan]:
     """Add an invoice with a payment QR code to the first fiche's pieces, counts updated."""
-    for e, envoi in enumerate(plan):
-        if envoi.bordereau is None or not envoi.dossiers:
-            continue
-        premier = envoi.dossiers[0]
-        fiche = premier.separateur
-        assert isinstance(fiche, FicheData)
-        fiche = replace(fiche, nb_documents=fiche.nb_documents + 1, nb_pages=fiche.nb_pages + 1)
-        dossiers = (DossierPlan(fiche, ("facture", *premier.pieces)), *envoi.dossiers[1:])
-        fiches = [d.separateur for d in dossiers if isinstance(d.separateur, FicheData)]
-        bordereau = bordereau_pour(
-            envoi.bordereau.envoi,
-            fiches,
-            envoi.bordereau.date_transmission,
-            envoi.bordereau.guichet,
-        )
-        return [*plan[:e], EnvoiPlan(bordereau, dossiers), *plan[e + 1 :]]
-    return plan
+    rang = _premier_envoi(plan, 1)
+    if rang is None:
+        return plan
+    premier, *autres = plan[rang].dossiers
+    return _avec_dossiers(
+        plan, rang, [replace(premier, pieces=("facture", *premier.pieces)), *autres]
+    )
+
+
+#: The piece declared on the first fiche but missing from the batch in ``fiche_manquante_equilibree``.
+PIECE_PERDUE = "quittance_loyer"
+
+
+def avec_fiche_equilibree(plan: list[EnvoiPlan]) -> list[EnvoiPlan]:
+    """First sending: the second demande has one one-page piece, the first one more declared.
+
+    With the second fiche and the first demande's last piece left out of the
+    batch, the first dossier's page count balances exactly.
+    """
+    rang = 0  # the generator leaves out the second fiche of the first sending only
+    if _premier_envoi(plan, 2) != rang:
+        return plan
+    premier, second, *autres = plan[rang].dossiers
+    dossiers = [
+        replace(premier, pieces=(*premier.pieces, PIECE_PERDUE)),
+        replace(second, pieces=("bulletin_salaire",)),
+        *autres,
+    ]
+    return _avec_dossiers(plan, rang, dossiers)
+
+
+def attendus_de(plan: Sequence[EnvoiPlan]) -> dict[str, list[dict[str, Any]]]:
+    """Each guichet's sending as recorded: its demandes in order with their declared counts."""
+    return {
+        envoi.bordereau.envoi: [
+            {
+                "numero": d.separateur.numero,
+                "documents": d.separateur.nb_documents,
+                "pages": d.separateur.nb_pages,
+            }
+            for d in envoi.dossiers
+            if isinstance(d.separateur, FicheData)
+        ]
+        for envoi in plan
+        if envoi.bordereau is not None
+    }
 
 
 def _feuilles(
@@ -374,7 +441,8 @@ def _feuilles(
             if seconde and "qr_detruit" in cas:
                 image = separators.abimer_qr(f, rng, detruire=True)
                 kind = "illisible"
-            if not (seconde and "fiche_manquante" in cas):
+            manquante = "fiche_manquante" in cas or "fiche_manquante_equilibree" in cas
+            if not (seconde and manquante):
                 yield _Feuille(
                     image,
                     kind,
@@ -394,6 +462,9 @@ def _feuilles(
             if vider:
                 continue
             for rang, code in enumerate(dossier.pieces, start=1):
+                perdue = e == 0 and d == 0 and rang == len(dossier.pieces) and code == PIECE_PERDUE
+                if perdue and "fiche_manquante_equilibree" in cas:
+                    continue
                 variante = rng.randrange(pieces.VARIANTES)
                 envers = rng.random() < spec.envers
                 for numero, page in enumerate(pieces.rendre_piece(code, spec.dpi, variante)):
@@ -471,6 +542,7 @@ def _verite(
         duplex=spec.duplex,
         cas=sorted(spec.cas),
         cas_decrits={nom: CAS_DECRITS[nom] for nom in sorted(spec.cas)},
+        attendus=attendus_de(plan),
     )
     dossier: dict[str, Any] | None = None
     recto = -1
@@ -484,11 +556,17 @@ def _verite(
             "envers": side.envers,
             "verso_of": recto if side.verso else None,
             "piece": [pieces.type_de(side.piece[0]), side.piece[1]] if side.piece else None,
+            # The demande the page truly belongs to (None: bordereau, orphan, blank back).
+            "numero": (
+                plan[side.dossier_plan[0]].dossiers[side.dossier_plan[1]].separateur.numero
+                if side.dossier_plan is not None
+                else None
+            ),
         }
         if side.role == "bordereau":
             envoi = plan[side.sending or 0]
             assert envoi.bordereau is not None
-            verite.sendings.append(
+            verite.envois.append(
                 {
                     "envoi": envoi.bordereau.envoi,
                     "guichet": envoi.bordereau.guichet.code,
@@ -524,7 +602,7 @@ def _verite(
             }
             verite.dossiers.append(dossier)
             if side.sending is not None:
-                verite.sendings[-1]["dossiers"].append(len(verite.dossiers) - 1)
+                verite.envois[-1]["dossiers"].append(len(verite.dossiers) - 1)
         if dossier is not None and side.role != "bordereau":
             record["dossier"] = len(verite.dossiers) - 1
             if side.role in ("piece", "etranger", "illisible"):
@@ -556,7 +634,9 @@ def _verite(
         ):
             dossier["status"] = "revue_manuelle"
         if not dossier["pages"] or any(
-            verite.pages[p]["role"] == "illisible" for p in dossier["pages"]
+            verite.pages[p]["role"] == "illisible"
+            or verite.pages[p]["numero"] not in (None, dossier["numero"])
+            for p in dossier["pages"]
         ):
             dossier["status"] = "revue_manuelle"
     return verite
@@ -572,7 +652,7 @@ def generate_batch(
 ) -> GroundTruth:
     """Write the batch at ``path`` (``.pdf``, or ``.tif``) and its ground truth beside it.
 
-    ``plan`` gives the sendings to print (from real demandes, e.g. in the demo);
+    ``plan`` gives the envois to print (from real demandes, e.g. in the demo);
     without it a random consistent one is drawn from ``seed``.
     """
     rng = random.Random(seed)
@@ -580,6 +660,8 @@ def generate_batch(
     plan = plan if plan is not None else plan_aleatoire(spec, rng)
     if "qr_etranger" in spec.cas:
         plan = avec_facture(plan)
+    if "fiche_manquante_equilibree" in spec.cas:
+        plan = avec_fiche_equilibree(plan)
     path.parent.mkdir(parents=True, exist_ok=True)
     tiff = path.suffix.lower() in (".tif", ".tiff")
     sides: list[_Feuille] = []

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from sne import migrate
+from sne.config import Settings
 from sne.db import make_engine
 from sne.uow import UnitOfWork
-from tests.factories import Referentiel
+from tests import s3server
+from tests.factories import JOUR as JOUR  # re-exported: test modules import it from here
+from tests.factories import Chaine, Referentiel, nouvelle_chaine
+from tests.s3server import S3Server
 
 # One database per test run (by process id), so concurrent runs never drop each other's.
 POSTGRES_URL = os.environ.get(
@@ -30,7 +34,6 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("SNE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRE_SERVICES = os.environ.get("SNE_REQUIRE_SERVICES") == "1"
-JOUR = date(2026, 3, 16)  # a Monday; every dated rule is tested at fixed dates
 
 
 def _unavailable(what: str, error: Exception) -> None:
@@ -122,3 +125,65 @@ def _cheap_password_hashing() -> Iterator[None]:
     referentiel._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     referentiel._HASHER = production
+
+
+@pytest.fixture
+def sne_cli(tmp_path: Path) -> Callable[..., Result]:
+    """Run ``sne`` commands on an SQLite file in ``tmp_path``, with an ``App`` of the test's own."""
+    from click.testing import CliRunner
+
+    from sne.cli import main
+    from sne.cli.app import App
+    from sne.config import Settings
+
+    app = App(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}",
+            var_dir=tmp_path,
+            secret_key="clef-de-test-de-la-ligne-de-commande",
+        )
+    )
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(main, list(args), obj=app)
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3-compatible server (SeaweedFS) for the whole session, stopped at its end."""
+    try:
+        server = s3server.start(tmp_path_factory.mktemp("seaweedfs"))
+    except Exception as error:  # noqa: BLE001 - binary missing or server not starting
+        _unavailable("SeaweedFS (S3)", error)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(tmp_var: Path, s3_server: S3Server) -> Settings:
+    """Settings storing files in the test bucket, under a prefix of this test's own."""
+    return Settings(
+        database_url="sqlite://",
+        var_dir=tmp_var,
+        secret_key="s" * 40,
+        storage_url=f"s3://{s3server.BUCKET}/{tmp_var.parent.name}",
+        s3_endpoint_url=s3_server.endpoint_url,
+        s3_access_key=s3server.ACCESS_KEY,
+        s3_secret_key=s3server.SECRET_KEY,
+        s3_region=s3server.REGION,
+    )
+
+
+@pytest.fixture
+def chaine(tmp_path: Path) -> Chaine:
+    """A committed SQLite database, its referential and the jobs' context (files in a folder)."""
+    return nouvelle_chaine(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}",
+            var_dir=tmp_path,
+            secret_key="k" * 40,
+        )
+    )

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sne.acteurs import Acteur, acteur_pour
+from sne.config import Settings
 from sne.services import referentiel
 from sne.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from workers.jobs import JobContext
+
+JOUR = date(2026, 3, 16)  # a Monday; every dated rule is tested at fixed dates
 ADMIN = Acteur(
     utilisateur_id=None, login="admin-tests", role="administrateur", territoire_code=None
 )
@@ -161,3 +167,123 @@ def document_demande(*, foyer: int = 0, **overrides: Any) -> dict[str, Any]:
         cotitulaire["date_naissance"] = _naissance_distincte(date(1985, 11, 20), foyer)
     document.update(overrides)
     return document
+
+
+# Scanned batches and jobs: shared by the pipeline, notification, deadline and upload tests.
+
+OPERATEUR = Acteur(
+    utilisateur_id=None, login="operateur", role="operateur_numerisation", territoire_code="013"
+)
+#: The piece types of the two demandes of ``deposer_envoi``'s sending.
+TYPES_ENVOI = [("carte_identite", "avis_imposition"), ("bulletin_salaire",)]
+RADIATION_DAY = "2027-04-16"  # 13 months after JOUR: a demande of JOUR is radiated that day
+
+
+def enregistrer_demande(ref: Referentiel, foyer: int = 0) -> str:
+    """Register a valid demande on JOUR at the referential's guichet; return its numéro."""
+    from sne.services import demandes
+
+    return demandes.enregistrer(
+        ref.uow(), ref.agent, document_demande(foyer=foyer), aujourd_hui=JOUR
+    ).numero
+
+
+class Chaine(NamedTuple):
+    """A committed SQLite database with its referential, and the context jobs run in."""
+
+    settings: Settings
+    uow: Callable[[], UnitOfWork]
+    ref: Referentiel
+    ctx: JobContext
+
+
+def nouvelle_chaine(settings: Settings) -> Chaine:
+    """Migrate ``settings``' database, create the referential and the jobs' context."""
+    from sne import migrate
+    from sne.db import make_engine, make_session_factory
+    from workers.queue import context
+
+    engine = make_engine(settings.database_url)
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(factory)
+
+    return Chaine(settings, uow, Referentiel(uow), context(settings, factory))
+
+
+def deposer_envoi(
+    chaine: Chaine, tmp_path: Path, recu_le: datetime | None = None, canal: str = "courrier_guichet"
+) -> int:
+    """Prepare a sending of two demandes, print and scan it, deposit the batch; return its id."""
+    from demo.envoi import preparer, scanner_envoi
+    from sne.documents.cles import keyring_for
+    from sne.services import lots
+
+    settings, uow, ref = chaine.settings, chaine.uow, chaine.ref
+    numeros = [enregistrer_demande(ref, foyer=i) for i in range(len(TYPES_ENVOI))]
+    identifiant = preparer(uow, ref.agent, numeros, TYPES_ENVOI, JOUR)
+    chemin = scanner_envoi(
+        uow, identifiant, TYPES_ENVOI, tmp_path / "envoi.pdf", keyring_for(settings), dpi=100
+    )
+    return lots.deposer(
+        uow(),
+        OPERATEUR,
+        chemin,
+        canal=canal,
+        storage=chaine.ctx.store,
+        enqueue=lambda _: None,
+        guichet=ref.guichet,
+        recu_le=recu_le,
+    ).id
+
+
+def base_avec_demande(tmp_path: Path) -> tuple[Settings, str]:
+    """A committed SQLite database with one demande registered on JOUR."""
+    chaine = nouvelle_chaine(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}",
+            var_dir=tmp_path,
+            secret_key="k" * 40,
+        )
+    )
+    return chaine.settings, enregistrer_demande(chaine.ref)
+
+
+def travailler_en_rafale(settings: Settings, redis_url: str) -> None:
+    """Run ``sne worker --burst`` in a real process on these settings until the queues are empty."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": redis_url,
+        "SNE_VAR_DIR": str(settings.var_dir),
+        "SNE_SECRET_KEY": settings.secret_key,
+    }
+    worker = subprocess.run(
+        [sys.executable, "-m", "sne.cli", "worker", "--burst"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+
+
+def statut_demande(settings: Settings, numero: str) -> str:
+    """The status of the demande ``numero`` in ``settings``' database."""
+    from sqlalchemy import select
+
+    from sne.db import make_engine, make_session_factory
+    from sne.models import Demande
+
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as session:
+        statut = session.scalar(select(Demande.statut).where(Demande.numero == numero))
+    engine.dispose()
+    assert statut is not None
+    return statut

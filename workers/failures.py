@@ -17,7 +17,7 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
 
-from workers.queue import QUEUES
+from workers.enqueue import QUEUES
 
 
 @dataclass(frozen=True)

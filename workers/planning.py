@@ -1,4 +1,4 @@
-"""The daily lifecycle as a scheduled job on RQ: one run per day at a set local time.
+"""The cycle quotidien as a scheduled job on RQ: one run per day at a set local time.
 
 Workers start RQ's scheduler (``sne worker`` runs ``with_scheduler``), and every
 worker, on start, makes sure the next daily run is scheduled; each run schedules
@@ -13,7 +13,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sne.config import Settings
-from workers.queue import RQQueue
+from workers.enqueue import CYCLE_QUOTIDIEN
+from workers.redis_queue import RQQueue
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -53,5 +54,5 @@ def planifier_cycle(settings: Settings, maintenant: datetime | None = None) -> s
     if not premier and Job.exists(job_id(jour), connection=connection):
         return None
     return RQQueue(settings.redis_url).enqueue_at(
-        quand, "cycle_quotidien", queue="default", job_id=job_id(jour), jour=jour.isoformat()
+        quand, CYCLE_QUOTIDIEN, queue="default", job_id=job_id(jour), jour=jour.isoformat()
     )

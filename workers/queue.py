@@ -1,115 +1,125 @@
-"""One small interface to run jobs: RQ on Redis when ``REDIS_URL`` is set, in-process otherwise.
+"""The bootstrap of the jobs: the registry by name, the context they run in, the queue to use.
 
-Jobs are plain functions registered in ``workers.jobs`` by name. Arguments are
-identifiers and plain values serialised as JSON (never pickled objects, never
-personal data in Redis). Callers enqueue from ``uow.after_commit`` so that a
-worker never sees uncommitted rows.
+Everything that wires jobs to a queue lives here and only here: ``make_queue``
+returns RQ on Redis when ``REDIS_URL`` is set and the in-process queue
+otherwise; RQ workers call ``run_from_rq``; enqueue through the typed helpers
+of ``workers.enqueue`` (``enqueue_traiter_lot(queue, lot_id)``…).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from functools import cache
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from sne.config import Settings
+from sne.db import make_engine, make_session_factory
+from sne.stockage import store_for
+from workers import jobs
+from workers.enqueue import (
+    CYCLE_QUOTIDIEN,
+    ENVOYER_NOTIFICATION,
+    QUEUES,
+    TRAITER_LOT,
+    JobQueue,
+    json_only,
+)
+from workers.jobs import JobContext
+from workers.redis_queue import RETRY_INTERVALS, RQQueue
+
+__all__ = [
+    "JOBS",
+    "QUEUES",
+    "RETRY_INTERVALS",
+    "InProcessQueue",
+    "JobQueue",
+    "RQQueue",
+    "context",
+    "make_queue",
+    "run",
+    "run_from_rq",
+]
 
 log = logging.getLogger(__name__)
 
-#: Queues named after the kind of work.
-QUEUES = ("scans", "mails", "default")
-#: Delays in seconds between the attempts of a job that failed transiently.
-RETRY_INTERVALS = (10, 60, 300)
+JOBS: dict[str, Callable[..., Any]] = {
+    CYCLE_QUOTIDIEN: jobs.cycle_quotidien,
+    TRAITER_LOT: jobs.traiter_lot,
+    ENVOYER_NOTIFICATION: jobs.envoyer_notification,
+}
 
 
-class JobQueue(Protocol):
-    """Where jobs go."""
-
-    def enqueue(self, job: str, *, queue: str = "default", **arguments: Any) -> str:
-        """Schedule ``job`` with JSON-serialisable ``arguments``; return the job's identifier."""
-        ...
-
-
-def _json_only(arguments: Mapping[str, Any]) -> dict[str, Any]:
-    """Refuse anything that would not survive a JSON round trip unchanged."""
-    encoded = json.dumps(arguments, sort_keys=True)
-    decoded: dict[str, Any] = json.loads(encoded)
-    if decoded != dict(arguments):
-        raise TypeError(f"job arguments must be plain JSON values: {arguments!r}")
-    return decoded
+@cache
+def _session_factory(database_url: str) -> sessionmaker[Session]:
+    """One engine per database and process, shared by every job it runs."""
+    return make_session_factory(make_engine(database_url))
 
 
 @dataclass
 class InProcessQueue:
-    """Runs each job at once in this process (the embedded default), recording failures."""
+    """Runs each job at once in this process (the embedded default), recording failures.
+
+    Follow-up jobs go to the same queue, so ``failures`` holds those of a whole chain.
+    """
 
     settings: Settings
-    echecs: list[tuple[str, str]] = field(default_factory=list)
-    _compteur: int = 0
+    session_factory: sessionmaker[Session] | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    _count: int = 0
 
     def enqueue(self, job: str, *, queue: str = "default", **arguments: Any) -> str:
-        from workers import jobs
-
-        arguments = _json_only(arguments)  # same contract as on Redis, checked before running
-        self._compteur += 1
-        identifiant = f"local-{self._compteur}"
+        """Run ``job`` now; a failure is logged and recorded, never raised to the caller."""
+        arguments = json_only(arguments)  # same contract as on Redis, checked before running
+        self._count += 1
         try:
-            jobs.run(job, arguments, settings=self.settings)
+            _run(job, arguments, context(self.settings, self.session_factory, self))
         except Exception:
-            self.echecs.append((job, traceback.format_exc()))
+            self.failures.append((job, traceback.format_exc()))
             log.exception("job %s failed (in-process)", job)
-        return identifiant
+        return f"local-{self._count}"
 
 
-@dataclass
-class RQQueue:
-    """Enqueues on RQ (Redis); ``sne worker`` runs the jobs."""
-
-    redis_url: str
-
-    def _queue(self, queue: str) -> Any:
-        from redis import Redis
-        from rq import Queue
-        from rq.serializers import JSONSerializer
-
-        if queue not in QUEUES:
-            raise ValueError(f"unknown queue {queue!r}")
-        connection = Redis.from_url(self.redis_url)
-        return Queue(queue, connection=connection, serializer=JSONSerializer)
-
-    @staticmethod
-    def _options(job: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
-        from rq import Retry
-
-        return {
-            "args": (job, _json_only(arguments)),
-            "retry": Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
-            "job_timeout": 3600,
-            "failure_ttl": 30 * 24 * 3600,
-        }
-
-    def enqueue(self, job: str, *, queue: str = "default", **arguments: Any) -> str:
-        enqueued = self._queue(queue).enqueue(
-            "workers.jobs.run_from_rq", **self._options(job, arguments)
-        )
-        return str(enqueued.id)
-
-    def enqueue_at(
-        self, quand: datetime, job: str, *, queue: str, job_id: str, **arguments: Any
-    ) -> str:
-        """Schedule ``job`` for ``quand`` (aware) under ``job_id``; RQ's scheduler enqueues it."""
-        enqueued = self._queue(queue).enqueue_at(
-            quand, "workers.jobs.run_from_rq", job_id=job_id, **self._options(job, arguments)
-        )
-        return str(enqueued.id)
-
-
-def make_queue(settings: Settings) -> JobQueue:
-    """The queue the settings call for."""
+def make_queue(
+    settings: Settings, session_factory: sessionmaker[Session] | None = None
+) -> JobQueue:
+    """The queue the settings call for (in-process jobs then use ``session_factory``, if given)."""
     if settings.redis_url:
         return RQQueue(settings.redis_url)
-    return InProcessQueue(settings)
+    return InProcessQueue(settings, session_factory)
+
+
+def context(
+    settings: Settings,
+    session_factory: sessionmaker[Session] | None = None,
+    queue: JobQueue | None = None,
+) -> JobContext:
+    """The context jobs run in: the settings' database, store and queue unless given."""
+    return JobContext(
+        settings,
+        session_factory or _session_factory(settings.database_url),
+        queue if queue is not None else make_queue(settings, session_factory),
+        store_for(settings),
+    )
+
+
+def _run(job: str, arguments: dict[str, Any], ctx: JobContext) -> Any:
+    try:
+        function = JOBS[job]
+    except KeyError:
+        raise ValueError(f"unknown job {job!r}") from None
+    return function(ctx, **arguments)
+
+
+def run(job: str, arguments: dict[str, Any], *, settings: Settings) -> Any:
+    """Run ``job`` with ``arguments`` in the context of ``settings``."""
+    return _run(job, arguments, context(settings))
+
+
+def run_from_rq(job: str, arguments: dict[str, Any]) -> Any:
+    """Entry point of RQ workers: settings come from this process's environment."""
+    return run(job, arguments, settings=Settings.from_env())

@@ -9,8 +9,8 @@ from __future__ import annotations
 import click
 
 from sne.config import Settings
+from workers.enqueue import QUEUES
 from workers.planning import planifier_cycle
-from workers.queue import QUEUES
 
 
 @click.command("worker")

@@ -26,15 +26,17 @@ from sne import codes
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Personne, Piece, Preavis
-from sne.services import radiation
+from sne.services import echeances, radiation
 from sne.services.formulaire import CHAMPS_B, CHAMPS_MORALE
+from sne.services.notifications import Planifier
 from sne.services.trace import tracer
+from sne.stockage import FileStore
 from sne.uow import UnitOfWork, utcnow
 
 PREAVIS = relativedelta(months=1)
 GRACE_RENOUVELLEMENT = relativedelta(months=1)
 CONSERVATION = relativedelta(years=1)
-LOT = 500  # demandes handled per transaction, so a large backlog never holds one huge lock
+PAQUET = 500  # demandes handled per transaction, so a large backlog never holds one huge lock
 
 #: Free-text fields that may hold personal data, erased with the household.
 TEXTES_PERSONNELS = ("motif_precision", "handicap_precision", "logement_actuel_bailleur")
@@ -62,21 +64,23 @@ def executer(
     territoire: str | None = None,
 ) -> BilanCycle:
     """Run the three steps for ``jour`` (optionally in one territory) and report what was done."""
-    acteur.exiger("cycle_de_vie", territoire)
+    acteur.exiger("cycle_quotidien", territoire)
     bilan = BilanCycle(jour)
-    _par_lots(uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire))
-    _par_lots(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
-    _par_lots(uow, lambda s: _purge(s, acteur, jour, bilan, territoire))
+    _par_paquets(
+        uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire)
+    )
+    _par_paquets(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
+    _par_paquets(uow, lambda s: _purge(s, acteur, jour, bilan, territoire))
     return bilan
 
 
-def _par_lots(uow: UnitOfWork, etape: Callable[[Session], int]) -> None:
+def _par_paquets(uow: UnitOfWork, etape: Callable[[Session], int]) -> None:
     """Repeat ``etape`` in its own transaction until it finds nothing left to do."""
     while True:
         with uow:
             traitees = etape(uow.session)
             uow.commit()
-        if traitees < LOT:
+        if traitees < PAQUET:
             return
 
 
@@ -102,7 +106,7 @@ def _preavis(
         .where(Demande.statut == "active", Demande.date_expiration <= jour + PREAVIS, ~deja)
         .options(selectinload(Demande.personnes))
         .order_by(Demande.id)
-        .limit(LOT)
+        .limit(PAQUET)
     )
     demandes = list(session.scalars(_dans(query, territoire)))
     for demande in demandes:
@@ -170,7 +174,7 @@ def _non_renouvellement(
         .where(Demande.statut == "active", Demande.date_expiration <= jour - GRACE_RENOUVELLEMENT)
         .options(selectinload(Demande.radiations))
         .order_by(Demande.id)
-        .limit(LOT)
+        .limit(PAQUET)
     )
     demandes = list(session.scalars(_dans(query, territoire)))
     for demande in demandes:
@@ -189,7 +193,7 @@ def _purge(
         .where(Demande.statut == "radiee", Demande.date_radiation <= jour - CONSERVATION)
         .options(selectinload(Demande.personnes).selectinload(Personne.ressources))
         .order_by(Demande.id)
-        .limit(LOT)
+        .limit(PAQUET)
     )
     demandes = list(session.scalars(_dans(query, territoire)))
     for demande in demandes:
@@ -253,3 +257,36 @@ def statistiques(demande: Demande) -> dict[str, object]:
         "tranches_age": dict(Counter(min(age // 10 * 10, 80) for age in ages)),
         "ressources_mensuelles": str(ressources),
     }
+
+
+@dataclass(frozen=True)
+class BilanQuotidien:
+    """What the cycle quotidien did: the lifecycle's report and the late items alerted."""
+
+    cycle: BilanCycle
+    alertes: list[str]
+
+
+def cycle_quotidien(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    jour: date,
+    *,
+    envoyer: Envoyer,
+    expediteur: str,
+    store: FileStore,
+    alerte_a: str | None,
+    planifier: Planifier,
+    territoire: str | None = None,
+) -> BilanQuotidien:
+    """The daily run: lifecycle, removal of the purged files, then one alert per late item.
+
+    The job, ``sne lifecycle`` and the demo all run this; it is safe to run twice.
+    """
+    bilan = executer(
+        uow, acteur, jour, envoyer=envoyer, expediteur=expediteur, territoire=territoire
+    )
+    for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
+        store.delete(cle)
+    alertes = echeances.alerter_retards(uow, jour, destinataire=alerte_a, planifier=planifier)
+    return BilanQuotidien(bilan, alertes)

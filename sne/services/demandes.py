@@ -21,7 +21,7 @@ from sne.db import table_of
 from sne.errors import Conflict, Forbidden, NotFound, SneError
 from sne.models import Demande, Personne, Ressource
 from sne.numero import NumeroInvalide, analyser
-from sne.services import doublons, formulaire, numeros
+from sne.services import doublons, formulaire, numerotation
 from sne.services.trace import ligne, tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -146,7 +146,7 @@ def enregistrer(
             demande_id=demande_id,
             changements={"date_depot": depot, "date_expiration": expiration},
         )
-        numero = numeros.attribuer(session, demande_id, territoire, depot, guichet_code, trace)
+        numero = numerotation.attribuer(session, demande_id, territoire, depot, guichet_code, trace)
         if candidats and forcer_doublon:
             doublons.noter_forcage(
                 session,
@@ -173,7 +173,7 @@ def _inserer(session: Session, valeurs: dict[str, Any], propre: Mapping[str, Any
     ligne = {
         **valeurs,
         **{c: propre[c] for c in formulaire.CHAMPS_DEMANDE},
-        "numero": numeros.provisoire(),
+        "numero": numerotation.provisoire(),
     }
     demande_id: int = connexion.execute(
         insert(DEMANDE).returning(DEMANDE.c.id), [ligne]

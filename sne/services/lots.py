@@ -1,27 +1,26 @@
-"""Intake of scanned batches (lots): store the original by content hash, record it, queue it.
+"""Scanned batches (lots): intake, the stored split, completion, and what operators read.
 
-The original file is never modified: it is copied once, atomically, under
-``storage/lots/<sha256>.<ext>``. A second deposit of the same file is recorded
-as a lot of its own pointing to the first (``doublon_de_id``) and is not
-processed again. Processing (``workers.jobs.traiter_lot``) is enqueued only
-after the commit, through the ``enqueue`` callable the caller passes.
+The original file is never modified: it goes once into the file store
+(``sne.stockage``) under ``lots/<sha256>.<ext>``. A second deposit of the same
+file is recorded as a lot of its own pointing to the first (``doublon_de_id``)
+and is not processed again. Processing (``workers.jobs.traiter_lot``) is
+enqueued only after the commit, through the ``enqueue`` callable the caller
+passes; the job then calls ``a_traiter``, ``enregistrer_manifeste`` and, once
+every dossier is attached or set aside, ``terminer``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scanning.errors import ScanError
+from scanning.manifest import Manifest, Role
 from scanning.plan import TYPES_PAR_CODE
 from scanning.split import sha256_of
 from scanning.upload import format_par_contenu
@@ -30,10 +29,8 @@ from sne.acteurs import SYSTEME, Acteur
 from sne.errors import Forbidden, NotFound, SneError
 from sne.models import Demande, Envoi, Guichet, Lot, LotDossier, Piece
 from sne.services.trace import tracer
+from sne.stockage import FileStore, as_store
 from sne.uow import UnitOfWork, utcnow
-
-if TYPE_CHECKING:
-    from scanning.manifest import Manifest
 
 CANAUX = {
     "courrier_guichet": "courrier d'un guichet",
@@ -85,32 +82,13 @@ def echeance_de(jour: date, departement: str | None) -> date:
     return calendrier.ajouter_jours_ouvres(jour, DELAI_JOURS_OUVRES, departement)
 
 
-def stocker_original(source: Path, storage: Path, sha256: str, extension: str) -> str:
-    """Copy ``source`` under ``storage`` by content hash, atomically; return its storage key."""
-    cle = f"lots/{sha256}.{extension}"
-    cible = storage / cle
-    if cible.exists():
-        return cle
-    cible.parent.mkdir(parents=True, exist_ok=True)
-    descripteur, temporaire = tempfile.mkstemp(dir=cible.parent, prefix=".depot-")
-    os.close(descripteur)
-    try:
-        shutil.copyfile(source, temporaire)
-        os.chmod(temporaire, 0o444)  # the original is never modified
-        os.replace(temporaire, cible)
-    except BaseException:
-        Path(temporaire).unlink(missing_ok=True)
-        raise
-    return cle
-
-
 def deposer(
     uow: UnitOfWork,
     acteur: Acteur,
     fichier: Path,
     *,
     canal: str,
-    storage: Path,
+    storage: FileStore | Path,
     enqueue: Enqueue,
     guichet: str | None = None,
     territoire: str | None = None,
@@ -122,6 +100,7 @@ def deposer(
 
     On the public portal's channel the file is one piece for the demande ``numero``
     (with the type the applicant declared, if any) instead of a batch with separators.
+    ``storage`` is the file store (a folder path still means a local store).
     """
     if canal not in CANAUX:
         raise LotInvalide(f"Canal inconnu « {canal} » (attendu : {', '.join(CANAUX)}).")
@@ -154,7 +133,8 @@ def deposer(
             .where(Lot.sha256 == sha256, Lot.doublon_de_id.is_(None), meme_demande)
             .order_by(Lot.id)
         )
-        cle = stocker_original(fichier, storage, sha256, extension)  # once everything is checked
+        # Stored once everything is checked; content-addressed, so a retry rewrites nothing.
+        cle = as_store(storage).put(fichier, folder="lots", extension=extension).key
         lot = Lot(
             sha256=sha256,
             doublon_de_id=premier.id if premier else None,
@@ -383,39 +363,133 @@ def inacheves(uow: UnitOfWork) -> list[int]:
         )
 
 
-def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> dict[str, Any]:
-    """Store the batch's split once (a concurrent run may have done it first); return it stored.
+@dataclass(frozen=True)
+class LotATraiter:
+    """What processing needs to know of a lot, read in one short transaction."""
+
+    id: int
+    storage_key: str
+    nom_fichier: str
+    sha256: str
+    canal: str
+    numero: str | None  # an upload's demande (public portal channel)
+    type_declare: str | None
+    manifest: Manifest | None  # the stored split, when a previous run made it
+
+    @property
+    def televersement(self) -> bool:
+        """An applicant's upload: one piece for ``numero``, no separator page."""
+        return self.canal == TELEVERSEMENT
+
+
+def a_traiter(uow: UnitOfWork, lot_id: int) -> LotATraiter | None:
+    """Return the lot to process, or None when it is a duplicate or already finished."""
+    with uow:
+        lot = uow.session.get(Lot, lot_id)
+        if lot is None:
+            raise NotFound(f"Aucun lot n° {lot_id}.", code="LOT_INCONNU")
+        if lot.doublon_de_id is not None or lot.statut in ("traite", "a_revoir", "erreur"):
+            return None
+        return LotATraiter(
+            id=lot.id,
+            storage_key=lot.storage_key,
+            nom_fichier=lot.nom_fichier,
+            sha256=lot.sha256,
+            canal=lot.canal,
+            numero=lot.numero,
+            type_declare=lot.type_declare,
+            manifest=Manifest.from_dict(lot.manifest) if lot.manifest is not None else None,
+        )
+
+
+def dossiers_faits(uow: UnitOfWork, lot_id: int) -> set[int]:
+    """Return the indices of the lot's dossiers already recorded (a re-run skips them)."""
+    with uow:
+        return set(uow.session.scalars(select(LotDossier.index).where(LotDossier.lot_id == lot_id)))
+
+
+def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> Manifest:
+    """Store the batch's split once (a concurrent run may have done it first); return the stored one.
 
     The sendings whose bordereau was read are received with the batch: they take
     its reception time and due date, and are processed when all their dossiers are.
     """
     with uow:
         session = uow.session
-        lot = session.get(Lot, lot_id)
+        lot = session.get(Lot, lot_id, with_for_update=True)
         if lot is None:
-            raise NotFound(f"Lot {lot_id} inconnu.")
-        if lot.manifest is None:
-            lot.manifest = manifest.to_dict()
-            lot.pages_total = manifest.page_count
-            lot.dossiers_total = len(manifest.dossiers)
-            lot.statut = "en_cours"
-            if manifest.error:
-                lot.statut, lot.erreur, lot.traite_le = "erreur", manifest.error, utcnow()
-            identifiants = {s.envoi for s in manifest.sendings}
-            envois = session.scalars(
-                select(Envoi).where(Envoi.identifiant.in_(identifiants), Envoi.statut == "prepare")
-            ).all()
-            for envoi in envois:
-                envoi.statut, envoi.lot_id = "recu", lot.id
-                envoi.recu_le, envoi.echeance = lot.recu_le, lot.echeance
-                tracer(
-                    session,
-                    SYSTEME,
-                    entite="envoi",
-                    entite_id=envoi.id,
-                    action="reception",
-                    changements={"lot_id": lot.id, "echeance": lot.echeance},
-                )
-            uow.commit()
-        assert lot.manifest is not None
-        return lot.manifest
+            raise NotFound(f"Aucun lot n° {lot_id}.", code="LOT_INCONNU")
+        if lot.manifest is not None:
+            return Manifest.from_dict(lot.manifest)
+        lot.manifest = manifest.to_dict()
+        lot.pages_total = manifest.page_count
+        lot.dossiers_total = len(manifest.dossiers)
+        lot.statut = "en_cours"
+        if manifest.error:
+            lot.statut, lot.erreur, lot.traite_le = "erreur", manifest.error, utcnow()
+        identifiants = {s.envoi for s in manifest.envois}
+        envois = session.scalars(
+            select(Envoi).where(Envoi.identifiant.in_(identifiants), Envoi.statut == "prepare")
+        ).all()
+        for envoi in envois:
+            envoi.statut, envoi.lot_id = "recu", lot.id
+            envoi.recu_le, envoi.echeance = lot.recu_le, lot.echeance
+            tracer(
+                session,
+                SYSTEME,
+                entite="envoi",
+                entite_id=envoi.id,
+                action="reception",
+                changements={"lot_id": lot.id, "echeance": lot.echeance},
+            )
+        uow.commit()
+        return manifest
+
+
+@dataclass(frozen=True)
+class BilanLot:
+    """How a processed lot ended."""
+
+    statut: str  # "traite" when every dossier is attached and no page is left aside
+    dossiers: int
+    rattaches: int
+
+
+def terminer(uow: UnitOfWork, lot_id: int) -> BilanLot:
+    """Mark the lot processed (or to review) and its fully attached sendings processed; trace it."""
+    with uow:
+        session = uow.session
+        lot = session.get(Lot, lot_id)
+        assert lot is not None and lot.manifest is not None, "terminer() after the split only"
+        manifest = Manifest.from_dict(lot.manifest)
+        dossiers = session.scalars(select(LotDossier).where(LotDossier.lot_id == lot_id)).all()
+        rattaches = [d for d in dossiers if d.statut == "rattache"]
+        hors_dossier = [p for p in manifest.pages if p.role in (Role.ORPHELINE, Role.ILLISIBLE)]
+        complet = len(rattaches) == len(dossiers) == lot.dossiers_total and not hors_dossier
+        lot.statut = "traite" if complet else "a_revoir"
+        lot.pages_faites = lot.pages_total
+        lot.traite_le = utcnow()
+        par_envoi: dict[int, list[LotDossier]] = {}
+        for dossier in dossiers:
+            if dossier.envoi_index is not None:
+                par_envoi.setdefault(dossier.envoi_index, []).append(dossier)
+        for groupe in par_envoi.values():  # a sending is processed once all its dossiers are
+            envoi_id = next((d.envoi_id for d in groupe if d.envoi_id is not None), None)
+            envoi = session.get(Envoi, envoi_id) if envoi_id is not None else None
+            if envoi is not None and all(d.statut == "rattache" for d in groupe):
+                envoi.statut = "traite"
+        tracer(
+            session,
+            SYSTEME,
+            entite="lot",
+            entite_id=lot_id,
+            action="traitement",
+            changements={
+                "statut": lot.statut,
+                "rattaches": len(rattaches),
+                "dossiers": len(dossiers),
+            },
+        )
+        bilan = BilanLot(lot.statut, len(dossiers), len(rattaches))
+        uow.commit()
+        return bilan

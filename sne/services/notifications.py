@@ -167,7 +167,7 @@ def _texte(session: Session, lot: Lot, destinataire: Destinataire) -> tuple[str,
         bloc = [f"Demande {dossier.numero or '(numéro illisible)'}"]
         if dossier.statut != "rattache":
             bloc.append(
-                f"  Non rattaché : {dossier.motif or 'en attente de vérification'}. "
+                f"  Non rattaché : {(dossier.motif or 'en attente de vérification').rstrip('.')}. "
                 "Un opérateur va examiner ce dossier ; aucune pièce n'a encore été ajoutée."
             )
         deposees = [p for p in pieces if p.statut != "rejetee"]

@@ -18,7 +18,7 @@ from sne import codes
 from sne.acteurs import Acteur
 from sne.errors import Conflict, Forbidden, SneError, ValidationError
 from sne.models import Demande, Radiation
-from sne.services import formulaire, numeros
+from sne.services import formulaire, numerotation
 from sne.services.demandes import (
     VALIDITE,
     DemandeEnregistree,
@@ -350,7 +350,7 @@ def scinder(
             personne.rang = rang
         origine.updated_at = now
         changes = formulaire.differences(avant, formulaire.en_document(origine))
-        demande.numero = numeros.allouer(
+        demande.numero = numerotation.allouer(
             session, origine.territoire_code, origine.date_depot, guichet_code
         )
         session.add(demande)

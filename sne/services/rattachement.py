@@ -1,18 +1,19 @@
 """Match the dossiers of a split batch to their demandes and attach their pieces, idempotently.
 
-``rapprocher`` decides, for one manifest dossier, which demande it belongs to or
-why it must wait for an operator (French reason). ``enregistrer_dossier`` stores
-that outcome with the dossier's pieces in one transaction: each piece row has a
-unique key ``"{lot}:{dossier}:{rang}"``, so a re-run after a crash never
-attaches a piece twice, and the lot's progress moves in the same commit.
+Three steps per dossier, so that no transaction lasts longer than its writes:
+``rapprocher_dossier`` decides in a short read which demande the dossier
+belongs to or why it must wait for an operator (French reason); the caller
+then cuts and classifies the matched dossier's pieces (OCR, outside any
+transaction) and ``stocker_pieces`` puts their files in the store (content
+addressed, so a re-run rewrites nothing); ``enregistrer_dossier`` records the
+outcome with the pieces in one short transaction: each piece row has a unique
+key ``"{lot}:{dossier}:{rang}"``, so a re-run after a crash never attaches a
+piece twice, and the lot's progress moves in the same commit.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from sne import identite
 from sne.acteurs import SYSTEME
 from sne.models import Demande, Envoi, EnvoiDemande, Guichet, Lot, LotDossier, Piece
 from sne.services.trace import tracer
+from sne.stockage import FileStore, StoredFile
 from sne.uow import UnitOfWork, utcnow
 
 
@@ -119,7 +121,7 @@ def _rapprocher_envoi(
 ) -> Rapprochement:
     """Check the dossier against the sending recorded when the guichet printed its bordereau."""
     assert dossier.sending is not None
-    sending = manifest.sendings[dossier.sending]
+    sending = manifest.envois[dossier.sending]
     envoi = session.scalar(select(Envoi).where(Envoi.identifiant == sending.envoi))
     if envoi is None:
         return _attente(
@@ -187,67 +189,87 @@ def _meme_naissance(demande: Demande, naissance: str) -> bool:
     return sum(1 for a, b in zip(connue, naissance, strict=False) if a != b) <= 1
 
 
-def stocker_piece(fichier: Path, storage: Path) -> tuple[str, str, int]:
-    """Store a piece file by content hash (atomically); return its key, sha256 and size."""
-    donnees = fichier.read_bytes()
-    sha256 = hashlib.sha256(donnees).hexdigest()
-    cle = f"pieces/{sha256[:2]}/{sha256}{fichier.suffix.lower() or '.pdf'}"
-    cible = storage / cle
-    if not cible.exists():
-        cible.parent.mkdir(parents=True, exist_ok=True)
-        descripteur, temporaire = tempfile.mkstemp(dir=cible.parent, prefix=".piece-")
-        with os.fdopen(descripteur, "wb") as sortie:
-            sortie.write(donnees)
-        os.replace(temporaire, cible)
-    return cle, sha256, len(donnees)
-
-
 def cle_piece(lot_id: int, dossier_index: int, rang: int) -> str:
     """Return the idempotency key of a piece cut from a batch."""
     return f"{lot_id}:{dossier_index}:{rang}"
+
+
+def rapprocher_dossier(
+    uow: UnitOfWork, lot_id: int, manifest: Manifest, dossier: Dossier
+) -> Rapprochement:
+    """Decide where ``dossier`` of the lot goes, in a short read-only transaction."""
+    with uow:
+        lot = uow.session.get(Lot, lot_id)
+        assert lot is not None
+        return rapprocher(uow.session, lot, manifest, dossier)
+
+
+@dataclass(frozen=True)
+class PieceStockee:
+    """A cut piece and where its file went in the store (None: a rejected piece has no file)."""
+
+    piece: PieceDecoupee
+    fichier: StoredFile | None
+
+
+def stocker_pieces(store: FileStore, pieces: Sequence[PieceDecoupee]) -> list[PieceStockee]:
+    """Put the pieces' files in the store (by content hash: storing again rewrites nothing)."""
+    return [
+        PieceStockee(
+            piece,
+            None
+            if piece.fichier is None
+            else store.put(
+                piece.fichier,
+                folder="pieces",
+                extension=piece.fichier.suffix or ".pdf",
+                shard=True,
+            ),
+        )
+        for piece in pieces
+    ]
 
 
 def enregistrer_dossier(
     uow: UnitOfWork,
     lot_id: int,
     dossier: Dossier,
-    decouper: Callable[[], Sequence[PieceDecoupee]],
-    storage: Path,
-) -> LotDossier | None:
-    """Match ``dossier``, attach its pieces and count it done, in one commit (skip if done).
+    issue: Rapprochement,
+    pieces: Sequence[PieceStockee] = (),
+) -> bool:
+    """Record the dossier's outcome, attach its stored pieces and count it done, in one commit.
 
-    ``decouper`` cuts and classifies the dossier's PDF; it is called only when the
-    dossier is matched to a demande.
+    Return False when a previous run recorded the dossier already (nothing changes).
     """
     with uow:
         session = uow.session
+        # The lot row lock orders the progress counters of concurrent runs; held only here.
         lot = session.get(Lot, lot_id, with_for_update=True)
         assert lot is not None
         existant = session.scalar(
-            select(LotDossier).where(LotDossier.lot_id == lot_id, LotDossier.index == dossier.index)
+            select(LotDossier.id).where(
+                LotDossier.lot_id == lot_id, LotDossier.index == dossier.index
+            )
         )
         if existant is not None:
-            return None
-        assert lot.manifest is not None
-        manifest = Manifest.from_dict(lot.manifest)
-        issue = rapprocher(session, lot, manifest, dossier)
-        ligne = LotDossier(
-            lot_id=lot_id,
-            index=dossier.index,
-            numero=dossier.numero or None,
-            demande_id=issue.demande_id,
-            envoi_id=issue.envoi_id,
-            envoi_index=dossier.sending,
-            statut=issue.statut,
-            motif=issue.motif,
-            nb_pages=len(dossier.pages),
-            traite_le=utcnow(),
+            return False
+        session.add(
+            LotDossier(
+                lot_id=lot_id,
+                index=dossier.index,
+                numero=dossier.numero or None,
+                demande_id=issue.demande_id,
+                envoi_id=issue.envoi_id,
+                envoi_index=dossier.sending,
+                statut=issue.statut,
+                motif=issue.motif,
+                nb_pages=len(dossier.pages),
+                traite_le=utcnow(),
+            )
         )
-        session.add(ligne)
         attachees = 0
         if issue.statut == "rattache" and issue.demande_id is not None:
-            pieces = decouper()  # only matched dossiers are cut and classified
-            attachees = _attacher(session, lot, dossier, issue.demande_id, pieces, storage)
+            attachees = _attacher(session, lot, dossier, issue.demande_id, pieces)
         lot.pages_faites += len(dossier.pages) + 1  # the separator page too
         lot.dossiers_faits += 1
         session.flush()
@@ -266,7 +288,7 @@ def enregistrer_dossier(
             },
         )
         uow.commit()
-        return ligne
+        return True
 
 
 def _attacher(
@@ -274,31 +296,28 @@ def _attacher(
     lot: Lot,
     dossier: Dossier,
     demande_id: int,
-    pieces: Sequence[PieceDecoupee],
-    storage: Path,
+    pieces: Sequence[PieceStockee],
 ) -> int:
     """Insert the pieces not attached yet (by key) and return how many were inserted."""
-    cles = {cle_piece(lot.id, dossier.index, p.rang): p for p in pieces}
+    cles = {cle_piece(lot.id, dossier.index, p.piece.rang): p for p in pieces}
     deja = set(session.scalars(select(Piece.cle).where(Piece.cle.in_(list(cles)))).all())
     maintenant = utcnow()
-    for cle, piece in cles.items():
+    for cle, stockee in cles.items():
         if cle in deja:
             continue
-        storage_key, sha256, taille = (None, "", piece.taille)
-        if piece.fichier is not None:
-            storage_key, sha256, taille = stocker_piece(piece.fichier, storage)
+        piece, fichier = stockee.piece, stockee.fichier
         session.add(
             Piece(
                 demande_id=demande_id,
                 type=piece.type,
                 categorie=_categorie(piece.type),
                 pages=len(piece.pages),
-                taille=taille,
-                sha256=sha256,
+                taille=fichier.size if fichier else piece.taille,
+                sha256=fichier.sha256 if fichier else "",
                 canal=lot.canal,
                 statut=piece.statut,
                 sensible=piece.sensible,
-                storage_key=storage_key,
+                storage_key=fichier.key if fichier else None,
                 deposee_par_id=lot.depose_par_id,
                 created_at=maintenant,
                 lot_id=lot.id,

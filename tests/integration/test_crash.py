@@ -22,11 +22,11 @@ import pytest
 import redis
 from sqlalchemy import Engine, select, text
 
+from demo.envoi import preparer, scanner_envoi, types_au_hasard
 from sne import migrate
 from sne.acteurs import Acteur
 from sne.config import Settings
 from sne.db import make_session_factory
-from sne.demo_envoi import preparer, scanner_envoi, types_au_hasard
 from sne.documents.cles import keyring_for
 from sne.models import Lot, LotDossier, Piece
 from sne.services import demandes, lots

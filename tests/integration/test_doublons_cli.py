@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from sne.cli import main
 from tests.factories import document_demande
 
 JOUR = "2026-03-16"
 
 
 @pytest.fixture
-def sne(tmp_path: Path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(
-            main, list(args), env={"SNE_VAR_DIR": str(tmp_path), "DATABASE_URL": ""}
-        )
-
-    result = invoke("demo", "--demandes", "5", "--date", JOUR)
+def sne(sne_cli: Callable[..., Result]) -> Callable[..., Result]:
+    result = sne_cli("demo", "--demandes", "5", "--date", JOUR)
     assert result.exit_code == 0, result.output
-    return invoke
+    return sne_cli
 
 
 def test_duplicates_from_registration_to_merge(sne, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

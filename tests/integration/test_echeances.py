@@ -15,18 +15,13 @@ from sne.documents.cles import keyring_for
 from sne.mail import envoyeur
 from sne.models import Envoi, Historique, Lot, Notification
 from sne.services import echeances, lots, notifications
-from tests.integration.test_lots import (  # noqa: F401 - chaine is a fixture
-    OPERATEUR,
-    Chaine,
-    _deposer_envoi,
-    chaine,
-)
+from tests.factories import OPERATEUR, Chaine, deposer_envoi
 from workers.jobs import cycle_quotidien, traiter_lot
 
 RECU = datetime(2026, 4, 2, 16, 0)  # Thursday before Easter: due Tuesday 7 (Monday is off)
 
 
-def _lot(chaine: Chaine, tmp_path: Path) -> int:  # noqa: F811 - the fixture imported above
+def _lot(chaine: Chaine, tmp_path: Path) -> int:
     settings, uow, ref, _ = chaine
     source = tmp_path / "lot.pdf"
     source.write_bytes(b"%PDF-1.4 lot")
@@ -42,7 +37,7 @@ def _lot(chaine: Chaine, tmp_path: Path) -> int:  # noqa: F811 - the fixture imp
     ).id
 
 
-def test_due_and_late_batches_and_a_single_alert(chaine: Chaine, tmp_path: Path) -> None:  # noqa: F811
+def test_due_and_late_batches_and_a_single_alert(chaine: Chaine, tmp_path: Path) -> None:
     settings, uow, _, _ = chaine
     lot_id = _lot(chaine, tmp_path)
     with uow() as unit:
@@ -72,7 +67,7 @@ def test_due_and_late_batches_and_a_single_alert(chaine: Chaine, tmp_path: Path)
 
 
 def test_without_an_alert_address_the_alert_is_traced_not_mailed(
-    chaine: Chaine,  # noqa: F811
+    chaine: Chaine,
     tmp_path: Path,
 ) -> None:
     _, uow, _, _ = chaine
@@ -89,11 +84,11 @@ def test_without_an_alert_address_the_alert_is_traced_not_mailed(
 
 
 def test_a_received_sending_carries_its_due_date_until_all_its_dossiers_are_attached(
-    chaine: Chaine,  # noqa: F811
+    chaine: Chaine,
     tmp_path: Path,
 ) -> None:
-    settings, uow, ref, ctx = chaine
-    lot_id = _deposer_envoi(settings, uow, ref, tmp_path, recu_le=RECU)
+    settings, uow, _ref, ctx = chaine
+    lot_id = deposer_envoi(chaine, tmp_path, recu_le=RECU)
     with uow() as unit:
         lot = unit.session.get(Lot, lot_id)
         assert lot is not None
@@ -125,7 +120,7 @@ def test_a_received_sending_carries_its_due_date_until_all_its_dossiers_are_atta
     assert echeances.ouverts(uow(), date(2026, 4, 8)) == []
 
 
-def test_daily_run_twice_alerts_once(chaine: Chaine, tmp_path: Path) -> None:  # noqa: F811
+def test_daily_run_twice_alerts_once(chaine: Chaine, tmp_path: Path) -> None:
     _, _, _, ctx = chaine
     _lot(chaine, tmp_path)
     premier = cycle_quotidien(ctx, jour="2026-04-10")
@@ -134,7 +129,7 @@ def test_daily_run_twice_alerts_once(chaine: Chaine, tmp_path: Path) -> None:  #
     assert second == {**premier, "retards_alertes": 0}
 
 
-def test_operators_list_what_is_due_from_the_command_line(chaine: Chaine, tmp_path: Path) -> None:  # noqa: F811
+def test_operators_list_what_is_due_from_the_command_line(chaine: Chaine, tmp_path: Path) -> None:
     settings, _, _, _ = chaine
     _lot(chaine, tmp_path)
     env = {"SNE_VAR_DIR": str(settings.var_dir), "DATABASE_URL": settings.database_url}

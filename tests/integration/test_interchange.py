@@ -391,3 +391,8 @@ def test_command_line(tmp_path: Path) -> None:
     assert casse.exit_code == 1
     assert "Fichier CRE rejeté : 3 anomalie(s), rien n'a été importé." in casse.output
     assert f"  - [CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 3 »" in casse.output
+    illisible = tmp_path / "pas-du-xml.xml"
+    illisible.write_text("ceci n'est pas un fichier interfaceNuu", encoding="utf-8")
+    sans_type = sne("import-xml", str(illisible), "--as", "agent")
+    assert sans_type.exit_code == 1
+    assert "Fichier sans type rejeté : 1 anomalie(s)" in sans_type.output

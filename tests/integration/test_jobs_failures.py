@@ -9,20 +9,28 @@ from pathlib import Path
 import pytest
 import redis
 from click.testing import CliRunner
+from rq.job import Job
+from rq.serializers import JSONSerializer
 
 from sne.cli import main
 from workers import failures
-from workers.queue import RETRY_INTERVALS, RQQueue
+from workers.enqueue import enqueue_envoyer_notification
+from workers.queue import RQQueue
 
 
 @pytest.mark.redis
 def test_a_job_that_keeps_failing_is_listed_with_its_reason_and_retried(
-    redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    redis_url: str, tmp_path: Path
 ) -> None:
-    redis.Redis.from_url(redis_url).flushdb()
-    monkeypatch.setattr("workers.queue.RETRY_INTERVALS", (0,))  # one quick retry, then failed
-    assert RETRY_INTERVALS  # the production delays are untouched
-    RQQueue(redis_url).enqueue("envoyer_notification", queue="mails", notification_id=424242)
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    # The production queue retries three times, after 10 s, 60 s and 300 s.
+    production = enqueue_envoyer_notification(RQQueue(redis_url), 1)
+    job = Job.fetch(production, connection=client, serializer=JSONSerializer)
+    assert (job.retries_left, job.retry_intervals) == (3, [10, 60, 300])
+    job.delete()
+    rapide = RQQueue(redis_url, retry_intervals=(0,))  # one quick retry, then failed
+    enqueue_envoyer_notification(rapide, 424242)
     env = {
         "REDIS_URL": redis_url,
         "DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/injoignable",

@@ -9,26 +9,24 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from scanning.manifest import Dossier, Manifest, Role, Sending
-from sne import migrate
-from sne.acteurs import Acteur
+from demo.envoi import preparer
+from scanning.manifest import Dossier, Envoi, Manifest, Role
 from sne.config import Settings
-from sne.db import make_engine, make_session_factory
-from sne.demo_envoi import preparer, scanner_envoi
 from sne.documents.cles import keyring_for
 from sne.errors import Forbidden
 from sne.models import Demande, Lot, LotDossier, Piece
-from sne.services import demandes, lots, radiation
+from sne.services import lots, radiation
 from sne.services.rattachement import rapprocher
 from sne.uow import UnitOfWork
-from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande
-from workers.jobs import Contexte, traiter_lot
-
-OPERATEUR = Acteur(
-    utilisateur_id=None, login="operateur", role="operateur_numerisation", territoire_code="013"
+from tests.factories import (
+    JOUR,
+    OPERATEUR,
+    Chaine,
+    Referentiel,
+    deposer_envoi,
 )
-TYPES = [("carte_identite", "avis_imposition"), ("bulletin_salaire",)]
+from tests.factories import enregistrer_demande as _demande
+from workers.jobs import traiter_lot
 
 
 def _pdf(path: Path, contenu: bytes = b"%PDF-1.4 lot") -> Path:
@@ -102,19 +100,13 @@ def test_intake_refuses_bad_files_and_roles_in_french(ref: Referentiel, tmp_path
 
 
 def _manifest(numero: str, *, envoi: str | None = None, guichet: str = "G1301") -> Manifest:
-    sendings = (Sending(0, 0, envoi, guichet, "013", 1, 5, "2026-03-16", (0,)),) if envoi else ()
+    envois = (Envoi(0, 0, envoi, guichet, "013", 1, 5, "2026-03-16", (0,)),) if envoi else ()
     dossier = Dossier(0, Role.FICHE, numero, 1, (2, 3), sending=0 if envoi else None)
-    return Manifest("lot.pdf", "x", 4, (), sendings=sendings, dossiers=(dossier,))
+    return Manifest("lot.pdf", "x", 4, (), envois=envois, dossiers=(dossier,))
 
 
 def _lot(territoire: str = "013", guichet_id: int | None = None) -> Lot:
     return Lot(territoire_code=territoire, guichet_id=guichet_id)
-
-
-def _demande(ref: Referentiel, foyer: int = 0) -> str:
-    return demandes.enregistrer(
-        ref.uow(), ref.agent, document_demande(foyer=foyer), aujourd_hui=JOUR
-    ).numero
 
 
 def test_matching_an_active_demande_of_the_territory(ref: Referentiel) -> None:
@@ -207,53 +199,11 @@ def test_date_of_birth_read_on_a_fiche_must_match_bar_one_misread_digit(
 # Whole pipeline (in-process, on a committed SQLite database) --------------------------------
 
 
-Chaine = tuple[Settings, Callable[[], UnitOfWork], Referentiel, Contexte]
-
-
-@pytest.fixture
-def chaine(tmp_path: Path) -> Chaine:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}", var_dir=tmp_path, secret_key="k" * 40
-    )
-    engine = make_engine(settings.database_url)
-    migrate.upgrade(engine)
-    factory = make_session_factory(engine)
-
-    def uow() -> UnitOfWork:
-        return UnitOfWork(factory)
-
-    return settings, uow, Referentiel(uow), Contexte(settings, factory)
-
-
-def _deposer_envoi(
-    settings: Settings,
-    uow: Callable[[], UnitOfWork],
-    ref: Referentiel,
-    tmp_path: Path,
-    recu_le: datetime | None = None,
-) -> int:
-    numeros = [_demande(ref, foyer=i) for i in range(len(TYPES))]
-    identifiant = preparer(uow, ref.agent, numeros, TYPES, JOUR)
-    chemin = scanner_envoi(
-        uow, identifiant, TYPES, tmp_path / "envoi.pdf", keyring_for(settings), dpi=100
-    )
-    return lots.deposer(
-        uow(),
-        OPERATEUR,
-        chemin,
-        canal="courrier_guichet",
-        storage=settings.storage,
-        enqueue=lambda _: None,
-        guichet=ref.guichet,
-        recu_le=recu_le,
-    ).id
-
-
 def test_a_scanned_sending_lands_in_its_dossiers_once_even_when_run_again(
     chaine: Chaine, tmp_path: Path
 ) -> None:
-    settings, uow, ref, ctx = chaine
-    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)
+    settings, uow, _ref, ctx = chaine
+    lot_id = deposer_envoi(chaine, tmp_path)
     traiter_lot(ctx, lot_id)
     with uow() as unit:
         lot = unit.session.get(Lot, lot_id)
@@ -386,8 +336,8 @@ def test_an_operator_re_runs_unfinished_batches_from_the_command_line(
 
     from sne.cli import main
 
-    settings, uow, ref, _ = chaine
-    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)  # received, never processed
+    settings, uow, _ref, _ = chaine
+    lot_id = deposer_envoi(chaine, tmp_path)  # received, never processed
     env = {
         "SNE_VAR_DIR": str(settings.var_dir),
         "DATABASE_URL": settings.database_url,
@@ -408,8 +358,8 @@ def test_a_fiche_printed_before_the_applicant_s_name_changed_waits_for_an_operat
 ) -> None:
     from sne.models import Personne
 
-    settings, uow, ref, ctx = chaine
-    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)
+    _settings, uow, _ref, ctx = chaine
+    lot_id = deposer_envoi(chaine, tmp_path)
     with uow() as unit:  # the birth name was corrected after the fiches were printed
         premier = unit.session.scalars(select(Demande).order_by(Demande.id)).first()
         assert premier is not None and premier.demandeur is not None

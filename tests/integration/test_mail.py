@@ -74,3 +74,31 @@ def test_without_smtp_each_mail_is_an_eml_file_in_the_outbox(tmp_path: Path) -> 
     relu = email.message_from_bytes(fichier.read_bytes(), policy=policy.default)
     assert relu["Subject"] == "Votre demande arrive à échéance"
     assert list(settings.outbox.glob(".*")) == []  # no half-written file left behind
+
+
+@pytest.mark.parametrize(
+    "sujet",
+    [
+        "Pièces numérisées : l'envoi E013-0000A reçu le 16/03/2026 a été traité",
+        "Pièces numérisées : le dépôt « lot-2026-03-16-guichet-nord.pdf » reçu le 16/03/2026 a été traité",
+        "Préavis : " + "très " * 40 + "long",
+    ],
+)
+def test_long_accented_subjects_arrive_with_every_space(
+    smtp: tuple[Controller, Collecte], tmp_path: Path, sujet: str
+) -> None:
+    controller, collecte = smtp
+    settings = Settings(
+        database_url="sqlite://",
+        var_dir=tmp_path,
+        secret_key="k",
+        smtp_host="127.0.0.1",
+        smtp_port=controller.port,
+    )
+    message = composer(
+        expediteur="sne@example.fr", destinataire="a@example.fr", sujet=sujet, texte="x"
+    )
+    envoyeur(settings)(message)
+    (recu,) = collecte.messages
+    assert recu["Subject"] == sujet
+    assert max(len(ligne) for ligne in bytes(message).splitlines()) <= 78

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from sne.models import Notification
 from sne.services import notifications
-from tests.integration.test_lots import Chaine, _deposer_envoi, chaine  # noqa: F401 - fixture
-from workers.jobs import Contexte, envoyer_notification, traiter_lot
+from tests.factories import Chaine, deposer_envoi
+from workers.jobs import envoyer_notification, traiter_lot
+from workers.queue import context
 
 
 class Collecte:
@@ -51,16 +52,16 @@ def _texte(message: email.message.EmailMessage) -> str:
 
 
 def test_the_referent_gets_one_mail_per_sending_listing_the_pieces(
-    chaine: Chaine,  # noqa: F811 - the fixture imported above
+    chaine: Chaine,
     smtp: tuple[int, Collecte],
     tmp_path: Path,
 ) -> None:
-    settings, uow, ref, ctx = chaine
+    settings, uow, _ref, ctx = chaine
     port, collecte = smtp
-    ctx = Contexte(
+    ctx = context(
         dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port), ctx.session_factory
     )
-    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)
+    lot_id = deposer_envoi(chaine, tmp_path)
     traiter_lot(ctx, lot_id)
     assert len(collecte.messages) == 1
     [message] = collecte.messages
@@ -78,17 +79,17 @@ def test_the_referent_gets_one_mail_per_sending_listing_the_pieces(
 
 
 def test_a_failed_send_is_recorded_then_sent_on_retry(
-    chaine: Chaine,  # noqa: F811 - the fixture imported above
+    chaine: Chaine,
     smtp: tuple[int, Collecte],
     tmp_path: Path,
 ) -> None:
-    settings, uow, ref, ctx = chaine
+    settings, uow, _ref, ctx = chaine
     port, collecte = smtp
-    ferme = Contexte(
+    ferme = context(
         dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=_port_libre()),
         ctx.session_factory,
     )
-    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)
+    lot_id = deposer_envoi(chaine, tmp_path)
     traiter_lot(ferme, lot_id)  # the in-process queue records the failure, the lot is done
     with uow() as unit:
         [notification] = unit.session.scalars(select(Notification)).all()
@@ -98,7 +99,7 @@ def test_a_failed_send_is_recorded_then_sent_on_retry(
     with pytest.raises(ConnectionRefusedError):
         envoyer_notification(ferme, notification_id=ident)
     assert notifications.a_relancer(uow()) == [ident]
-    ouvert = Contexte(
+    ouvert = context(
         dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port), ctx.session_factory
     )
     assert envoyer_notification(ouvert, notification_id=ident) == "envoyee"
@@ -111,9 +112,9 @@ def test_a_failed_send_is_recorded_then_sent_on_retry(
         assert notification.derniere_erreur is None
 
 
-def test_by_default_the_mail_lands_in_the_outbox(chaine: Chaine, tmp_path: Path) -> None:  # noqa: F811
-    settings, uow, ref, ctx = chaine
-    lot_id = _deposer_envoi(settings, uow, ref, tmp_path)
+def test_by_default_the_mail_lands_in_the_outbox(chaine: Chaine, tmp_path: Path) -> None:
+    settings, _uow, _ref, ctx = chaine
+    lot_id = deposer_envoi(chaine, tmp_path)
     traiter_lot(ctx, lot_id)
     fichiers = list(settings.outbox.glob("*.eml"))
     assert len(fichiers) == 1

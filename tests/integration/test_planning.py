@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,12 +14,10 @@ from rq.registry import ScheduledJobRegistry
 from rq.serializers import JSONSerializer
 
 from sne.config import Settings
-from tests.integration.test_workers import (
-    RADIATION_DAY,
-    _base,
-    _statut,
-    travailler_en_rafale,
-)
+from tests.factories import RADIATION_DAY, travailler_en_rafale
+from tests.factories import base_avec_demande as _base
+from tests.factories import statut_demande as _statut
+from workers.enqueue import enqueue_cycle_quotidien
 from workers.planning import PARIS, aujourd_hui, job_id, planifier_cycle, prochain_passage
 from workers.queue import RQQueue
 
@@ -81,7 +79,7 @@ def test_a_worker_runs_an_overdue_daily_run_then_schedules_the_next(
     assert retard == job_id(datetime(2026, 1, 2).date())
     # The same day run twice (a retry, an operator): the second changes nothing.
     queue = RQQueue(redis_url)
-    deux = [queue.enqueue("cycle_quotidien", jour=RADIATION_DAY) for _ in range(2)]
+    deux = [enqueue_cycle_quotidien(queue, date.fromisoformat(RADIATION_DAY)) for _ in range(2)]
     travailler_en_rafale(settings, redis_url)
 
     def resultat(ident: str) -> dict[str, int]:

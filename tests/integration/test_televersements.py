@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from sne.demo_envoi import PORTAIL
+from sne.acteurs import PORTAIL
 from sne.errors import Forbidden, NotFound
 from sne.models import Lot, Piece
 from sne.services import lots, radiation
 from synth.batch import photo_piece
-from tests.conftest import JOUR
-from tests.integration.test_lots import OPERATEUR, Chaine, _demande, chaine  # noqa: F401
+from tests.factories import JOUR, OPERATEUR, Chaine
+from tests.factories import enregistrer_demande as _demande
+from workers.enqueue import enqueue_traiter_lot
 from workers.jobs import traiter_lot
 from workers.queue import InProcessQueue
 
@@ -26,24 +27,24 @@ def _photo(path: Path) -> Path:
     return path
 
 
-def _deposer(chaine: Chaine, numero: str, fichier: Path, type_declare: str | None = None) -> int:  # noqa: F811
-    settings, uow, _, _ = chaine
-    queue = InProcessQueue(settings)
+def _deposer(chaine: Chaine, numero: str, fichier: Path, type_declare: str | None = None) -> int:
+    settings, uow, _, ctx = chaine
+    queue = InProcessQueue(settings, ctx.session_factory)
     recu = lots.deposer(
         uow(),
         PORTAIL,
         fichier,
         canal="portail_demandeur",
         storage=settings.storage,
-        enqueue=lambda lot_id: queue.enqueue("traiter_lot", queue="scans", lot_id=lot_id),
+        enqueue=lambda lot_id: enqueue_traiter_lot(queue, lot_id),
         numero=numero,
         type_declare=type_declare,
     )
-    assert queue.echecs == []
+    assert queue.failures == []
     return recu.id
 
 
-def _piece(chaine: Chaine, lot_id: int) -> Piece:  # noqa: F811
+def _piece(chaine: Chaine, lot_id: int) -> Piece:
     """The one piece the upload ``lot_id`` attached (detached, its columns loaded)."""
     with chaine[1]() as unit:
         [piece] = unit.session.scalars(select(Piece).where(Piece.lot_id == lot_id)).all()
@@ -51,7 +52,7 @@ def _piece(chaine: Chaine, lot_id: int) -> Piece:  # noqa: F811
         return piece
 
 
-def _mail(chaine: Chaine) -> Message:  # noqa: F811
+def _mail(chaine: Chaine) -> Message:
     settings = chaine[0]
     [fichier] = settings.outbox.glob("*.eml")
     return message_from_bytes(fichier.read_bytes())
@@ -67,7 +68,7 @@ def _texte(mail: Message) -> str:
 
 
 def test_an_uploaded_photo_lands_in_the_dossier_and_the_applicant_is_told(
-    chaine: Chaine,  # noqa: F811
+    chaine: Chaine,
     tmp_path: Path,
 ) -> None:
     settings, uow, ref, _ = chaine
@@ -95,7 +96,7 @@ def test_an_uploaded_photo_lands_in_the_dossier_and_the_applicant_is_told(
 
 
 def test_an_unreadable_upload_is_rejected_with_its_reason_and_the_original_kept(
-    chaine: Chaine,  # noqa: F811
+    chaine: Chaine,
     tmp_path: Path,
 ) -> None:
     from PIL import Image
@@ -116,7 +117,7 @@ def test_an_unreadable_upload_is_rejected_with_its_reason_and_the_original_kept(
 
 
 def test_a_declared_type_the_text_contradicts_waits_for_an_operator(
-    chaine: Chaine,  # noqa: F811
+    chaine: Chaine,
     tmp_path: Path,
 ) -> None:
     numero = _demande(chaine[2])
@@ -126,7 +127,7 @@ def test_a_declared_type_the_text_contradicts_waits_for_an_operator(
 
 
 def test_the_same_file_twice_for_one_demande_is_a_duplicate_not_for_another(
-    chaine: Chaine,  # noqa: F811
+    chaine: Chaine,
     tmp_path: Path,
 ) -> None:
     settings, uow, ref, _ = chaine
@@ -157,7 +158,7 @@ def test_the_same_file_twice_for_one_demande_is_a_duplicate_not_for_another(
 
 
 def test_uploads_are_refused_in_french_before_anything_is_stored(
-    chaine: Chaine,  # noqa: F811
+    chaine: Chaine,
     tmp_path: Path,
 ) -> None:
     settings, uow, ref, _ = chaine
@@ -197,7 +198,7 @@ def test_uploads_are_refused_in_french_before_anything_is_stored(
 
 
 def test_an_upload_is_processed_again_without_a_second_piece(
-    chaine: Chaine,  # noqa: F811
+    chaine: Chaine,
     tmp_path: Path,
 ) -> None:
     _, uow, ref, ctx = chaine

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scanning.manifest import DossierStatus, Manifest
 from scanning.output import write_dossier_pdfs, write_manifest
 from scanning.qr_payload import keyring_from_secrets
+from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import split_batch
 from synth import degrade
 from synth.batch import CASES, SECRET_TEST, BatchSpec, GroundTruth, generate_batch
@@ -22,22 +23,44 @@ PETIT = BatchSpec(
 )
 
 
+def _mal_classees(manifest: Manifest, verite: GroundTruth) -> list[int]:
+    """Pages a dossier attachable without review holds although they belong to another demande."""
+    return [
+        page
+        for dossier in manifest.dossiers
+        if dossier.status is DossierStatus.OK
+        for page in (dossier.separator_page, *dossier.pages)
+        if verite.pages[page]["numero"] != dossier.numero
+    ]
+
+
+def _attendus(verite: GroundTruth) -> dict[str, list[DossierAttendu]]:
+    """The envois' recorded compositions written in the ground truth."""
+    return {envoi: [DossierAttendu(**d) for d in ds] for envoi, ds in verite.attendus.items()}
+
+
 def _conforme(manifest: Manifest, verite: GroundTruth) -> None:
-    """The manifest says exactly what the ground truth says."""
+    """The manifest says exactly what the ground truth says, and files no page wrongly."""
+    assert _mal_classees(manifest, verite) == []
     assert manifest.page_count == len(verite.pages)
     assert sum(manifest.role_counts().values()) == manifest.page_count
     assert [r.role.value for r in manifest.pages] == verite.roles()
     assert [d.numero for d in manifest.dossiers] == [d["numero"] for d in verite.dossiers]
     assert [list(d.pages) for d in manifest.dossiers] == [d["pages"] for d in verite.dossiers]
     assert [d.status.value for d in manifest.dossiers] == [d["status"] for d in verite.dossiers]
-    assert [s.envoi for s in manifest.sendings] == [s["envoi"] for s in verite.sendings]
-    assert [list(s.dossiers) for s in manifest.sendings] == [s["dossiers"] for s in verite.sendings]
+    assert [s.envoi for s in manifest.envois] == [s["envoi"] for s in verite.envois]
+    assert [list(s.dossiers) for s in manifest.envois] == [s["dossiers"] for s in verite.envois]
 
 
 def _lot(tmp_path: Path, spec: BatchSpec, seed: int = 1) -> tuple[Manifest, GroundTruth, Path]:
     chemin = tmp_path / "lot.pdf"
     verite = generate_batch(chemin, spec, seed=seed, keyring=KEYRING)
-    return split_batch(chemin, KEYRING), verite, chemin
+    return _decouper(chemin, verite), verite, chemin
+
+
+def _decouper(chemin: Path, verite: GroundTruth, **options: str) -> Manifest:
+    """Split as the workers do: the separator pass, then the envois' recorded compositions."""
+    return reconcilier(split_batch(chemin, KEYRING, **options), _attendus(verite))
 
 
 ANOMALIES = {
@@ -46,11 +69,12 @@ ANOMALIES = {
     "orphelines": {"pages_orphelines"},
     "separateurs_consecutifs": {"separateurs_consecutifs", "envoi_discordant"},
     "separateur_en_fin": {"separateur_en_derniere_page"},
-    "fiche_manquante": {"pages_en_trop", "envoi_incomplet"},
+    "fiche_manquante": {"pages_en_trop", "envoi_incomplet", "demande_sans_fiche"},
+    "fiche_manquante_equilibree": {"demande_sans_fiche", "envoi_incomplet"},
     "pages_en_trop": {"pages_en_trop", "envoi_discordant"},
     "feuille_en_double": {"feuille_en_double"},
     "qr_degrade": set(),
-    "qr_detruit": {"qr_illisible", "pages_en_trop", "envoi_incomplet"},
+    "qr_detruit": {"qr_illisible", "pages_en_trop", "envoi_incomplet", "demande_sans_fiche"},
     "qr_etranger": set(),
     "envers": set(),
 }
@@ -79,7 +103,7 @@ def test_pieces_of_a_forgotten_fiche_are_not_merged_silently(tmp_path: Path) -> 
     assert premier.status is DossierStatus.REVUE
     [anomalie] = [a for a in manifest.anomalies if a.code == "pages_en_trop"]
     assert premier.numero in anomalie.message and "rien n'a été rattaché" in anomalie.message
-    assert manifest.sendings[0].status is DossierStatus.REVUE
+    assert manifest.envois[0].status is DossierStatus.REVUE
     assert manifest.stats["relectures"] >= 1
 
 
@@ -97,14 +121,15 @@ def test_duplex_backs_are_removed_and_never_start_a_dossier(tmp_path: Path) -> N
     manifest, verite, _ = _lot(tmp_path, spec, seed=4)
     _conforme(manifest, verite)
     assert manifest.stats["duplex"] == 1.0
-    assert all(r.verso_of == r.index - 1 for r in manifest.pages if r.index % 2)
+    blanches = [r for r in manifest.pages if r.role.value == "blanche"]
+    assert all(r.verso_of == verite.pages[r.index]["verso_of"] for r in blanches)
     assert manifest.role_counts()["blanche"] > 0
 
 
 def test_pyzbar_decoder_can_be_chosen(tmp_path: Path) -> None:
     chemin = tmp_path / "lot.pdf"
     verite = generate_batch(chemin, PETIT, seed=2, keyring=KEYRING)
-    manifest = split_batch(chemin, KEYRING, decoder="pyzbar")
+    manifest = _decouper(chemin, verite, decoder="pyzbar")
     assert manifest.decoder == "pyzbar"
     _conforme(manifest, verite)
 
@@ -163,5 +188,4 @@ def test_roles_add_up_and_separators_are_all_found_without_false_split(
     )
     chemin = tmp_path / f"lot-{seed}.pdf"
     verite = generate_batch(chemin, spec, seed=seed, keyring=KEYRING)
-    manifest = split_batch(chemin, KEYRING)
-    _conforme(manifest, verite)
+    _conforme(_decouper(chemin, verite), verite)

@@ -140,7 +140,17 @@ def test_each_case_gives_the_ground_truth_named_after_it(tmp_path: Path, cas: st
     elif cas == "fiche_manquante":
         assert len(verite.dossiers) == 2 and roles.count("fiche") == 2
         assert statuts[0] == "revue_manuelle"
-        assert verite.sendings[0]["declared_dossiers"] == 3
+        assert verite.envois[0]["declared_dossiers"] == 3
+    elif cas == "fiche_manquante_equilibree":
+        premier, second = verite.dossiers[:2]
+        [envoi] = verite.attendus.values()
+        assert [d["numero"] for d in envoi][::2] == [premier["numero"], second["numero"]]
+        assert 1 + len(premier["pages"]) == premier["declared_pages"] == envoi[0]["pages"]
+        assert statuts[0] == "revue_manuelle" and roles.count("fiche") == 2
+        assert {verite.pages[p]["numero"] for p in premier["pages"]} == {
+            envoi[0]["numero"],
+            envoi[1]["numero"],
+        }
     elif cas == "pages_en_trop":
         premier = verite.dossiers[0]
         assert len(premier["pages"]) == premier["declared_pages"] and statuts[0] != "ok"
@@ -169,8 +179,8 @@ def test_declared_counts_match_the_batch(tmp_path: Path) -> None:
         if dossier["kind"] == "fiche":
             assert dossier["declared_pages"] == 1 + len(dossier["pages"])
             assert dossier["declared_documents"] == len(dossier["pieces"])
-    for envoi in verite.sendings:
-        pages = [p for p in verite.pages if p["sending"] == verite.sendings.index(envoi)]
+    for envoi in verite.envois:
+        pages = [p for p in verite.pages if p["sending"] == verite.envois.index(envoi)]
         assert envoi["declared_pages"] == len(pages)
         assert envoi["declared_dossiers"] == len(envoi["dossiers"])
 
@@ -220,7 +230,7 @@ def test_real_separator_data_can_be_passed(tmp_path: Path) -> None:
     assert verite.roles() == ["bordereau", "fiche", "piece", "piece", "piece"]
     assert verite.dossiers[0]["numero"] == "0130326000042G1301"
     assert verite.dossiers[0]["declared_pages"] == 4
-    assert verite.sendings[0]["envoi"] == "E013-00042"
+    assert verite.envois[0]["envoi"] == "E013-00042"
 
 
 def test_command_line_writes_a_batch_and_summarises_it_in_french(tmp_path: Path) -> None:

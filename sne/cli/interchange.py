@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from sne import cli, interchange
-from sne.cli import App, _jour, domain_errors
+from sne import interchange
+from sne.cli.app import App, domain_errors, jour_de, option_as, option_date, pass_app
 from sne.interchange import format as nuu
-
-# Annotated here: sne.cli imports this module, and mypy cannot infer types across that cycle.
-Decorateur = Callable[[Callable[..., Any]], Callable[..., Any]]
-pass_app: Decorateur = cli.pass_app  # type: ignore[has-type]
-option_as: Decorateur = cli.option_as  # type: ignore[has-type]
-option_date = click.option(
-    "--date", "jour", metavar="AAAA-MM-JJ", help="Date du jour à appliquer (défaut : aujourd'hui)."
-)
 
 ACTIONS = {
     "CRE": "demande enregistrée",
@@ -32,7 +22,7 @@ ACTIONS = {
 
 @click.command("import-xml")
 @click.argument("fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@option_as
+@option_as()
 @option_date
 @pass_app
 @domain_errors
@@ -44,19 +34,22 @@ def import_xml(app: App, fichier: Path, login: str, jour: str | None) -> None:
     """
     with fichier.open("rb") as flux:
         contenu = flux.read(interchange.TAILLE_MAX + 1)  # more is refused unread
-    resultat = interchange.importer(app.uow, app.acteur(login), contenu, aujourd_hui=_jour(jour))
-    type_fichier = resultat.type_fichier or "?"
+    resultat = interchange.importer(app.uow, app.acteur(login), contenu, aujourd_hui=jour_de(jour))
     if not resultat.accepte:
+        quel = f"Fichier {resultat.type_fichier}" if resultat.type_fichier else "Fichier sans type"
         click.secho(
-            f"Fichier {type_fichier} rejeté : {len(resultat.anomalies)} anomalie(s), "
-            "rien n'a été importé.",
+            f"{quel} rejeté : {len(resultat.anomalies)} anomalie(s), rien n'a été importé.",
             fg="red",
             err=True,
         )
         for anomalie in resultat.anomalies:
             click.echo(f"  - [{anomalie.code}] {anomalie.chemin} : {anomalie.message}", err=True)
         sys.exit(1)
-    click.echo(f"Fichier {type_fichier} importé : {ACTIONS[type_fichier]} {resultat.numero}")
+    assert resultat.type_fichier is not None  # an accepted file has a known type
+    click.echo(
+        f"Fichier {resultat.type_fichier} importé : "
+        f"{ACTIONS[resultat.type_fichier]} {resultat.numero}"
+    )
     if resultat.type_fichier == "MOD":
         if not resultat.changements:
             click.echo("  Aucun changement.")
@@ -108,7 +101,7 @@ def export_xml(
         app.uow(),
         app.acteur(login),
         numero,
-        aujourd_hui=_jour(jour),
+        aujourd_hui=jour_de(jour),
         type_fichier=type_fichier,
         version=version,
     )

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from scanning.manifest import ROLE_LABELS, Manifest, Role
 from scanning.output import write_dossier_pdfs, write_manifest
 from scanning.split import split_batch
-from sne import cli
-from sne.cli import App
+from sne.cli.app import App, pass_app
 from sne.documents.cles import keyring_for
-
-Decorateur = Callable[[Callable[..., Any]], Callable[..., Any]]
-pass_app: Decorateur = cli.pass_app  # type: ignore[has-type]
 
 
 @click.group("scan")
@@ -88,7 +82,7 @@ def resume(manifest: Manifest, fichiers: dict[int, Path] | None = None) -> str:
         f"{'recto verso' if manifest.stats.get('duplex') else 'recto seul'}, "
         f"{int(manifest.stats.get('relectures', 0))} page(s) relue(s) en détail)"
     )
-    for envoi in manifest.sendings:
+    for envoi in manifest.envois:
         lignes.append(
             f"Envoi {envoi.envoi} du guichet {envoi.guichet} ({envoi.departement}), "
             f"bordereau page {envoi.bordereau_page + 1} : {len(envoi.dossiers)}/"

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from sne import cli
-from sne.cli import App, _jour, _lire_json, domain_errors
+from sne.cli.app import App, domain_errors, jour_de, lire_json, option_as, pass_app
 from sne.services import doublons as service
-
-# Annotated here: sne.cli imports this module, and mypy cannot infer types across that cycle.
-Decorateur = Callable[[Callable[..., Any]], Callable[..., Any]]
-pass_app: Decorateur = cli.pass_app  # type: ignore[has-type]
-option_as: Decorateur = cli.option_as  # type: ignore[has-type]
 
 
 def _territoire(app: App, login: str, territoire: str | None) -> str:
@@ -62,20 +54,20 @@ def doublons() -> None:
 
 @doublons.command("check")
 @click.argument("fichier", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@option_as
+@option_as()
 @click.option("--territoire", help="Territoire où chercher (défaut : celui du compte).")
 @pass_app
 @domain_errors
 def check(app: App, fichier: Path, login: str, territoire: str | None) -> None:
     """Cherche les doublons probables des personnes de FICHIER (JSON d'une demande)."""
     trouves = service.rechercher(
-        app.uow(), app.acteur(login), _lire_json(fichier), territoire=territoire
+        app.uow(), app.acteur(login), lire_json(fichier), territoire=territoire
     )
     _afficher_candidats(trouves)
 
 
 @doublons.command("sweep")
-@option_as
+@option_as()
 @click.option("--territoire", help="Territoire à balayer (défaut : celui du compte).")
 @click.option("--limite", default=50, show_default=True, help="Groupes affichés au plus.")
 @pass_app
@@ -98,7 +90,7 @@ def sweep(app: App, login: str, territoire: str | None, limite: int) -> None:
 
 @doublons.command("merge")
 @click.argument("numeros", nargs=-1, required=True)
-@option_as
+@option_as()
 @option_garder
 @click.option("--justification", help="Pourquoi ces demandes sont fusionnées.")
 @click.option("--signalement", type=int, help="Signalement traité par cette fusion (clos).")
@@ -129,7 +121,7 @@ def merge(
 
 @doublons.command("correct")
 @click.argument("numero")
-@option_as
+@option_as()
 @click.option("--rang", default=1, show_default=True, help="Rang de la personne dans le foyer.")
 @click.option("--nom", help="Nom de naissance corrigé.")
 @click.option("--prenoms", help="Prénoms corrigés.")
@@ -169,7 +161,7 @@ def correct(
 
 
 @doublons.command("forced")
-@option_as
+@option_as()
 @click.option("--from", "du", required=True, metavar="AAAA-MM-JJ", help="Début de la période.")
 @click.option(
     "--to", "au", required=True, metavar="AAAA-MM-JJ", help="Fin de la période (incluse)."
@@ -179,8 +171,8 @@ def correct(
 @domain_errors
 def forced(app: App, login: str, du: str, au: str, territoire: str | None) -> None:
     """Compte les doublons forcés par guichet (et par agent) sur une période."""
-    debut: date = _jour(du)
-    fin: date = _jour(au)
+    debut: date = jour_de(du)
+    fin: date = jour_de(au)
     code = _territoire(app, login, territoire)
     lignes = service.compter_forcages(
         app.uow(), app.acteur(login), territoire=code, du=debut, au=fin
@@ -195,7 +187,7 @@ def forced(app: App, login: str, du: str, au: str, territoire: str | None) -> No
 
 @doublons.command("report")
 @click.argument("numeros", nargs=-1, required=True)
-@option_as
+@option_as()
 @option_garder
 @click.option("--commentaire", help="Ce que le guichet a constaté.")
 @pass_app
@@ -211,7 +203,7 @@ def report(
 
 
 @doublons.command("reports")
-@option_as
+@option_as()
 @click.option("--territoire", help="Territoire (défaut : celui du compte).")
 @click.option("--tous", is_flag=True, help="Inclure les signalements clos.")
 @pass_app
@@ -239,7 +231,7 @@ def reports(app: App, login: str, territoire: str | None, tous: bool) -> None:
 
 @doublons.command("close")
 @click.argument("signalement", type=int)
-@option_as
+@option_as()
 @click.option("--conclusion", required=True, help="Ce qui a été décidé.")
 @click.option("--rejete", is_flag=True, help="Ce ne sont pas des doublons.")
 @pass_app

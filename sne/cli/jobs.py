@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sne.config import Settings
+from sne.cli.app import App, pass_app
 
 
 @click.group("jobs")
@@ -12,8 +12,9 @@ def jobs_group() -> None:
     """Traitements en échec (RQ) : liste et relance."""
 
 
-def _redis() -> str:
-    settings = Settings.from_env()
+def _redis(app: App) -> str:
+    """The Redis URL the failed jobs are read from; a clear refusal without one."""
+    settings = app.settings
     if not settings.redis_url:
         raise click.ClickException(
             "REDIS_URL n'est pas défini : sans Redis, un traitement en échec est journalisé et "
@@ -23,11 +24,12 @@ def _redis() -> str:
 
 
 @jobs_group.command("failed")
-def failed() -> None:
+@pass_app
+def failed(app: App) -> None:
     """Liste les traitements en échec après toutes leurs tentatives."""
     from workers import failures
 
-    echoues = failures.lister(_redis())
+    echoues = failures.lister(_redis(app))
     click.echo(f"{len(echoues)} traitement(s) en échec.")
     for job in echoues:
         quand = f"{job.echoue_le:%d/%m/%Y %H:%M}" if job.echoue_le else "?"
@@ -38,13 +40,14 @@ def failed() -> None:
 @jobs_group.command("retry")
 @click.argument("job_id", required=False)
 @click.option("--all", "tous", is_flag=True, help="Relancer tous les traitements en échec.")
-def retry(job_id: str | None, tous: bool) -> None:
+@pass_app
+def retry(app: App, job_id: str | None, tous: bool) -> None:
     """Remet en file le traitement JOB_ID (ou tous avec --all)."""
     from workers import failures
 
     if not job_id and not tous:
         raise click.UsageError("Indiquez un identifiant de traitement, ou --all.")
-    relances = failures.relancer(_redis(), None if tous else job_id)
+    relances = failures.relancer(_redis(app), None if tous else job_id)
     if job_id and not relances:
         raise click.ClickException(f"Aucun traitement en échec n'a l'identifiant {job_id}.")
     click.echo(f"{len(relances)} traitement(s) remis en file.")

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from sne import cli
-from sne.cli import App, _jour, domain_errors
+from sne.cli.app import App, domain_errors, jour_de, option_as, option_date, pass_app
 from sne.documents.cles import keyring_for
 from sne.services import envois, impression
-
-# Annotated here: sne.cli imports this module, and mypy cannot infer types across that cycle.
-Decorateur = Callable[[Callable[..., Any]], Callable[..., Any]]
-pass_app: Decorateur = cli.pass_app  # type: ignore[has-type]
-option_as: Decorateur = cli.option_as  # type: ignore[has-type]
-option_date: Decorateur = cli.option_date  # type: ignore[has-type]
 
 option_out = click.option(
     "--out",
@@ -63,7 +54,7 @@ def print_group() -> None:
 
 @print_group.command("attestation")
 @click.argument("numero")
-@option_as
+@option_as()
 @option_date
 @option_out
 @pass_app
@@ -72,7 +63,7 @@ def print_attestation(
     app: App, numero: str, login: str, jour: str | None, out: Path | None
 ) -> None:
     """Attestation d'enregistrement (ou de renouvellement) de la demande NUMERO."""
-    aujourd_hui = _jour(jour)
+    aujourd_hui = jour_de(jour)
     pdf = impression.imprimer_attestation(
         app.uow(), app.acteur(login), numero, aujourd_hui, keyring_for(app.settings)
     )
@@ -89,7 +80,7 @@ def print_attestation(
 @click.option(
     "--pages", "nb_pages", type=int, required=True, help="Nombre de pages, cette fiche comprise."
 )
-@option_as
+@option_as()
 @option_date
 @option_out
 @pass_app
@@ -104,7 +95,7 @@ def print_fiche(
     out: Path | None,
 ) -> None:
     """Fiche récapitulative de la demande NUMERO, à agrafer devant ses pièces."""
-    aujourd_hui = _jour(jour)
+    aujourd_hui = jour_de(jour)
     pdf = impression.imprimer_fiche(
         app.uow(),
         app.acteur(login),
@@ -133,7 +124,7 @@ def print_fiche(
     metavar="IDENTIFIANT",
     help="Réimprimer un envoi déjà préparé au lieu d'en préparer un.",
 )
-@option_as
+@option_as()
 @option_date
 @option_out
 @pass_app
@@ -152,7 +143,7 @@ def print_envoi(
     acteur = app.acteur(login)
     if identifiant is None:
         envoi = envois.preparer_envoi(
-            app.uow(), acteur, [_dossier(valeur) for valeur in dossiers], _jour(jour)
+            app.uow(), acteur, [_dossier(valeur) for valeur in dossiers], jour_de(jour)
         )
         click.echo(f"Envoi {envoi.identifiant} préparé par le guichet {envoi.guichet}")
     else:

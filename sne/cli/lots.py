@@ -4,42 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from sne import cli
-from sne.cli import App, domain_errors
+from sne import codes
+from sne.cli.app import App, domain_errors, option_as, pass_app
 from sne.services import lots
-
-# Annotated here: sne.cli imports this module, and mypy cannot infer types across that cycle.
-Decorateur = Callable[[Callable[..., Any]], Callable[..., Any]]
-# The ignore is needed or not depending on the order mypy walks the import cycle.
-pass_app: Decorateur = cli.pass_app  # type: ignore[has-type, unused-ignore]
-
-option_as = click.option(
-    "--as",
-    "login",
-    default=None,
-    metavar="LOGIN",
-    help="Compte qui agit (défaut : l'administrateur de la ligne de commande).",
-)
-STATUTS = {
-    "recu": "reçu, en file d'attente",
-    "en_cours": "en cours de traitement",
-    "traite": "traité",
-    "a_revoir": "traité, des dossiers attendent un opérateur",
-    "erreur": "en erreur",
-}
+from sne.stockage import store_for
+from workers.enqueue import enqueue_envoyer_notification, enqueue_traiter_lot
+from workers.queue import make_queue
 
 
 def _enqueue(app: App) -> Callable[[int], None]:
-    from workers.queue import make_queue
-
+    """Queue the processing of a lot on the queue the settings call for."""
     queue = make_queue(app.settings)
 
     def enqueue(lot_id: int) -> None:
-        queue.enqueue("traiter_lot", queue="scans", lot_id=lot_id)
+        enqueue_traiter_lot(queue, lot_id)
 
     return enqueue
 
@@ -63,7 +44,7 @@ lots_group: click.Group = click.Group(
     default=None,
     help="Portail grand public : type de pièce déclaré (code du plan de classement).",
 )
-@option_as
+@option_as(obligatoire=False)
 @pass_app
 @domain_errors
 def deposer(
@@ -82,7 +63,7 @@ def deposer(
         app.acteur(login),
         fichier,
         canal=canal,
-        storage=app.settings.storage,
+        storage=store_for(app.settings),
         enqueue=_enqueue(app),
         guichet=guichet,
         territoire=territoire,
@@ -102,7 +83,7 @@ def deposer(
 
 
 @lots_group.command("list")
-@option_as
+@option_as(obligatoire=False)
 @pass_app
 @domain_errors
 def lister(app: App, login: str | None) -> None:
@@ -111,13 +92,13 @@ def lister(app: App, login: str | None) -> None:
         click.echo(
             f"{lot.id:>6}  {lot.recu_le:%d/%m/%Y %H:%M}  {lot.nom_fichier[:40]:<40}  "
             f"{lot.pages_faites}/{lot.pages_total} p.  {lot.dossiers_faits}/{lot.dossiers_total} "
-            f"dossiers  échéance {lot.echeance:%d/%m/%Y}  {STATUTS.get(lot.statut, lot.statut)}"
+            f"dossiers  échéance {lot.echeance:%d/%m/%Y}  {codes.libelle(codes.STATUT_LOT, lot.statut)}"
         )
 
 
 @lots_group.command("show")
 @click.argument("lot_id", type=int)
-@option_as
+@option_as(obligatoire=False)
 @pass_app
 @domain_errors
 def show(app: App, lot_id: int, login: str | None) -> None:
@@ -125,7 +106,7 @@ def show(app: App, lot_id: int, login: str | None) -> None:
     lot = lots.consulter(app.uow(), app.acteur(login), lot_id)
     click.echo(f"Lot n° {lot.id} — {lot.nom_fichier} ({lots.CANAUX[lot.canal]})")
     click.echo(f"  reçu le {lot.recu_le:%d/%m/%Y à %H:%M}, échéance {lot.echeance:%d/%m/%Y}")
-    click.echo(f"  statut : {STATUTS.get(lot.statut, lot.statut)}")
+    click.echo(f"  statut : {codes.libelle(codes.STATUT_LOT, lot.statut)}")
     if lot.doublon_de is not None:
         click.echo(f"  même fichier que le lot n° {lot.doublon_de} : non retraité")
     if lot.erreur:
@@ -184,7 +165,9 @@ def echeances_lots(app: App, jour: str | None, territoire: str | None) -> None:
     for element in ouverts:
         etat = "EN RETARD" if element.en_retard else "aujourd'hui"
         alerte = f", alerte du {element.alerte_le}" if element.alerte_le else ""
-        statut = STATUTS.get(element.statut, element.statut) if element.nature == "lot" else "reçu"
+        statut = (
+            codes.libelle(codes.STATUT_LOT, element.statut) if element.nature == "lot" else "reçu"
+        )
         click.echo(
             f"  {etat:<11} {element.libelle} reçu le {element.recu_le}, "
             f"échéance {element.echeance:%d/%m/%Y}, {statut}{alerte}"
@@ -197,12 +180,11 @@ def echeances_lots(app: App, jour: str | None, territoire: str | None) -> None:
 def notifications_lots(app: App, relancer: bool) -> None:
     """Courriels de fin de traitement non envoyés (échecs compris), et leur renvoi."""
     from sne.services import notifications
-    from workers.queue import make_queue
 
     attente = notifications.a_relancer(app.uow())
     click.echo(f"{len(attente)} courriel(s) non envoyé(s).")
     if relancer:
         queue = make_queue(app.settings)
         for notification_id in attente:
-            queue.enqueue("envoyer_notification", queue="mails", notification_id=notification_id)
+            enqueue_envoyer_notification(queue, notification_id)
         click.echo(f"{len(attente)} renvoi(s) mis en file.")

@@ -16,12 +16,11 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from sne.acteurs import Acteur, acteur_pour
+from sne.acteurs import ADMIN_CLI, Acteur, acteur_pour
 from sne.models import Demande, Guichet, Territoire, Utilisateur
 from sne.services import demandes, radiation, referentiel
 from sne.uow import UnitOfWork
 
-ADMIN_CLI = Acteur(utilisateur_id=None, login="cli", role="administrateur", territoire_code=None)
 DEMO_MOT_DE_PASSE = "demo-sne-2026"
 
 TERRITOIRE = ("013", "Bouches-du-Rhône")

@@ -16,23 +16,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from scanning.qr_payload import Keyring
-from sne.acteurs import Acteur, acteur_pour
+from sne.acteurs import PORTAIL, Acteur, acteur_pour
 from sne.config import Settings
 from sne.models import Demande, Lot, Piece
 from sne.services import envois, lots
 from sne.services.impression import guichet_data
+from sne.stockage import store_for
 from sne.uow import UnitOfWork
+from workers.enqueue import JobQueue, enqueue_traiter_lot
+from workers.queue import InProcessQueue
 
-if TYPE_CHECKING:
-    from workers.queue import JobQueue
-
-#: The public portal deposits for the applicant it has authenticated.
-PORTAIL = Acteur(utilisateur_id=None, login="portail", role="systeme", territoire_code=None)
 TYPES_DEMO = (
     ("carte_identite", "avis_imposition"),
     ("carte_identite", "bulletin_salaire", "attestation_caf"),
@@ -136,7 +133,6 @@ def demo_envoi(
 ) -> BilanEnvoi | None:
     """Run a paper sending end to end with the in-process queue (None: no demande to send)."""
     from sne.documents.cles import keyring_for
-    from workers.queue import InProcessQueue
 
     with uow() as unit:
         agent = acteur_pour(unit.session, agent_login)
@@ -162,7 +158,7 @@ def demo_envoi(
         operateur,
         chemin,
         canal="courrier_guichet",
-        storage=settings.storage,
+        storage=store_for(settings),
         enqueue=lambda lot_id: _traiter(queue, lot_id),
         guichet=agent.guichet_code,
         territoire=agent.territoire_code,
@@ -190,7 +186,6 @@ def demo_televersement(
 ) -> list[str]:
     """An applicant uploads a phone photo of a piece; return the French lines the demo prints."""
     from synth.batch import photo_piece
-    from workers.queue import InProcessQueue
 
     with uow() as unit:
         numero = unit.session.scalar(
@@ -211,7 +206,7 @@ def demo_televersement(
         PORTAIL,
         photo,
         canal=lots.TELEVERSEMENT,
-        storage=settings.storage,
+        storage=store_for(settings),
         enqueue=lambda lot_id: _traiter(queue, lot_id),
         numero=numero,
         type_declare=type_piece,
@@ -233,7 +228,7 @@ def _courriels(settings: Settings) -> int:
 
 def _traiter(queue: JobQueue, lot_id: int) -> None:
     """Enqueue the processing of ``lot_id`` on the scans queue."""
-    queue.enqueue("traiter_lot", queue="scans", lot_id=lot_id)
+    enqueue_traiter_lot(queue, lot_id)
 
 
 def resume(bilan: BilanEnvoi | None) -> list[str]:

@@ -1,0 +1,139 @@
+"""Sessions and HTTP hardening: idle expiry, forced password change, safe ``next``, headers.
+
+The session lives in a signed cookie (Secure, HttpOnly, SameSite=Lax); it is
+renewed at sign-in and ends after ``web_session_idle_minutes`` without a
+request. Signing out or changing the password changes the account's session
+token, which ends every session of the account at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from guichet_portal import acces
+from guichet_portal.extensions import login_manager
+from sne import codes
+from sne.services import comptes
+
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+#: Endpoints a signed-in account may reach before changing a password someone else chose.
+AVANT_CHANGEMENT = {"auth.mot_de_passe", "auth.deconnexion", "statiques.dsfr", "statiques.portail"}
+
+
+def maintenant() -> float:
+    """Current time in seconds (tests replace the clock through ``SNE_HORLOGE``)."""
+    horloge = cast(Callable[[], float], current_app.config.get("SNE_HORLOGE", time.time))
+    return horloge()
+
+
+def aujourd_hui() -> date:
+    """The day the portal works on (tests fix it through ``SNE_AUJOURDHUI``)."""
+    jour = cast(Callable[[], date], current_app.config.get("SNE_AUJOURDHUI", date.today))
+    return jour()
+
+
+def url_sure(cible: str | None) -> str:
+    """Return ``cible`` when it is a path of this site, else the home page (no open redirect)."""
+    if not cible or any(ord(c) < 32 for c in cible) or "\\" in cible:
+        return url_for("accueil.index")
+    parties = urlsplit(cible)
+    if parties.scheme or parties.netloc or not cible.startswith("/") or cible.startswith("//"):
+        return url_for("accueil.index")
+    return cible
+
+
+def demarrer_session(compte: comptes.Compte) -> None:
+    """Open a fresh session for ``compte`` (nothing of the previous session survives)."""
+    session.clear()
+    login_user(acces.Utilisateur(compte))
+    session.permanent = True
+    session["vu"] = int(maintenant())
+
+
+def _charger(identifiant: str) -> acces.Utilisateur | None:
+    """Load the account of the session, if its token still holds."""
+    numero, _, jeton = identifiant.partition(":")
+    if not numero.isdigit() or not jeton:
+        return None
+    compte = comptes.charger(acces.uow(), int(numero), jeton)
+    return acces.Utilisateur(compte) if compte else None
+
+
+def _non_connecte() -> Response:
+    """Send to the sign-in page, coming back here afterwards (GET only)."""
+    flash("Connectez-vous pour accéder à cette page.", "info")
+    suite = request.full_path.rstrip("?") if request.method == "GET" else None
+    return cast(Response, redirect(url_for("auth.connexion", next=suite)))
+
+
+def _expirer() -> Response | None:
+    """End an idle session; send an account with a password to change to the change form."""
+    if request.endpoint in {"statiques.dsfr", "statiques.portail"}:
+        return None
+    if "_user_id" in session:
+        vu = session.get("vu")
+        delai = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+        if not isinstance(vu, int) or maintenant() - vu > delai:
+            logout_user()
+            session.clear()
+            flash(
+                "Votre session a pris fin après une période d'inactivité ; reconnectez-vous.",
+                "info",
+            )
+            suite = request.full_path.rstrip("?") if request.method == "GET" else None
+            return cast(Response, redirect(url_for("auth.connexion", next=suite)))
+        session["vu"] = int(maintenant())
+    if (
+        current_user.is_authenticated
+        and acces.compte().doit_changer_mot_de_passe
+        and request.endpoint not in AVANT_CHANGEMENT
+    ):
+        return cast(Response, redirect(url_for("auth.mot_de_passe")))
+    return None
+
+
+def _entetes(response: Response) -> Response:
+    """Add the security headers; personal pages are never cached."""
+    if response.mimetype != "application/pdf":
+        response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.endpoint not in {"statiques.dsfr", "statiques.portail"}:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def jinja_globals() -> dict[str, Any]:
+    """Helpers every template may call."""
+    return {"peut": acces.peut, "codes": codes, "libelle": codes.libelle}
+
+
+def init_app(app: Flask) -> None:
+    """Install the session checks and the headers on ``app``."""
+    login_manager.session_protection = None  # the session token does this job
+    login_manager.user_loader(_charger)
+    login_manager.unauthorized_handler(_non_connecte)
+    app.before_request(_expirer)
+    app.after_request(_entetes)

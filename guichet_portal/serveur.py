@@ -1,0 +1,137 @@
+"""Serve the guichet portal with gunicorn, as ``make run`` and the container do.
+
+``python -m guichet_portal`` starts gunicorn (production WSGI server, 2 worker
+processes by default) on http://127.0.0.1:8000 and prints the address and the
+demo accounts present in the database; Ctrl-C stops it cleanly (gunicorn lets
+requests in progress finish). ``--base-vide`` only prints ``oui`` when the
+database holds no demande yet (``make run`` then loads the demo), ``non`` otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+from sqlalchemy import func, select
+
+from demo.donnees import COMPTES, DEMO_MOT_DE_PASSE
+from sne.config import Settings
+from sne.db import make_engine
+from sne.models import Demande, Utilisateur
+
+#: French names of the roles, for the list of demo accounts.
+ROLES = {
+    "agent_guichet": "agent de guichet",
+    "gestionnaire_territorial": "gestionnaire territorial",
+    "consultant_liste": "consultant (liste)",
+    "consultant_standard": "consultant (standard)",
+    "consultant_complet": "consultant (complet)",
+    "operateur_numerisation": "opérateur de numérisation",
+    "administrateur": "administrateur",
+}
+
+
+class Serveur(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type information
+    """A gunicorn application building the portal in each worker process (no shared engine)."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Hand our options to gunicorn's configuration."""
+        for cle, valeur in self.options.items():
+            self.cfg.set(cle, valeur)
+
+    def load(self) -> Flask:
+        """Build the application once per worker, after the fork."""
+        from guichet_portal import create_app
+
+        return create_app()
+
+
+def base_vide(settings: Settings) -> bool:
+    """Tell whether the (migrated) database holds no demande yet."""
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as connection:
+            return not connection.scalar(select(func.count()).select_from(Demande))
+    finally:
+        engine.dispose()
+
+
+def comptes_demo(settings: Settings) -> list[tuple[str, str]]:
+    """One demo account per role present in the database: (login, French role)."""
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as connection:
+            presents = set(connection.scalars(select(Utilisateur.login)))
+    finally:
+        engine.dispose()
+    vus: dict[str, str] = {}
+    for login, _prenom, _nom, role, _guichet in COMPTES:
+        if login in presents and role not in vus:
+            vus[role] = login
+    return [(login, ROLES.get(role, role)) for role, login in vus.items()]
+
+
+def accueil(adresse: str, comptes: Sequence[tuple[str, str]]) -> str:
+    """The lines printed at start: where to go, with which account, how to stop."""
+    lignes = [
+        "",
+        f"Portail des guichets : http://{adresse}/",
+    ]
+    if comptes:
+        largeur = max(len(login) for login, _ in comptes)
+        lignes += [
+            "",
+            f"Comptes de démonstration (mot de passe pour tous : {DEMO_MOT_DE_PASSE}) :",
+            *(f"  {login.ljust(largeur)}  {role}" for login, role in comptes),
+            "",
+            f"Ouvrez l'adresse, saisissez l'identifiant {comptes[0][0]} et le mot de passe, "
+            "puis « Se connecter ».",
+        ]
+    lignes += ["Ctrl-C arrête le serveur.", ""]
+    return "\n".join(lignes)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, then serve (or answer ``--base-vide``)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m guichet_portal", description="Sert le portail des guichets avec gunicorn."
+    )
+    parser.add_argument("--bind", default="127.0.0.1:8000", help="adresse:port (127.0.0.1:8000)")
+    parser.add_argument("--workers", type=int, default=2, help="processus de gunicorn (2)")
+    parser.add_argument(
+        "--base-vide",
+        action="store_true",
+        help="ne sert rien : affiche « oui » si la base ne contient aucune demande, « non » sinon",
+    )
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.base_vide:
+        print("oui" if base_vide(settings) else "non")
+        return 0
+    print(accueil(args.bind, comptes_demo(settings)), flush=True)
+    Serveur(
+        {
+            "bind": args.bind,
+            "workers": args.workers,
+            "worker_class": "sync",
+            # Ctrl-C: requests in progress get a few seconds to finish.
+            "graceful_timeout": 5,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "sne-guichet",
+        }
+    ).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

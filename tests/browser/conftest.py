@@ -1,0 +1,247 @@
+"""Browser tests: the guichet portal served on a free port, driven in Debian's chromium.
+
+One database per run (a migrated SQLite file with the demo's referentiel and a
+few dozen demandes), one portal served by werkzeug in a thread, one headless
+chromium per session (Playwright on ``/usr/bin/chromium``; never a downloaded
+browser) and a fresh browser context per test. Every page a test visits must
+pass axe-core's WCAG 2.1 A/AA rules (``Visite.verifier``), and must log no
+script error nor content-security-policy violation; a failing test leaves a
+screenshot under ``var/browser/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from demo.donnees import DEMO_MOT_DE_PASSE, generer
+from sne import migrate
+from sne.acteurs import acteur_pour
+from sne.config import ROOT, Settings
+from sne.db import make_engine
+from sne.services import demandes
+from sne.uow import UnitOfWork
+from tests.conftest import REQUIRE_SERVICES
+from tests.factories import document_demande
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CAPTURES = ROOT / "var" / "browser"
+#: axe-core tags of the WCAG 2.1 levels A and AA.
+NORMES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MOT_DE_PASSE = DEMO_MOT_DE_PASSE
+#: The known household registered at set-up (the factory's couple), for search and duplicates.
+CONNU = document_demande()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of this folder ``browser``."""
+    dossier = Path(__file__).parent
+    for item in items:
+        if dossier in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test, so teardown knows whether the test failed."""
+    rapport = yield
+    setattr(item, f"rapport_{rapport.when}", rapport)
+    return rapport
+
+
+# --------------------------------------------------------------------------- the portal
+
+
+@pytest.fixture(scope="session")
+def portail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The portal on a free port over its own migrated database: base URL and set-up facts."""
+    var = tmp_path_factory.mktemp("portail")
+    url_base = f"sqlite:///{var / 'sne.sqlite3'}"
+    engine = make_engine(url_base)
+    migrate.upgrade(engine)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def uow() -> UnitOfWork:
+        return UnitOfWork(factory)
+
+    aujourd_hui = date.today()
+    generer(uow, aujourd_hui=aujourd_hui, nombre=40)
+    with uow() as unit:
+        agent = acteur_pour(unit.session, "agent.nord")
+        # The demo's accounts must change their password at first sign-in; the journeys
+        # sign in directly, except the one that tests the forced change (agent.mairie).
+        unit.session.execute(
+            text("UPDATE utilisateur SET mot_de_passe_a_changer = (login = 'agent.mairie')")
+        )
+        unit.commit()
+    connu = demandes.enregistrer(uow(), agent, CONNU, aujourd_hui=aujourd_hui).numero
+    settings = Settings(database_url=url_base, var_dir=var, secret_key="browser-tests-" + "x" * 40)
+    from guichet_portal import create_app
+
+    app = create_app(settings)
+    serveur: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    fil = threading.Thread(target=serveur.serve_forever, daemon=True)
+    fil.start()
+    yield {
+        "url": f"http://127.0.0.1:{serveur.server_port}",
+        "connu": connu,
+        "aujourd_hui": aujourd_hui,
+        "uow": uow,
+    }
+    serveur.shutdown()
+    fil.join(timeout=10)
+    engine.dispose()
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="session")
+def navigateur() -> Iterator[Any]:
+    """One headless chromium for the whole session (Debian's, driven by Playwright)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"{CHROMIUM} est introuvable : lancez bin/bootstrap (paquet Debian chromium)."
+        if REQUIRE_SERVICES:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} manque : lancez bin/bootstrap (npm ci).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Visite:
+    """A test's tab: every page loaded is recorded and must be checked with ``verifier``."""
+
+    def __init__(self, page: Any, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.chargees: list[str] = []
+        self.verifiees: set[str] = set()
+        self.erreurs: list[str] = []
+        page.on("load", lambda p: self.chargees.append(_sans_ancre(p.url)))
+        page.on("pageerror", lambda e: self.erreurs.append(f"erreur de script : {e}"))
+        page.on(
+            "console",
+            lambda m: (
+                self.erreurs.append(f"console {m.type} : {m.text}") if m.type == "error" else None
+            ),
+        )
+
+    def ouvrir(self, chemin: str) -> None:
+        """Go to ``chemin`` of the portal, then check the page."""
+        self.page.goto(self.url + chemin)
+        self.verifier()
+
+    def verifier(self) -> None:
+        """Run axe-core on the page: zero WCAG 2.1 A/AA violation, no script error logged."""
+        self.page.wait_for_load_state("load")
+        assert not self.erreurs, f"{self.page.url} : {self.erreurs}"
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            # Evaluated through the DevTools protocol: the page's CSP stays in force.
+            self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+        resultat = self.page.evaluate(
+            "normes => axe.run(document, {runOnly: {type: 'tag', values: normes}})", NORMES
+        )
+        violations = [
+            f"{v['id']} ({v['impact']}) : {v['help']} — "
+            + " | ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+            for v in resultat["violations"]
+        ]
+        assert not violations, f"axe-core sur {self.page.url} :\n" + "\n".join(violations)
+        self.verifiees.add(_sans_ancre(self.page.url))
+
+    def connecter(self, login: str = "agent.nord", mot_de_passe: str = MOT_DE_PASSE) -> None:
+        """Sign in through the sign-in page (checked on the way)."""
+        self.ouvrir("/connexion")
+        self.page.get_by_label("Identifiant").fill(login)
+        self.page.get_by_label("Mot de passe").fill(mot_de_passe)
+        self.page.get_by_role("button", name="Se connecter").click()
+        self.verifier()
+
+    def erreur(self, libelle: str) -> str:
+        """The error message linked to the field labelled ``libelle`` (it must be invalid)."""
+        champ = self.page.get_by_label(libelle)
+        assert champ.get_attribute("aria-invalid") == "true", f"{libelle} n'est pas en erreur"
+        lien = champ.get_attribute("aria-describedby") or ""
+        textes = [self.page.locator(f"[id='{ident}']").inner_text() for ident in lien.split()]
+        return " ".join(textes)
+
+    def non_verifiees(self) -> list[str]:
+        """Pages loaded (PDF aside) that no ``verifier`` call checked."""
+        return [
+            u for u in dict.fromkeys(self.chargees) if u not in self.verifiees and ".pdf" not in u
+        ]
+
+
+def _sans_ancre(url: str) -> str:
+    return re.sub(r"#.*$", "", url)
+
+
+@pytest.fixture
+def visite(
+    navigateur: Any, portail: dict[str, Any], request: pytest.FixtureRequest
+) -> Iterator[Visite]:
+    """A fresh browser context (no cookie) and tab; a screenshot under var/browser/ on failure."""
+    contexte = navigateur.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    contexte.set_default_timeout(10_000)
+    page = contexte.new_page()
+    v = Visite(page, portail["url"])
+    yield v
+    rapport = getattr(request.node, "rapport_call", None)
+    if rapport is not None and rapport.failed:
+        CAPTURES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=str(CAPTURES / f"{_nom_fichier(request.node.name)}.png"), full_page=True
+        )
+    elif rapport is not None and rapport.passed:
+        oubliees = v.non_verifiees()
+        contexte.close()
+        assert not oubliees, f"pages visitées sans contrôle d'accessibilité : {oubliees}"
+        return
+    contexte.close()
+
+
+def _nom_fichier(nom: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", nom)
+
+
+@pytest.fixture
+def capture() -> Callable[[Any, str], None]:
+    """Save a screenshot for the README (docs/images/NAME.png) when SNE_CAPTURES_README=1.
+
+    Off by default, so that running the tests leaves the committed pictures alone.
+    """
+
+    def prendre(page: Any, nom: str) -> None:
+        if os.environ.get("SNE_CAPTURES_README") == "1":
+            page.screenshot(path=str(ROOT / "docs" / "images" / f"{nom}.png"))
+
+    return prendre

@@ -1,0 +1,73 @@
+"""The cycle quotidien service: lifecycle, then the purged files removed from the store, then alerts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sne.acteurs import SYSTEME
+from sne.models import Demande, Piece
+from sne.services import cycle, lots
+from sne.stockage import local_store
+from sne.uow import utcnow
+from tests.factories import OPERATEUR, Referentiel, enregistrer_demande
+
+
+def test_the_daily_run_purges_removes_the_files_and_alerts_once(
+    ref: Referentiel, tmp_path: Path
+) -> None:
+    store = local_store(tmp_path / "storage")
+    numero = enregistrer_demande(ref)
+    source = tmp_path / "avis.pdf"
+    source.write_bytes(b"%PDF-1.4 avis d'imposition")
+    fichier = store.put(source, folder="pieces", extension="pdf", shard=True)
+    with ref.uow() as uow:
+        demande_id = uow.session.scalar(select(Demande.id).where(Demande.numero == numero))
+        uow.session.add(
+            Piece(
+                demande_id=demande_id,
+                type="avis_imposition",
+                pages=1,
+                taille=fichier.size,
+                sha256=fichier.sha256,
+                canal="courrier_demandeur",
+                storage_key=fichier.key,
+                created_at=utcnow(),
+            )
+        )
+        uow.commit()
+    lot = tmp_path / "lot.pdf"
+    lot.write_bytes(b"%PDF-1.4 lot jamais traite")
+    lot_id = lots.deposer(
+        ref.uow(),
+        OPERATEUR,
+        lot,
+        canal="courrier_demandeur",
+        storage=store,
+        enqueue=lambda _: None,  # never processed: late two working days later
+        territoire="013",
+        recu_le=datetime(2027, 4, 12, 9, 0),
+    ).id
+    alertees: list[int] = []
+
+    def executer(jour: date) -> cycle.BilanQuotidien:
+        return cycle.cycle_quotidien(
+            ref.uow(),
+            SYSTEME,
+            jour,
+            envoyer=lambda _: None,
+            expediteur="sne@example.fr",
+            store=store,
+            alerte_a="ops@example.fr",
+            planifier=alertees.append,
+            territoire="013",
+        )
+
+    radiation = executer(date(2027, 4, 16))  # 13 months after JOUR; the lot is late since 15/4
+    assert radiation.cycle.radiees == [numero] and radiation.alertes == [f"lot:{lot_id}"]
+    assert store.exists(fichier.key) and len(alertees) == 1
+    purge = executer(date(2028, 4, 16))  # one year after the radiation
+    assert purge.cycle.purgees == [numero] and purge.alertes == []  # alerted once
+    assert not store.exists(fichier.key)

@@ -1,0 +1,109 @@
+"""Fixtures of the portal tests: the app on the test's rolled-back transaction, signed-in clients."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import update
+
+from guichet_portal import create_app
+from guichet_portal.extensions import limiter
+from sne.config import Settings
+from sne.models import Utilisateur
+from tests.conftest import JOUR
+from tests.factories import Referentiel
+
+MOT_DE_PASSE = "correct horse battery"
+JETON_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Horloge:
+    """A clock the tests move by hand (idle expiry)."""
+
+    def __init__(self) -> None:
+        self.t = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def horloge() -> Horloge:
+    return Horloge()
+
+
+@pytest.fixture
+def fabrique(ref: Referentiel, tmp_var: Path, horloge: Horloge) -> Iterator[Callable[..., Flask]]:
+    """Build the portal on the test's database; existing test accounts need no password change."""
+    with ref.uow() as unit:
+        unit.session.execute(update(Utilisateur).values(mot_de_passe_a_changer=False))
+        unit.commit()
+
+    def construire(redis_url: str | None = None, **config: Any) -> Flask:
+        settings = Settings(
+            database_url="sqlite://",
+            var_dir=tmp_var,
+            secret_key="secret-des-tests",
+            redis_url=redis_url,
+        )
+        app = create_app(
+            settings,
+            uow_factory=ref.uow,
+            config={"SNE_HORLOGE": horloge, "SNE_AUJOURDHUI": lambda: JOUR, **config},
+        )
+        app.config["TESTING"] = True
+        return app
+
+    yield construire
+    limiter.reset()
+
+
+@pytest.fixture
+def app(fabrique: Callable[..., Flask]) -> Flask:
+    return fabrique()
+
+
+def jeton(client: FlaskClient, adresse: str = "/connexion") -> str:
+    """The CSRF token of the form at ``adresse``."""
+    trouve = JETON_RE.search(client.get(adresse).get_data(as_text=True))
+    assert trouve, f"pas de jeton CSRF dans {adresse}"
+    return trouve.group(1)
+
+
+def connecter(
+    client: FlaskClient, login: str, mot_de_passe: str = MOT_DE_PASSE, **extra: str
+) -> Any:
+    """Sign in through the form, as a person would."""
+    return client.post(
+        "/connexion",
+        data={
+            "identifiant": login,
+            "mot_de_passe": mot_de_passe,
+            "csrf_token": jeton(client),
+            **extra,
+        },
+    )
+
+
+@pytest.fixture
+def client_de(app: Flask) -> Callable[[str], FlaskClient]:
+    """A signed-in test client for ``login``."""
+
+    def ouvrir(login: str) -> FlaskClient:
+        client = app.test_client()
+        reponse = connecter(client, login)
+        assert reponse.status_code == 302, reponse.get_data(as_text=True)
+        return client
+
+    return ouvrir
+
+
+@pytest.fixture
+def agent(client_de: Callable[[str], FlaskClient]) -> FlaskClient:
+    return client_de("agent13")
