@@ -18,7 +18,7 @@ from guichet_portal import acces, cerfa
 from guichet_portal.acces import exige
 from guichet_portal.securite import aujourd_hui
 from sne.errors import Forbidden, NotFound, SneError, ValidationError
-from sne.services import demandes, formulaire
+from sne.services import demandes, doublons, formulaire
 from sne.services.doublons import DoublonProbable
 
 bp = Blueprint("saisie", __name__, url_prefix="/demandes/nouvelle")
@@ -96,16 +96,22 @@ def _verification(
     *,
     candidats: list[Any] | None = None,
     erreurs: dict[str, str] | None = None,
-    message: str | None = None,
     code: int = 200,
 ) -> Page:
-    """Render the last step: every problem left, the summary, the filing date, the duplicates."""
+    """Render the last step: every problem left, the summary, the filing date, the duplicates.
+
+    The duplicate check runs as soon as the draft is complete, so the agent sees
+    the candidates (and their reasons) before asking for a number.
+    """
     jour = aujourd_hui()
     depot = _date_depot(etat.get("date_depot", ""), jour) or jour
-    fautes = problemes(etat["brouillon"], depot)
-    document = (
-        None if fautes else formulaire.valider(cerfa.document(etat["brouillon"]), date_depot=depot)
-    )
+    document, fautes = None, dict[str, str]()
+    try:
+        document = formulaire.valider(cerfa.document(etat["brouillon"]), date_depot=depot)
+    except ValidationError as refus:
+        fautes = refus.problems
+    if document is not None and candidats is None:
+        candidats = doublons.rechercher(acces.uow(), acces.acteur(), document)
     html = render_template(
         "guichet/saisie_verification.html",
         fautes=fautes,
@@ -114,7 +120,6 @@ def _verification(
         etat=etat,
         candidats=candidats,
         erreurs=erreurs or {},
-        message=message,
         numero=len(LETTRES) + 1,
         total=len(LETTRES) + 1,
         jour=jour,
@@ -181,12 +186,12 @@ def _enregistrer(etat: dict[str, Any]) -> Response | Page:
         )
         return _verification(etat, candidats=doublon.candidats, erreurs=erreurs, code=409)
     except ValidationError as refus:
-        return _verification(etat, erreurs=refus.problems, message=refus.message, code=422)
+        return _verification(etat, erreurs=refus.problems, code=422)
     except SneError as refus:
         if isinstance(refus, NotFound | Forbidden):
             raise
         champ = "date_depot" if refus.code == "DATE_DEPOT_INVALIDE" else "enregistrement"
-        return _verification(etat, erreurs={champ: refus.message}, message=refus.message, code=422)
+        return _verification(etat, erreurs={champ: refus.message}, code=422)
     session.pop(CLE, None)
     session["saisie_resultat"] = {
         "numero": faite.numero,

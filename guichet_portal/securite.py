@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from guichet_portal import acces, cerfa
+from guichet_portal import acces, cerfa, libelles
 from guichet_portal.extensions import login_manager
 from sne import codes
 from sne.services import comptes
@@ -180,6 +180,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_entetes)
     app.jinja_env.filters["ressource_ligne"] = _ressource_ligne
     app.jinja_env.filters["changements_lignes"] = _changements_lignes
+    app.jinja_env.filters["ident"] = libelles.ident
+    app.jinja_env.filters["resume_erreurs"] = libelles.resume
     app.jinja_env.filters["libelle_type_logement"] = lambda code: codes.libelle(
         codes.TYPE_LOGEMENT, code
     )

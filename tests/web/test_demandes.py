@@ -186,6 +186,7 @@ def test_radiate_on_attribution_asks_every_field_and_keeps_what_was_typed(
     assert 'value="3 rue Paradis"' in page
     assert 'aria-describedby="logement-commune-erreur"' in page
     assert "obligatoire pour une radiation sur attribution" in page
+    assert '<a href="#logement-commune">Commune du logement : obligatoire' in page
     complet = {
         "motif": "RADATT",
         "logement_adresse": "3 rue Paradis",

@@ -120,6 +120,8 @@ def test_a_probable_duplicate_is_shown_then_forced_with_a_justification(
         ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR
     ).numero
     remplir(agent, prenoms="Thi Claire")
+    avant = texte(agent.get(ADRESSE, query_string={"etape": "verification"}))
+    assert existante in avant and "Enregistrer malgré tout" in avant  # shown before numbering
     donnees = {"etape": "verification", "enregistrer": "oui", "date_depot": JOUR.isoformat()}
     reponse = agent.post(ADRESSE, data={**donnees, "csrf_token": jeton(agent, ADRESSE)})
     assert reponse.status_code == 409
