@@ -28,9 +28,14 @@ TOUTES = "".join(s.lettre for s in cerfa.SECTIONS)
 MOTIFS = {k: v for k, v in codes.MOTIF_RADIATION.items() if k != "RADREN"}
 
 
-def _refus(erreur: SneError) -> tuple[str, dict[str, str]]:
-    """Message and fields at fault of a refusal; access refusals go on to the 404 page."""
-    if isinstance(erreur, NotFound | Forbidden):
+def _refus(erreur: SneError, *, demande_vue: bool = True) -> tuple[str, dict[str, str]]:
+    """Message and fields at fault of a refusal; access refusals go on to the 404 page.
+
+    Once the view has shown the demande to the account (``demande_vue``), a
+    ``Forbidden`` can only be about the role (e.g. a manager changing an
+    identity): it is shown on the form like any other refusal.
+    """
+    if isinstance(erreur, NotFound) or (isinstance(erreur, Forbidden) and not demande_vue):
         raise erreur
     return erreur.message, {k: str(v) for k, v in erreur.details.items()}
 
@@ -68,7 +73,7 @@ def attestation(numero: str) -> Response | tuple[str, int]:
     try:
         pdf = impression.imprimer_attestation(acces.uow(), acces.acteur(), numero, jour, _keyring())
     except SneError as erreur:
-        message, _ = _refus(erreur)
+        message, _ = _refus(erreur, demande_vue=False)
         return render_template("guichet/refus.html", numero=numero, message=message), 409
     return _pdf(pdf, f"attestation-{numero}-{jour:%Y%m%d}.pdf")
 
@@ -88,7 +93,7 @@ def fiche(numero: str) -> Response | tuple[str, int] | str:
                 acces.uow(), acces.acteur(), numero, int(documents), int(pages), jour, _keyring()
             )
         except SneError as erreur:
-            message, erreurs = _refus(erreur)
+            message, erreurs = _refus(erreur, demande_vue=False)
             erreurs.setdefault("documents", message)
         else:
             return _pdf(pdf, f"fiche-{numero}-{jour:%Y%m%d}.pdf")

@@ -229,6 +229,20 @@ def test_identity_change_needs_a_justification_and_is_marked(
     assert "Nguyen → Nguyen-Tran" in page
 
 
+def test_a_manager_is_told_an_identity_change_is_not_for_his_role(
+    client_de: Callable[[str], FlaskClient], numero: str
+) -> None:
+    gestionnaire = client_de("gestion13")
+    adresse = f"/demandes/{numero}/modifier"
+    donnees = _formulaire_de(gestionnaire, adresse)
+    donnees["personnes[1].prenoms"] = "Claire"
+    donnees["justification"] = "Acte de naissance"
+    refus = gestionnaire.post(adresse, data=donnees)
+    assert refus.status_code == 422
+    page = texte(refus)
+    assert "ne permet pas de modifier l'identité" in page and 'value="Claire"' in page
+
+
 def _formulaire_de(client: FlaskClient, adresse: str) -> dict[str, object]:
     """Every field of the form at ``adresse`` with its current value, as a browser would send."""
     from html.parser import HTMLParser
