@@ -70,6 +70,7 @@ CHAMPS = {
     # other forms
     "date_depot": "Date de réception",
     "enregistrement": "Enregistrement",
+    "brouillon": "Saisie",
     "justification": "Justification",
     "autres": "Autres demandes",
     "documents": "Nombre de documents",

@@ -8,10 +8,12 @@ reason; the agent may force with a justification. Nothing typed is ever lost.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
 from guichet_portal import acces, cerfa
@@ -27,20 +29,33 @@ LETTRES = [s.lettre for s in cerfa.SECTIONS]
 VERIFICATION = "verification"
 RESULTAT = "resultat"
 CLE = "saisie"
+#: Browsers drop cookies over 4 KB: past this size the draft is refused rather than lost.
+TAILLE_MAX = 3800
+TROP_LONG = {
+    "brouillon": "la saisie est trop longue pour être gardée : raccourcissez les textes libres "
+    "(précisions, adresses) de cette page"
+}
 #: A rendered page and its HTTP status.
 Page = tuple[str, int]
 
 
 def _etat() -> dict[str, Any]:
-    """The draft kept in the session (a new one when none)."""
+    """A copy of the draft kept in the session (a new one when none)."""
     etat = session.get(CLE)
     if not isinstance(etat, dict) or "brouillon" not in etat:
-        etat = {"brouillon": cerfa.vide(), "date_depot": ""}
-    return etat
+        return {"brouillon": cerfa.vide(), "date_depot": ""}
+    return copy.deepcopy(etat)  # changed in place, it is kept only through ``_garder``
 
 
-def _garder(etat: dict[str, Any]) -> None:
+def _garder(etat: dict[str, Any]) -> bool:
+    """Keep the draft in the session, unless it would not fit in the session cookie."""
+    interface = cast(SecureCookieSessionInterface, current_app.session_interface)
+    serialiseur = interface.get_signing_serializer(current_app)
+    assert serialiseur is not None  # the portal always has a secret key
+    if len(serialiseur.dumps({**session, CLE: etat})) > TAILLE_MAX:
+        return False
     session[CLE] = etat
+    return True
 
 
 def problemes(brouillon: dict[str, Any], jour: date) -> dict[str, str]:
@@ -141,10 +156,11 @@ def avancer() -> Response | Page:
     if etape not in LETTRES:
         etape = "a"
     etat["brouillon"] = cerfa.lire(request.form, etat["brouillon"], etape)
-    if cerfa.changer_foyer(request.form, etat["brouillon"]):
-        _garder(etat)
+    pressee = cerfa.changer_foyer(request.form, etat["brouillon"])
+    if not _garder(etat):
+        return _page(etape, etat, TROP_LONG, 413)
+    if pressee:
         return _page(etape, etat, {})
-    _garder(etat)
     aller = request.form.get("aller", "suivante")
     rang = LETTRES.index(etape)
     if aller == "precedente":

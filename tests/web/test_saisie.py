@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask.testing import FlaskClient
 
@@ -164,3 +165,14 @@ def test_a_late_filing_date_is_refused_beside_its_field(agent: FlaskClient) -> N
     assert reponse.status_code == 422
     page = texte(reponse)
     assert 'aria-describedby="date-depot-erreur"' in page and "il y a un mois" in page
+
+
+def test_a_draft_too_long_for_the_session_is_refused_not_lost(agent: FlaskClient) -> None:
+    etape(agent, "b", adresse_ligne1="3 rue Paradis")
+    reponse = etape(
+        agent, "b", adresse_ligne1="3 rue Paradis", adresse_ligne2=secrets.token_urlsafe(4000)
+    )
+    assert reponse.status_code == 413
+    assert "la saisie est trop longue pour être gardée" in texte(reponse)
+    gardee = texte(agent.get(ADRESSE, query_string={"etape": "b"}))
+    assert 'value="3 rue Paradis"' in gardee
