@@ -142,6 +142,23 @@ def navigateur() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def format_date(navigateur: Any) -> str:
+    """How this chromium's date fields take typed digits: ``"%d%m%Y"`` or ``"%m%d%Y"``.
+
+    Headless chromium lays out date fields in its own locale's order (month
+    first here, whatever the page's language), so the keyboard test asks it once.
+    """
+    contexte = navigateur.new_context()
+    page = contexte.new_page()
+    page.set_content('<input type="date" aria-label="essai">')
+    page.focus("input")
+    page.keyboard.type("01022000")
+    valeur = page.eval_on_selector("input", "e => e.value")
+    contexte.close()
+    return {"2000-02-01": "%d%m%Y", "2000-01-02": "%m%d%Y"}[valeur]
+
+
 class Visite:
     """A test's tab: every page loaded is recorded and must be checked with ``verifier``."""
 
