@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from sne.acteurs import Acteur
-from sne.models import Guichet, Historique, Utilisateur
-from sne.services.demandes import charger
+from sne.errors import NotFound
+from sne.models import Demande, Guichet, Historique, Utilisateur
+from sne.numero import NumeroInvalide, analyser
 from sne.services.tableau_de_bord import ACTIONS
 from sne.uow import UnitOfWork
 
@@ -33,8 +34,21 @@ class Evenement:
 
 def historique(uow: UnitOfWork, acteur: Acteur, numero: str) -> list[Evenement]:
     """The history of the demande ``numero``, newest first, if the actor may see the demande."""
+    try:
+        numero = str(analyser(numero))
+    except NumeroInvalide as exc:
+        raise NotFound(exc.message, code="NUMERO_INVALIDE") from exc
     with uow:
-        demande = charger(uow.session, numero)
+        # Only what the check needs: the household is not loaded for the history.
+        demande = uow.session.execute(
+            select(Demande.id, Demande.numero, Demande.territoire_code).where(
+                Demande.numero == numero
+            )
+        ).first()
+        if demande is None:
+            raise NotFound(
+                f"Aucune demande ne porte le numéro unique {numero}.", code="NUMERO_INCONNU"
+            )
         acteur.exiger("consulter", demande.territoire_code)
         query = (
             select(Historique, Utilisateur.prenom, Utilisateur.nom, Guichet.code)
