@@ -157,6 +157,7 @@ def test_registering_a_duplicate_shows_the_candidate_and_is_forced_with_a_justif
     candidats = page.get_by_role("table")  # the duplicate check, before numbering
     assert portail["connu"] in candidats.inner_text()
     assert "prénoms dans un autre ordre" in candidats.inner_text()
+    capture(page, "guichet_doublons")
     page.locator(FORCER).click()  # no justification yet: refused beside the field
     visite.verifier()
     assert "indiquez pourquoi" in visite.erreur("Justification de l'enregistrement")
@@ -169,7 +170,6 @@ def test_registering_a_duplicate_shows_the_candidate_and_is_forced_with_a_justif
     assert numero != portail["connu"]
     assert "Doublon forcé\noui" in page.locator("main").inner_text()
     assert page.get_by_role("link", name="Imprimer l'attestation").is_visible()
-    capture(page, "guichet_enregistree")
 
 
 def test_a_demande_is_registered_with_the_keyboard_alone(visite: Visite, format_date: str) -> None:
