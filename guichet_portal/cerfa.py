@@ -44,7 +44,12 @@ IDENTITE = (
     "mineur_emancipe",
 )
 SECTIONS = (
-    Section("a", "Vous et les personnes qui vivront avec vous", champs_personne=IDENTITE),
+    Section(
+        "a",
+        "Vous et les personnes qui vivront avec vous",
+        ("type_demandeur", "raison_sociale", "siret"),
+        champs_personne=IDENTITE,
+    ),
     Section(
         "b",
         "Vos coordonnées",
@@ -97,6 +102,8 @@ SECTIONS = (
     ),
 )
 PAR_LETTRE = {s.lettre: s for s in SECTIONS}
+#: A legal person fills only sections a, b and h.
+MORALE = "abh"
 #: Lists ticked in boxes (the others are typed, separated by commas).
 CASES = {"motifs", "types_logement"}
 PERSONNE_RE = re.compile(r"^personnes\[(\d+)\]\.(\w+)")
@@ -104,6 +111,13 @@ PERSONNE_RE = re.compile(r"^personnes\[(\d+)\]\.(\w+)")
 ROLES_AJOUTABLES = {"cotitulaire", "a_charge", "a_naitre", "garde_alternee"}
 #: Resource lines offered empty below the filled ones, per person.
 LIGNES_VIDES = 1
+
+
+def sections_pour(brouillon: Mapping[str, Any]) -> tuple[Section, ...]:
+    """The sections the applicant fills: all of them, or a, b and h for a legal person."""
+    if brouillon.get("type_demandeur") == "morale":
+        return tuple(s for s in SECTIONS if s.lettre in MORALE)
+    return SECTIONS
 
 
 def vide() -> dict[str, Any]:
@@ -183,12 +197,20 @@ def _ressources(form: MultiDict[str, str], rang: int, deja: int) -> list[dict[st
 
 
 def document(brouillon: Mapping[str, Any]) -> dict[str, Any]:
-    """The document the services validate, from a draft (empty strings mean "not given")."""
+    """The document the services validate, from a draft (empty strings mean "not given").
+
+    For a legal person, the sections it skips are sent empty.
+    """
 
     def propre(valeur: Any) -> Any:
         return None if valeur == "" else valeur
 
     resultat = {k: propre(v) for k, v in brouillon.items() if k != "personnes"}
+    if resultat.get("type_demandeur") == "morale":
+        # What was typed in the sections a legal person skips is kept in the draft, not sent.
+        for section in SECTIONS:
+            if section.lettre not in MORALE:
+                resultat.update(dict.fromkeys(section.champs))
     resultat["personnes"] = [
         {
             **{k: propre(v) for k, v in p.items() if k != "ressources"},

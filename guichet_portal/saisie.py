@@ -25,7 +25,6 @@ from sne.services.doublons import DoublonProbable
 
 bp = Blueprint("saisie", __name__, url_prefix="/demandes/nouvelle")
 
-LETTRES = [s.lettre for s in cerfa.SECTIONS]
 VERIFICATION = "verification"
 RESULTAT = "resultat"
 CLE = "saisie"
@@ -45,6 +44,11 @@ def _etat() -> dict[str, Any]:
     if not isinstance(etat, dict) or "brouillon" not in etat:
         return {"brouillon": cerfa.vide(), "date_depot": ""}
     return copy.deepcopy(etat)  # changed in place, it is kept only through ``_garder``
+
+
+def _lettres(etat: dict[str, Any]) -> list[str]:
+    """The letters of the steps this draft goes through."""
+    return [s.lettre for s in cerfa.sections_pour(etat["brouillon"])]
 
 
 def _garder(etat: dict[str, Any]) -> bool:
@@ -84,22 +88,23 @@ def debut() -> Response | str | Page:
     etat = _etat()
     if etape == VERIFICATION:
         return _verification(etat)
-    if etape not in LETTRES:
+    if etape not in _lettres(etat):
         etape = "a"
     return _page(etape, etat, {})
 
 
 def _page(lettre: str, etat: dict[str, Any], erreurs: dict[str, str], code: int = 200) -> Page:
     """Render step ``lettre`` with the draft and ``erreurs``."""
-    rang = LETTRES.index(lettre)
-    suivante = cerfa.SECTIONS[rang + 1].titre if rang + 1 < len(LETTRES) else "Vérification"
+    sections = cerfa.sections_pour(etat["brouillon"])
+    rang = _lettres(etat).index(lettre)
+    suivante = sections[rang + 1].titre if rang + 1 < len(sections) else "Vérification"
     html = render_template(
         "guichet/saisie_etape.html",
         section=cerfa.PAR_LETTRE[lettre],
         numero=rang + 1,
-        total=len(LETTRES) + 1,
+        total=len(sections) + 1,
         suivante=suivante,
-        sections=cerfa.SECTIONS,
+        sections=sections,
         b=etat["brouillon"],
         e=erreurs,
     )
@@ -135,8 +140,8 @@ def _verification(
         etat=etat,
         candidats=candidats,
         erreurs=erreurs or {},
-        numero=len(LETTRES) + 1,
-        total=len(LETTRES) + 1,
+        numero=len(_lettres(etat)) + 1,
+        total=len(_lettres(etat)) + 1,
         jour=jour,
     )
     return html, code
@@ -153,7 +158,7 @@ def avancer() -> Response | Page:
         return redirect(url_for("accueil.index"))
     if etape == VERIFICATION:
         return _enregistrer(etat)
-    if etape not in LETTRES:
+    if etape not in _lettres(etat):
         etape = "a"
     etat["brouillon"] = cerfa.lire(request.form, etat["brouillon"], etape)
     pressee = cerfa.changer_foyer(request.form, etat["brouillon"])
@@ -162,9 +167,10 @@ def avancer() -> Response | Page:
     if pressee:
         return _page(etape, etat, {})
     aller = request.form.get("aller", "suivante")
-    rang = LETTRES.index(etape)
+    lettres = _lettres(etat)
+    rang = lettres.index(etape)
     if aller == "precedente":
-        return redirect(url_for("saisie.debut", etape=LETTRES[max(0, rang - 1)]))
+        return redirect(url_for("saisie.debut", etape=lettres[max(0, rang - 1)]))
     fautes = {
         cle: texte
         for cle, texte in problemes(etat["brouillon"], aujourd_hui()).items()
@@ -172,9 +178,9 @@ def avancer() -> Response | Page:
     }
     if fautes:
         return _page(etape, etat, fautes, 422)
-    if aller in LETTRES:
+    if aller in lettres:
         return redirect(url_for("saisie.debut", etape=aller))
-    cible = LETTRES[rang + 1] if rang + 1 < len(LETTRES) else VERIFICATION
+    cible = lettres[rang + 1] if rang + 1 < len(lettres) else VERIFICATION
     return redirect(url_for("saisie.debut", etape=cible))
 
 

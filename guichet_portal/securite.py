@@ -132,7 +132,7 @@ def jinja_globals() -> dict[str, Any]:
         "codes": codes,
         "libelle": codes.libelle,
         "types_ressource": {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE},
-        "cerfa_sections": cerfa.SECTIONS,
+        "sections_pour": cerfa.sections_pour,
     }
 
 

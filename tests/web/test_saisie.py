@@ -176,3 +176,32 @@ def test_a_draft_too_long_for_the_session_is_refused_not_lost(agent: FlaskClient
     assert "la saisie est trop longue pour être gardée" in texte(reponse)
     gardee = texte(agent.get(ADRESSE, query_string={"etape": "b"}))
     assert 'value="3 rue Paradis"' in gardee
+
+
+def test_a_legal_person_goes_through_sections_a_b_and_h_only(agent: FlaskClient) -> None:
+    representant = {
+        "type_demandeur": "morale",
+        "personnes[1].civilite": "1",
+        "personnes[1].nom_naissance": "Martin",
+        "personnes[1].prenoms": "Paul",
+        "personnes[1].date_naissance": "1970-03-21",
+        "personnes[1].nationalite": "1",
+    }
+    refus = etape(agent, "a", **representant)
+    assert refus.status_code == 422 and "obligatoire pour une personne morale" in texte(refus)
+    suite = etape(agent, "a", **representant, raison_sociale="Association Toit pour tous")
+    assert suite.headers["Location"] == f"{ADRESSE}?etape=b"
+    b = etape(agent, "b", adresse_ligne1="1 place Bargemon", code_postal="13002", commune="Marseille")
+    assert b.headers["Location"] == f"{ADRESSE}?etape=h"
+    fin = etape(agent, "h", types_logement=["T2"], communes_souhaitees="13055")
+    assert fin.headers["Location"] == f"{ADRESSE}?etape=verification"
+    reponse = agent.post(
+        ADRESSE,
+        data={
+            "etape": "verification",
+            "enregistrer": "oui",
+            "date_depot": JOUR.isoformat(),
+            "csrf_token": jeton(agent, ADRESSE),
+        },
+    )
+    assert reponse.headers["Location"] == f"{ADRESSE}?etape=resultat", texte(reponse)
