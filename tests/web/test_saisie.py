@@ -191,7 +191,9 @@ def test_a_legal_person_goes_through_sections_a_b_and_h_only(agent: FlaskClient)
     assert refus.status_code == 422 and "obligatoire pour une personne morale" in texte(refus)
     suite = etape(agent, "a", **representant, raison_sociale="Association Toit pour tous")
     assert suite.headers["Location"] == f"{ADRESSE}?etape=b"
-    b = etape(agent, "b", adresse_ligne1="1 place Bargemon", code_postal="13002", commune="Marseille")
+    b = etape(
+        agent, "b", adresse_ligne1="1 place Bargemon", code_postal="13002", commune="Marseille"
+    )
     assert b.headers["Location"] == f"{ADRESSE}?etape=h"
     fin = etape(agent, "h", types_logement=["T2"], communes_souhaitees="13055")
     assert fin.headers["Location"] == f"{ADRESSE}?etape=verification"
