@@ -23,6 +23,7 @@ from guichet_portal.saisie import bp as saisie
 from guichet_portal.statiques import bp as statiques
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
+from sne.documents.cles import keyring_for
 from sne.uow import UnitOfWork
 
 
@@ -64,6 +65,7 @@ def create_app(
 
     app.extensions["sne.settings"] = settings
     app.extensions["sne.uow"] = uow_factory
+    app.extensions["sne.keyring"] = keyring_for(settings)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

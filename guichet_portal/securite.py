@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from guichet_portal import acces
+from guichet_portal import acces, cerfa, libelles
 from guichet_portal.extensions import login_manager
 from sne import codes
 from sne.services import comptes
@@ -127,7 +127,48 @@ def _entetes(response: Response) -> Response:
 
 def jinja_globals() -> dict[str, Any]:
     """Helpers every template may call."""
-    return {"peut": acces.peut, "codes": codes, "libelle": codes.libelle}
+    return {
+        "peut": acces.peut,
+        "codes": codes,
+        "libelle": codes.libelle,
+        "types_ressource": {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE},
+        "sections_pour": cerfa.sections_pour,
+    }
+
+
+def _ressource_ligne(ressource: dict[str, Any]) -> tuple[str, str]:
+    """A resource line of a document as (French label, "1 650,00 €")."""
+    types = {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE}
+    montant = f"{float(ressource.get('montant_mensuel') or 0):,.2f}"
+    return (
+        codes.libelle(types, ressource.get("type")),
+        montant.replace(",", "\u202f").replace(".", ",") + " € par mois",
+    )
+
+
+def _valeur_lisible(valeur: Any) -> str:
+    """A traced value as a person reads it."""
+    if valeur in (None, "", []):
+        return "vide"
+    if valeur is True or valeur is False:
+        return "oui" if valeur else "non"
+    if isinstance(valeur, list):
+        return ", ".join(_valeur_lisible(v) for v in valeur)
+    if isinstance(valeur, dict):
+        return ", ".join(f"{k} {_valeur_lisible(v)}" for k, v in valeur.items())
+    return str(valeur)
+
+
+def _changements_lignes(changements: dict[str, Any]) -> list[str]:
+    """One line per traced change: ``champ : avant → après`` (or ``champ : valeur``)."""
+    lignes = []
+    for champ, valeur in changements.items():
+        if isinstance(valeur, list) and len(valeur) == 2 and champ not in {"candidats", "numeros"}:
+            avant, apres = valeur
+            lignes.append(f"{champ} : {_valeur_lisible(avant)} → {_valeur_lisible(apres)}")
+        else:
+            lignes.append(f"{champ} : {_valeur_lisible(valeur)}")
+    return lignes
 
 
 def init_app(app: Flask) -> None:
@@ -137,3 +178,10 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(_non_connecte)
     app.before_request(_expirer)
     app.after_request(_entetes)
+    app.jinja_env.filters["ressource_ligne"] = _ressource_ligne
+    app.jinja_env.filters["changements_lignes"] = _changements_lignes
+    app.jinja_env.filters["ident"] = libelles.ident
+    app.jinja_env.filters["resume_erreurs"] = libelles.resume
+    app.jinja_env.filters["libelle_type_logement"] = lambda code: codes.libelle(
+        codes.TYPE_LOGEMENT, code
+    )

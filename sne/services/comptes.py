@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from sne.acteurs import Acteur, acteur_pour
 from sne.errors import SneError
@@ -107,7 +108,9 @@ def connecter(
 def charger(uow: UnitOfWork, utilisateur_id: int, jeton_session: str) -> Compte | None:
     """The account of an open session, or None when it was closed or its sessions ended."""
     with uow:
-        user = uow.session.get(Utilisateur, utilisateur_id)
+        user = uow.session.get(
+            Utilisateur, utilisateur_id, options=[joinedload(Utilisateur.guichet)]
+        )
         if user is None or not user.actif or not user.jeton_session:
             return None
         if not secrets.compare_digest(user.jeton_session, jeton_session):

@@ -242,7 +242,7 @@ def _signalements(uow: UnitOfWork, acteur: Acteur, jour: date) -> list[Signaleme
 
 
 def _activite(uow: UnitOfWork, acteur: Acteur) -> list[Activite]:
-    """The latest history lines written at the guichet (or on the territory's demandes)."""
+    """The latest work traced at the guichet (or at the territory's guichets), sign-ins aside."""
     query: Any = select(
         Historique.entite,
         Historique.entite_id,
@@ -252,6 +252,8 @@ def _activite(uow: UnitOfWork, acteur: Acteur) -> list[Activite]:
         Utilisateur.nom,
         Historique.justification,
     ).outerjoin(Utilisateur, Utilisateur.id == Historique.utilisateur_id)
+    # The accounts' own lines (sign-in, sign-out, password) are not work on demandes.
+    query = query.where(Historique.entite != "utilisateur")
     if acteur.guichet_id is not None:
         query = query.where(Historique.guichet_id == acteur.guichet_id)
     elif acteur.territoire_code is not None:

@@ -85,7 +85,10 @@ def portail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             text("UPDATE utilisateur SET mot_de_passe_a_changer = (login = 'agent.mairie')")
         )
         unit.commit()
-    connu = demandes.enregistrer(uow(), agent, CONNU, aujourd_hui=aujourd_hui).numero
+    connu, a_renouveler, a_radier = (
+        demandes.enregistrer(uow(), agent, document, aujourd_hui=aujourd_hui).numero
+        for document in (CONNU, document_demande(foyer=5), document_demande(foyer=6))
+    )
     settings = Settings(database_url=url_base, var_dir=var, secret_key="browser-tests-" + "x" * 40)
     from guichet_portal import create_app
 
@@ -96,6 +99,8 @@ def portail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     yield {
         "url": f"http://127.0.0.1:{serveur.server_port}",
         "connu": connu,
+        "a_renouveler": a_renouveler,
+        "a_radier": a_radier,
         "aujourd_hui": aujourd_hui,
         "uow": uow,
     }
@@ -137,6 +142,23 @@ def navigateur() -> Iterator[Any]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def format_date(navigateur: Any) -> str:
+    """How this chromium's date fields take typed digits: ``"%d%m%Y"`` or ``"%m%d%Y"``.
+
+    Headless chromium lays out date fields in its own locale's order (month
+    first here, whatever the page's language), so the keyboard test asks it once.
+    """
+    contexte = navigateur.new_context()
+    page = contexte.new_page()
+    page.set_content('<input type="date" aria-label="essai">')
+    page.focus("input")
+    page.keyboard.type("01022000")
+    valeur = page.eval_on_selector("input", "e => e.value")
+    contexte.close()
+    return {"2000-02-01": "%d%m%Y", "2000-01-02": "%m%d%Y"}[valeur]
+
+
 class Visite:
     """A test's tab: every page loaded is recorded and must be checked with ``verifier``."""
 
@@ -148,12 +170,18 @@ class Visite:
         self.erreurs: list[str] = []
         page.on("load", lambda p: self.chargees.append(_sans_ancre(p.url)))
         page.on("pageerror", lambda e: self.erreurs.append(f"erreur de script : {e}"))
-        page.on(
-            "console",
-            lambda m: (
-                self.erreurs.append(f"console {m.type} : {m.text}") if m.type == "error" else None
-            ),
-        )
+        page.on("console", self._console)
+        page.on("response", self._reponse)
+
+    def _console(self, message: Any) -> None:
+        """Script errors and CSP violations; a page refused with 4xx is judged by its test."""
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.erreurs.append(f"console : {message.text}")
+
+    def _reponse(self, reponse: Any) -> None:
+        """A stylesheet, script, font or picture the page asked for and did not get."""
+        if reponse.status >= 400 and reponse.request.resource_type != "document":
+            self.erreurs.append(f"{reponse.status} sur {reponse.url}")
 
     def ouvrir(self, chemin: str) -> None:
         """Go to ``chemin`` of the portal, then check the page."""

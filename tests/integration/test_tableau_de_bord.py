@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from sne.acteurs import SYSTEME
 from sne.services import cycle, demandes, doublons
 from sne.services.tableau_de_bord import tableau_de_bord
+from sne.services.trace import tracer
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
 
@@ -91,6 +92,11 @@ def test_recent_activity_of_the_guichet_newest_first(ref: Referentiel) -> None:
     seconde = _enregistrer(ref, 2)
     demandes.renouveler(ref.uow(), ref.agent, premiere, aujourd_hui=JOUR)
     _enregistrer(ref, 3, autre=True)
+    with ref.uow() as unit:  # an account's own line, as a sign-in writes it
+        tracer(
+            unit.session, ref.agent, entite="utilisateur", entite_id="agent13", action="connexion"
+        )
+        unit.commit()
     activite = tableau_de_bord(ref.uow(), ref.agent, JOUR).activite_recente
     assert [(a.numero, a.action_libelle) for a in activite] == [
         (premiere, "Renouvellement"),

@@ -248,3 +248,22 @@ def test_sign_in_is_throttled_per_address_on_redis(
         assert connecter(client, login, "faux").status_code == 200
     assert connecter(client, "agent13").status_code == 429
     assert redis.Redis.from_url(redis_url).keys("LIMITS*")
+
+
+def test_static_files_are_served_without_leaving_their_folders(app: Flask) -> None:
+    client = app.test_client()
+    with client.get("/static/portail/portail.css") as propre:
+        assert propre.status_code == 200 and b".sne-rubriques" in propre.data
+    assert client.get("/static/portail/../securite.py").status_code == 404
+    assert client.get("/static/dsfr/../../../setup.cfg").status_code == 404
+    assert client.get("/static/dsfr/%2e%2e/%2e%2e/%2e%2e/setup.cfg").status_code == 404
+
+
+def test_the_design_system_is_served_from_node_modules(app: Flask) -> None:
+    from guichet_portal.statiques import DSFR
+
+    if not (DSFR / "dsfr.min.css").is_file():
+        pytest.skip("npm ci n'a pas été lancé : node_modules/@gouvfr/dsfr manque")
+    with app.test_client().get("/static/dsfr/dsfr.min.css") as reponse:
+        assert reponse.status_code == 200 and reponse.mimetype == "text/css"
+        assert "max-age=86400" in reponse.headers["Cache-Control"]
