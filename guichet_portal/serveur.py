@@ -64,37 +64,45 @@ def base_vide(settings: Settings) -> bool:
         engine.dispose()
 
 
-def comptes_demo(settings: Settings) -> list[tuple[str, str]]:
-    """One demo account per role present in the database: (login, French role)."""
+def comptes_demo(settings: Settings) -> list[tuple[str, str, bool]]:
+    """One demo account per role present: (login, French role, must change its password)."""
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as connection:
-            presents = set(connection.scalars(select(Utilisateur.login)))
+            lignes = connection.execute(
+                select(Utilisateur.login, Utilisateur.mot_de_passe_a_changer)
+            )
+            presents = {login: bool(changer) for login, changer in lignes}
     finally:
         engine.dispose()
-    vus: dict[str, str] = {}
+    vus: dict[str, tuple[str, str, bool]] = {}
     for login, _prenom, _nom, role, _guichet in COMPTES:
         if login in presents and role not in vus:
-            vus[role] = login
-    return [(login, ROLES.get(role, role)) for role, login in vus.items()]
+            vus[role] = (login, ROLES.get(role, role), presents[login])
+    return list(vus.values())
 
 
-def accueil(adresse: str, comptes: Sequence[tuple[str, str]]) -> str:
+def accueil(adresse: str, comptes: Sequence[tuple[str, str, bool]]) -> str:
     """The lines printed at start: where to go, with which account, how to stop."""
     lignes = [
         "",
         f"Portail des guichets : http://{adresse}/",
     ]
     if comptes:
-        largeur = max(len(login) for login, _ in comptes)
+        largeur = max(len(login) for login, _, _ in comptes)
         lignes += [
             "",
             f"Comptes de démonstration (mot de passe pour tous : {DEMO_MOT_DE_PASSE}) :",
-            *(f"  {login.ljust(largeur)}  {role}" for login, role in comptes),
+            *(f"  {login.ljust(largeur)}  {role}" for login, role, _ in comptes),
             "",
             f"Ouvrez l'adresse, saisissez l'identifiant {comptes[0][0]} et le mot de passe, "
             "puis « Se connecter ».",
         ]
+        if any(changer for _, _, changer in comptes):
+            lignes.append(
+                "À la première connexion d'un compte, le portail demande de choisir "
+                "un nouveau mot de passe (12 caractères au moins)."
+            )
     lignes += ["Ctrl-C arrête le serveur.", ""]
     return "\n".join(lignes)
 

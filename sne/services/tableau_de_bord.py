@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import aliased
 
 from sne.acteurs import Acteur
@@ -206,6 +206,12 @@ def tableau_de_bord(uow: UnitOfWork, acteur: Acteur, jour: date) -> TableauDeBor
 
 def _perimetre(acteur: Acteur) -> ColumnElement[bool]:
     """The demandes the worklist covers: the agent's guichet, else the account's territory."""
+    if acteur.guichet_id is not None and acteur.territoire_code is not None:
+        # The territory too, so the (territory, status, expiry) index bounds the scan.
+        return and_(
+            Demande.territoire_code == acteur.territoire_code,
+            Demande.guichet_id == acteur.guichet_id,
+        )
     if acteur.guichet_id is not None:
         return Demande.guichet_id == acteur.guichet_id
     if acteur.territoire_code is not None:

@@ -2,8 +2,10 @@
 
 One database per run (a migrated SQLite file with the demo's referentiel and a
 few dozen demandes), one portal served by werkzeug in a thread, one headless
-chromium per session (Playwright on ``/usr/bin/chromium``; never a downloaded
-browser) and a fresh browser context per test. Every page a test visits must
+chromium for the run (Playwright on ``/usr/bin/chromium``; never a downloaded
+browser) and a fresh browser context per test. These fixtures live as long as
+this package's tests only, so Playwright's driver and event loop are gone
+before the other tests run. Every page a test visits must
 pass axe-core's WCAG 2.1 A/AA rules (``Visite.verifier``), and must log no
 script error nor content-security-policy violation; a failing test leaves a
 screenshot under ``var/browser/``.
@@ -63,7 +65,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 # --------------------------------------------------------------------------- the portal
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def portail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The portal on a free port over its own migrated database: base URL and set-up facts."""
     var = tmp_path_factory.mktemp("portail")
@@ -112,7 +114,7 @@ def portail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
 # --------------------------------------------------------------------------- the browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def navigateur() -> Iterator[Any]:
     """One headless chromium for the whole session (Debian's, driven by Playwright)."""
     if not os.access(CHROMIUM, os.X_OK):
@@ -142,7 +144,7 @@ def navigateur() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def format_date(navigateur: Any) -> str:
     """How this chromium's date fields take typed digits: ``"%d%m%Y"`` or ``"%m%d%Y"``.
 
