@@ -2,8 +2,8 @@
 
 A dossier's PDF copies the batch's page objects with pikepdf, so the scanned
 images are reused byte for byte (no re-encoding, no loss, fast); a page read
-upside down is turned with ``/Rotate``. Pages of a TIFF batch are embedded with
-img2pdf, which keeps JPEG and CCITT G4 frames as they are.
+sideways or upside down is turned with ``/Rotate``. Pages of a TIFF batch are
+embedded with img2pdf (CCITT G4 frames as they are), turned upright first.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pikepdf
 from PIL import Image
 
 from scanning.manifest import Manifest
+from scanning.orientation import redresser
 from scanning.pages import format_de
 
 
@@ -61,17 +62,17 @@ def write_dossier_pdfs(path: Path, manifest: Manifest, out_dir: Path) -> dict[in
             images = []
             for index in dossier.pages:
                 tiff.seek(index)
-                images.append(_frame_bytes(tiff))
+                images.append(_frame_bytes(tiff, rotations.get(index, 0)))
             cible = out_dir / f"dossier-{dossier.index + 1:03d}-{dossier.numero}.pdf"
             cible.write_bytes(img2pdf.convert(images))
             ecrits[dossier.index] = cible
     return ecrits
 
 
-def _frame_bytes(frame: Image.Image) -> bytes:
-    """One TIFF frame as a standalone image file img2pdf can embed."""
+def _frame_bytes(frame: Image.Image, rotation: int = 0) -> bytes:
+    """One TIFF frame, turned upright, as a standalone image file img2pdf can embed."""
     sortie = io.BytesIO()
-    seule = frame.copy()  # the current frame only
+    seule = redresser(frame.copy(), rotation)  # the current frame only
     if seule.mode == "1":
         seule.save(sortie, "TIFF", compression="group4", dpi=frame.info.get("dpi", (200, 200)))
     else:

@@ -8,7 +8,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from scanning import ocr
+from scanning import blank, ocr, orientation
 from synth.pieces import rendre_piece
 
 
@@ -92,3 +92,22 @@ def test_several_images_are_read_in_one_run() -> None:
     assert [lecture.source for lecture in lectures] == ["ocr_haut", "ocr_haut"]
     assert lectures[0].mots == 0
     assert "PASSEPORT" in lectures[1].texte
+
+
+def test_sideways_pages_get_the_quarter_turn_that_rights_them_and_blank_ones_none() -> None:
+    lettre, releve = rendre_piece("bulletin_salaire", 150, 1)[0], rendre_piece("bail", 150, 0)[0]
+    pages = [
+        lettre.rotate(90, expand=True),  # turned anticlockwise: a clockwise quarter rights it
+        releve.rotate(-90, expand=True),
+        Image.new("L", lettre.size, 250),  # nothing to judge: left as it is
+    ]
+    rotations = orientation.rotations(pages, 150)
+    assert rotations == [90, 270, 0]
+    assert orientation.redresser(pages[0], 90).size == lettre.size
+
+
+def test_the_blank_test_tells_text_lying_sideways_for_nearly_nothing() -> None:
+    page = rendre_piece("attestation_caf", 100, 0)[0]
+    assert not blank.mesurer(page).de_travers
+    assert blank.mesurer(page.rotate(90, expand=True)).de_travers
+    assert not blank.mesurer(Image.new("L", page.size, 250)).de_travers

@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from scanning.imprime import lire_fiches
-from scanning.manifest import DossierStatus, Manifest, Role
+from scanning.manifest import Dossier, DossierStatus, Manifest, PageRecord, Role
 from scanning.output import write_dossier_pdfs, write_manifest
 from scanning.pages import BatchReader
 from scanning.qr_payload import keyring_from_secrets
 from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import split_batch
 from synth import degrade
+from synth import pieces as modeles
 from synth.batch import CASES, EPC_QR, SECRET_TEST, BatchSpec, GroundTruth, generate_batch
 
 KEYRING = keyring_from_secrets(SECRET_TEST)
@@ -303,3 +304,17 @@ def test_a_foreign_code_alone_on_a_page_is_blank_only_when_seen_through(tmp_path
     imprimee, vue = split_batch(chemin, KEYRING).pages
     assert imprimee.role is Role.ORPHELINE and imprimee.qr == "etranger"  # kept, never dropped
     assert vue.role is Role.BLANCHE and "transparence" in vue.note
+
+
+def test_tiff_pages_are_written_upright_in_the_dossier_pdf(tmp_path: Path) -> None:
+    [droite] = modeles.rendre_piece("quittance_loyer", 100, 0)
+    couchee = droite.rotate(90, expand=True)
+    chemin = tmp_path / "lot.tif"
+    droite.save(chemin, "TIFF", save_all=True, append_images=[couchee], dpi=(100, 100))
+    pages = (PageRecord(0, Role.FICHE, dossier=0), PageRecord(1, Role.PIECE, 0, rotation=90))
+    dossier = Dossier(0, Role.FICHE, "0130326000001G1301", 0, (1,))
+    manifest = Manifest("lot.tif", "x", 2, pages, dossiers=(dossier,))
+    [fichier] = write_dossier_pdfs(chemin, manifest, tmp_path / "sortie").values()
+    with BatchReader(fichier) as reader:
+        [page] = reader.pages()
+        assert page.image is not None and page.image.height > page.image.width
