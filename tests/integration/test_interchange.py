@@ -325,7 +325,7 @@ def test_mod_round_trip_keeps_an_order_the_format_cannot_express(ref: Referentie
     assert document(ref, numero) == avant
     # A real change in such a demande is traced on the right person only.
     change = contenu.replace(
-        b"<montantMensuel>1320.50</montantMensuel>", b"<montantMensuel>1400.00</montantMensuel>"
+        b"<montant>1320.50</montant>", b"<montant>1400.00</montant>"
     )
     resultat = importer(ref.uow, ref.agent, change, aujourd_hui=JOUR)
     assert resultat.anomalies == () and resultat.changements == ("personnes[3].ressources",)
@@ -390,7 +390,7 @@ def test_command_line(tmp_path: Path) -> None:
     casse = sne("import-xml", str(NUU / "erreur_code_inconnu.xml"), "--as", "agent")
     assert casse.exit_code == 1
     assert "Fichier CRE rejeté : 3 anomalie(s), rien n'a été importé." in casse.output
-    assert f"  - [CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 3 »" in casse.output
+    assert f"  - [CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 4 »" in casse.output
     illisible = tmp_path / "pas-du-xml.xml"
     illisible.write_text("ceci n'est pas un fichier interfaceNuu", encoding="utf-8")
     sans_type = sne("import-xml", str(illisible), "--as", "agent")

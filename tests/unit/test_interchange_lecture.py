@@ -132,8 +132,8 @@ def test_each_broken_sample_gives_its_anomalies(nom: str) -> None:
 def test_anomaly_texts_are_french_and_name_the_culprit() -> None:
     textes = [str(a) for a in lire(sample("erreur_code_inconnu.xml")).anomalies]
     assert textes[0] == (
-        f"[CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 3 » inconnu "
-        "(codes admis : 1, 2)"
+        f"[CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 4 » inconnu "
+        "(codes admis : 1, 2, 3)"
     )
     assert "« 1302 » inconnu (code INSEE sur 5 caractères)" in textes[2]
     (texte,) = lire(sample("erreur_0200_consentement_sms.xml")).anomalies
@@ -160,11 +160,19 @@ def test_header_problems() -> None:
     assert anomalies(fichier_ren("", type_="SUP")) == [
         ("TYPE_FICHIER_NON_PRIS_EN_CHARGE", "/interfaceNuu/entete/typeFichier")
     ]
+    # An unknown type or version does not stop the reading: the body's anomalies follow.
     assert anomalies(fichier_ren("", type_="XYZ")) == [
-        ("TYPE_FICHIER_INCONNU", "/interfaceNuu/entete/typeFichier")
+        ("TYPE_FICHIER_INCONNU", "/interfaceNuu/entete/typeFichier"),
+        ("ELEMENT_MANQUANT", f"{DL}/numGuichet"),
+        ("ELEMENT_MANQUANT", f"{DL}/personnePhysique"),
+        ("ELEMENT_MANQUANT", f"{DL}/logementRecherche"),
     ]
     sans_version = fichier_ren("").replace(b' versionInterface="02.01"', b"")
-    assert anomalies(sans_version) == [("VERSION_INCONNUE", "/interfaceNuu/@versionInterface")]
+    assert anomalies(sans_version) == [
+        ("VERSION_INCONNUE", "/interfaceNuu/@versionInterface"),
+        ("ELEMENT_MANQUANT", f"{DL}/numUnique"),
+        ("ELEMENT_MANQUANT", f"{DL}/numGuichet"),
+    ]
     mauvaise_racine = fichier_ren("").replace(b"interfaceNuu", b"interfaceSne")
     assert anomalies(mauvaise_racine) == [("RACINE_INCORRECTE", "/interfaceSne")]
     mauvaise_date = fichier_ren(
@@ -217,19 +225,23 @@ def test_a_cre_carries_no_number_and_values_are_checked() -> None:
     texte = texte.replace(
         "<nuu:numGuichet>", "<nuu:numUnique>0130326000001G1301</nuu:numUnique><nuu:numGuichet>"
     )
-    texte = texte.replace("<nuu:loyer>890.00</nuu:loyer>", "<nuu:loyer>890,00</nuu:loyer>")
+    texte = texte.replace(
+        "<nuu:montantMensuelLoyer>890.00</nuu:montantMensuelLoyer>",
+        "<nuu:montantMensuelLoyer>890,00</nuu:montantMensuelLoyer>",
+    )
     texte = texte.replace(
         "<nuu:demandeElargie>true</nuu:demandeElargie>",
         "<nuu:demandeElargie>oui</nuu:demandeElargie>",
     )
-    texte = texte.replace('<nuu:ressourceVersee code="PAV">', '<nuu:ressourceVersee code="SAL">')
+    texte = texte.replace('<nuu:ressource code="PAV"/>', '<nuu:ressource code="SAL"/>')
     assert anomalies(texte.encode()) == [
         ("ELEMENT_INTERDIT", f"{DL}/numUnique"),
         (
             "CODE_INCONNU",
-            f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/ressourceVersee[1]/@code",
+            f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/detailRessource[1]"
+            "/ressource/@code",
         ),
-        ("VALEUR_INVALIDE", f"{PP}/logementActuel/loyer"),
+        ("VALEUR_INVALIDE", f"{PP}/logementActuel/montantMensuelLoyer"),
         ("VALEUR_INVALIDE", f"{DL}/logementRecherche/demandeElargie"),
     ]
 
@@ -237,11 +249,15 @@ def test_a_cre_carries_no_number_and_values_are_checked() -> None:
 def test_service_keys_map_back_to_element_paths() -> None:
     fichier = lire(sample("cre_menage_cotitulaire_enfants.xml"))
     assert fichier.chemin("email") == f"{PP}/demandeur/mel"
-    assert fichier.chemin("logement_actuel") == f"{PP}/logementActuel/@code"
+    assert fichier.chemin("logement_actuel") == (
+        f"{PP}/logementActuel/listeModeleLogement/modeleLogement"
+    )
     assert fichier.chemin("motifs") == f"{PP}/listeMotif"
-    assert fichier.chemin("personnes[2].lien") == f"{PP}/listeCotitulaire/cotitulaire[1]/lien/@code"
+    assert fichier.chemin("personnes[2].lien") == (
+        f"{PP}/listeCotitulaire/cotitulaire[1]/lienDemandeur/@code"
+    )
     assert fichier.chemin("personnes[2].ressources[2].montant_mensuel") == (
-        f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/ressourceVersee[1]/montantMensuel"
+        f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/detailRessource[1]/montant"
     )
     assert fichier.chemin("personnes[5].date_naissance_prevue") == (
         f"{PP}/personneANaitre[1]/dateNaissancePrevue"
@@ -265,7 +281,7 @@ def test_alignment_keeps_the_registered_order_of_persons_and_resources() -> None
     aligne = aligner(fichier, enregistrees)
     assert aligne.document is not None
     personnes = aligne.document["personnes"]
-    assert [p["prenoms"] for p in personnes] == [
+    assert [p.get("prenoms") for p in personnes] == [
         "Sophie Laurence",
         "Awa",
         "Emma Chloé",
@@ -279,10 +295,11 @@ def test_alignment_keeps_the_registered_order_of_persons_and_resources() -> None
         f"{PP}/listePersonneEnGarde/personneEnGarde[1]/prenom"
     )
     assert aligne.chemin("personnes[4].ressources[1].type") == (
-        f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/ressourceVersee[1]/@code"
+        f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/detailRessource[1]"
+        "/ressource/@code"
     )
     # A newcomer goes last.
-    sans_enfant = [p for p in enregistrees if p["prenoms"] != "Lucas"]
+    sans_enfant = [p for p in enregistrees if p.get("prenoms") != "Lucas"]
     nouveau = aligner(fichier, sans_enfant).document
     assert nouveau is not None
     assert nouveau["personnes"][-1]["prenoms"] == "Lucas"
