@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from sne.interchange import TAILLE_MAX, aligner, lire
+from sne.interchange import TAILLE_MAX, aligner, ecrire, lire
 from sne.services import formulaire
 from tests.samples import ANOMALIES_NUU
 from tests.samples import sample_nuu as sample
@@ -96,12 +96,105 @@ def test_legal_person_sample_in_version_0200() -> None:
         ("mod_changement_identite.xml", ("MOD", "0130326000001G1301", None)),
         ("ren_renouvellement.xml", ("REN", "0130326000001G1301", None)),
         ("rad_attribution.xml", ("RAD", "0130326000001G1301", None)),
+        ("ren_sans_num_guichet.xml", ("REN", "0130326000001G1301", None)),
+        ("extrait_sans_type_fichier.xml", (None, "0130326000001G1301", None)),
     ],
 )
 def test_other_samples_read_without_anomaly(nom: str, attendu: tuple[str, str, str]) -> None:
     fichier = lire(sample(nom))
     assert fichier.anomalies == ()
     assert (fichier.type_fichier, fichier.numero, fichier.numero_origine) == attendu
+
+
+def test_real_format_household_reads_every_part() -> None:
+    """The sample written as real files are (ns1 prefix, 02.00, offset time) reads whole."""
+    fichier = lire(sample("cre_format_reel_menage_complet.xml"))
+    assert fichier.anomalies == ()
+    assert (fichier.version, fichier.date_fichier) == ("02.00", date(2026, 3, 16))
+    assert fichier.document is not None
+    doc = formulaire.valider(fichier.document, date_depot=date(2026, 3, 16))
+    adresse = ("adresse_etranger", "adresse_numero", "adresse_ligne1", "code_postal")
+    assert [doc[c] for c in (*adresse, "commune_insee")] == [
+        False,
+        "8",
+        "rue Félix Pyat",
+        "13003",
+        "13203",
+    ]
+    assert [doc[f"revenu_fiscal_{c}"] for c in ("annee_n1", "n1", "annee_n2", "n2")] == [
+        2025,
+        14250,
+        2024,
+        None,
+    ]
+    actuel = ("", "_loyer", "_habitants", "_categorie", "_type", "_surface", "_proprietaire")
+    assert [doc[f"logement_actuel{c}"] for c in actuel] == [
+        "LP",
+        Decimal("820.00"),
+        4,
+        "A",
+        "T2",
+        46,
+        False,
+    ]
+    demandeur, cotitulaire, fils, mere, *naissances, garde = doc["personnes"]
+    assert (demandeur["nom_naissance"], demandeur["nom_usage"]) == ("Lefèvre", "Haddad")
+    assert (demandeur["travail_code_postal"], demandeur["travail_commune_insee"]) == (
+        "13002",
+        "13202",
+    )
+    assert demandeur["employeur"] == "Boulangerie du Vieux-Port"
+    assert (cotitulaire["lien"], cotitulaire["situation_familiale"]) == ("M", "M")
+    assert (cotitulaire["revenu_fiscal_annee_n1"], cotitulaire["revenu_fiscal_n2"]) == (
+        2025,
+        20950,
+    )
+    assert [(p["lien"], p["sexe"]) for p in (fils, mere)] == [("ENF", "M"), ("ASC", "F")]
+    # The dependants' resources are listed once by the applicant: the first dependant keeps them.
+    assert fils["ressources"] == [{"type": "AMV", "montant_mensuel": Decimal("961.08")}]
+    assert [p["date_naissance_prevue"] for p in naissances] == [date(2026, 8, 10)] * 2
+    assert (garde["nom_naissance"], garde["sexe"], garde["co_parentalite"]) == (None, "F", "G")
+
+
+def test_official_codes_are_mapped_at_the_border() -> None:
+    ancien = sample("cre_format_reel_menage_complet.xml").replace(
+        b'<ns1:civilite code="2"/>', b'<ns1:civilite code="3"/>'
+    )
+    fichier = lire(ancien)
+    assert fichier.anomalies == () and fichier.document is not None
+    assert fichier.document["personnes"][0]["civilite"] == "2"  # Mademoiselle, old files
+    assert lire(sample("rad_attribution.xml")).donnees_radiation is not None
+    attribution = lire(sample("rad_attribution.xml")).donnees_radiation or {}
+    assert attribution["logement_zus_qpv"] == "OUI"  # ZUSOUI in the file
+
+
+@pytest.mark.parametrize(
+    "nom",
+    [
+        "cre_format_reel_menage_complet.xml",
+        "cre_menage_cotitulaire_enfants.xml",
+        "cre_personne_morale.xml",
+        "crs_separation.xml",
+        "mod_changement_identite.xml",
+        "extrait_sans_type_fichier.xml",
+    ],
+)
+def test_every_sample_written_back_reads_the_same(nom: str) -> None:
+    fichier = lire(sample(nom))
+    assert fichier.anomalies == () and fichier.document is not None
+    contenu = ecrire(
+        fichier.document,
+        type_fichier="MOD",
+        version=fichier.version or "02.01",
+        date_fichier=date(2026, 3, 16),
+        guichet="G1301",
+        numero="0130326000001G1301",
+    )
+    relu = lire(contenu)
+    assert relu.anomalies == () and relu.document is not None
+    depot = date(2026, 3, 16)
+    attendu = formulaire.valider(fichier.document, date_depot=depot)
+    assert formulaire.valider(relu.document, date_depot=depot) == attendu
 
 
 def test_radiation_sample_gives_the_data_radier_takes() -> None:
