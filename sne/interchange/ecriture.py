@@ -1,11 +1,13 @@
 """Write a demande document as an interfaceNuu CRE or MOD file (the inverse of ``lecture``).
 
 Contract: a document of the ``sne.services.formulaire`` shape in, UTF-8 bytes
-out, with the elements in the order the package docstring lists. Empty values
-are left out; ``demandeElargie`` is always written. Persons are written grouped
-by role (demandeur, co-titulaires, personnes à charge, enfants à naître,
-enfants en garde), received resources before paid ones. A 02.00 file cannot
-carry ``consentementSms``.
+out, with the elements in the schema's order (the real files'). Empty values
+are left out; ``demandeElargie``, ``etranger`` of the address and
+``proprietaire`` are always written. Persons are written grouped by role
+(demandeur, personnes à charge, enfants à naître counted per expected date,
+enfants en garde, co-titulaire), received resources before paid ones, the
+dependants' resources in the applicant's ``…PersACharge`` lists. A 02.00 file
+cannot carry ``consentementSms``.
 """
 
 from __future__ import annotations
