@@ -13,6 +13,8 @@ and tax income, the workplace's abroad flag, postal code and INSEE code).
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,7 +28,7 @@ def _faux(nom: str) -> sa.Column[bool]:
     return sa.Column(nom, sa.Boolean(), nullable=False, server_default=sa.text("false"))
 
 
-def _demande() -> tuple[sa.Column[object], ...]:
+def _demande() -> tuple[sa.Column[Any], ...]:
     return (
         sa.Column("adresse_numero", sa.String(length=20), nullable=True),
         sa.Column("commune_insee", sa.String(length=5), nullable=True),
@@ -39,7 +41,7 @@ def _demande() -> tuple[sa.Column[object], ...]:
     )
 
 
-def _personne() -> tuple[sa.Column[object], ...]:
+def _personne() -> tuple[sa.Column[Any], ...]:
     return (
         sa.Column("sexe", sa.String(length=1), nullable=True),
         sa.Column("co_parentalite", sa.String(length=1), nullable=True),
