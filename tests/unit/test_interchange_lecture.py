@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from sne.errors import ValidationError
 from sne.interchange import TAILLE_MAX, aligner, ecrire, lire
 from sne.services import formulaire
 from tests.samples import ANOMALIES_NUU
@@ -396,3 +397,19 @@ def test_alignment_keeps_the_registered_order_of_persons_and_resources() -> None
     nouveau = aligner(fichier, sans_enfant).document
     assert nouveau is not None
     assert nouveau["personnes"][-1]["prenoms"] == "Lucas"
+
+
+def test_an_address_abroad_needs_no_postal_code_and_a_commune_code_is_enough() -> None:
+    texte = sample("cre_format_reel_menage_complet.xml").replace(
+        b"<ns1:etranger>false</ns1:etranger>\n            <ns1:numero>8</ns1:numero>",
+        b"<ns1:etranger>true</ns1:etranger>\n            <ns1:numero>8</ns1:numero>",
+    )
+    texte = texte.replace(b"<ns1:codePostal>13003</ns1:codePostal>\n", b"", 1)
+    fichier = lire(texte)
+    assert fichier.anomalies == () and fichier.document is not None
+    doc = formulaire.valider(fichier.document, date_depot=date(2026, 3, 16))
+    assert (doc["adresse_etranger"], doc["code_postal"], doc["commune"]) == (True, None, None)
+    en_france = lire(texte.replace(b"<ns1:etranger>true</ns1:etranger>", b"", 1)).document
+    with pytest.raises(ValidationError) as refus:
+        formulaire.valider(en_france or {}, date_depot=date(2026, 3, 16))
+    assert refus.value.problems == {"code_postal": "code postal obligatoire"}
