@@ -32,6 +32,9 @@ SITUATION_FAMILIALE = _table(
     U="Concubinage",
     V="Veuf / veuve",
 )
+SEXE = _table(M="Masculin", F="Féminin")
+#: Children in shared custody (official codes).
+CO_PARENTALITE = _table(G="Garde alternée", D="Droit de visite")
 LIEN_COTITULAIRE = _table(M="Conjoint(e)", P="Partenaire de PACS", C="Concubin(e)", L="Colocataire")
 LIEN_PERSONNE_A_CHARGE = _table(
     ENF="Enfant",
@@ -43,6 +46,7 @@ TYPE_LOGEMENT = _table(
     C="Chambre", T1="T1", T2="T2", T3="T3", T4="T4", T5="T5", T6P="6 pièces et plus"
 )
 CATEGORIE_LOGEMENT = _table(A="Appartement", M="Maison", I="Indifférent")
+CATEGORIE_LOGEMENT_ACTUEL = _table(A="Appartement", M="Maison")
 CONTRAT_TRAVAIL = _table(
     CDI="CDI (ou fonctionnaire)",
     CDD="CDD, stage, intérim",

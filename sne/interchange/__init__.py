@@ -11,73 +11,77 @@ The file::
     </interfaceNuu>
 
 ``typeFichier``: CRE, CRS, MOD, REN, RAD are imported (SUP, DIS, COP are the
-SNE's own and refused); ``dateFichier`` is a date (or a date and time) not
-after the day of the import. Elements are namespace-qualified (any prefix);
-their order is free on import, each single element at most once.
+SNE's own and refused); absent on an extract (read whole, nothing to import).
+``dateFichier`` is a date or a date-time (with an offset or not) not after the
+day of the import. Elements are namespace-qualified (any prefix); their order
+is free on import (written in the schema's order), each single element at
+most once. Names of the real files; *ours* in italics (public sources show
+none for them).
 
-``demandeLogement`` — names from the reference, *ours* in italics:
-
-- ``numUnique`` (MOD, REN, RAD; absent from CRE and CRS), *numUniqueOrigine*
-  (CRS: the couple's demande), ``numGuichet`` (the sending guichet: must be the
-  importing account's), ``dateCreationDemande`` (CRE: the filing date; MOD,
-  REN, RAD, CRS: optional, checked against the registered filing date to catch
-  a mistyped number), *justification* (CRS: proof of separation, mandatory;
-  MOD: the piece justifying an identity change), *justificationDoublon*
-  (CRE, MOD: register despite probable duplicates — a forced duplicate).
-- ``personnePhysique`` (or *personneMorale*), ``logementRecherche`` (CRE, CRS,
-  MOD: the whole demande; a MOD replaces everything, an absent element empties
-  its field), *radiation* (RAD).
+``demandeLogement``: ``numUnique`` (MOD, REN, RAD, extracts), *numUniqueOrigine*
+(CRS), ``numGuichet`` (the sending guichet; may be absent when ``numUnique``
+is there), ``dateCreationDemande``, *justification*, *justificationDoublon*,
+``personnePhysique`` (or *personneMorale*), ``logementRecherche``, *radiation*.
 
 Document fields (``sne.services.formulaire``) ← elements:
 
-=============================  ==========================================================
-``personnePhysique/``
-``demandeur``                  the applicant: person elements below, plus
-  ``situationFamiliale@code``  situation_familiale
-  *adressePostale*             *ligne1*, *ligne2*, *codePostal*, *libelleCommune*, *pays*
-  ``telPortable``, *telFixe*,  telephone_portable, telephone_fixe, email
-  ``mel``
-  *consentementSms*            consentement_sms (**02.01 only**: unknown in a 02.00 file,
-                               never written in one; a 02.00 MOD keeps the registered value)
-  ``revenuFiscal``             *revenuN1*, *revenuN2*: revenu_fiscal_n1, revenu_fiscal_n2
-``listeCotitulaire/``          persons of role cotitulaire (``lien@code`` M, P, C, L)
-*cotitulaire*
-``listePersonneACharge/``      role a_charge (``lien@code`` ENF, ASC, COL, AUT)
-*personneACharge*
-``personneANaitre``            role a_naitre (repeatable; *dateNaissancePrevue*)
-``listePersonneEnGarde/``      role garde_alternee
-*personneEnGarde*
-``logementActuel@code``        logement_actuel; *bailleur*, *loyer* (0.00), *surface*,
-                               *typeLogement@code*
-*listeMotif/motif@code*        motifs (01–23); *precisionMotif*: motif_precision
-*handicap*                     *logementAdapte*, *fauteuilRoulant*, *precision*
-=============================  ==========================================================
+=====================================  ==================================================
+``demandeur``                          the applicant (person elements below) and
+  ``situationFamiliale@code``          situation_familiale
+  ``telPortable``, *telFixe*, ``mel``  telephone_portable, telephone_fixe, email
+  *consentementSms* (02.01 only)       consentement_sms
+  ``adressePostale/etranger``,         adresse_etranger, adresse_numero, adresse_ligne1,
+  ``numero``, ``voie``, *complement*,  adresse_ligne2, code_postal, commune_insee,
+  ``codePostal``, ``commune@code``,    commune, pays
+  *libelleCommune*, *pays*
+  ``revenuFiscal/anneeMoins1``…        revenu_fiscal_annee_n1, revenu_fiscal_n1, …_n2
+  ``listeRessource{Recue,Versee}``     the applicant's ressources
+  ``…PersACharge``                     ressources of the first dependant
+``listeCotitulaire/cotitulaire``       role cotitulaire: ``lienDemandeur@code`` → lien,
+                                       ``situationFamiliale``, ``revenuFiscal`` (its own)
+``listePersonneACharge/``              role a_charge: ``sexe@code``, ``lienParente@code``
+``personneACharge``                    (E, P, A ↔ ENF, ASC, AUT; COL written A)
+``personneANaitre``                    ``nombre`` persons of role a_naitre on
+                                       ``dateNaissancePrevue``
+``listePersonneEnGarde/``              role garde_alternee: ``dateNaissance``,
+``personneEnGarde``                    ``sexe@code``, ``coParentalite@code``; *nom*, *prenom*
+``logementActuel/``                    logement_actuel (one), logement_actuel_loyer,
+``listeModeleLogement/modeleLogement`` _habitants, _categorie, _type, _surface,
+``@code``, ``montantMensuelLoyer``,    _proprietaire; *bailleur*
+``nombreHabitant``,
+``categorieLogement@code``,
+``typeLogementActuel@code``,
+``surface``, ``proprietaire``
+*listeMotif/motif@code*                motifs (01–23); *precisionMotif*: motif_precision
+*handicap*                             *logementAdapte*, *fauteuilRoulant*, *precision*
+=====================================  ==================================================
 
-Person elements (every person): ``civilite@code``, ``nom`` (birth name),
-*nomUsage*, ``prenom`` (all first names), ``dateNaissance``,
-*dateNaissancePrevue*, *communeNaissance*, ``nationalite@code``, *lien@code*,
-*mineurEmancipe*, ``situationProfessionnelle`` (*contratTravail@code*,
-*profession*, *employeur*, *communeTravail*), ``listeRessourceRecue/``
-*ressourceRecue@code* and ``listeRessourceVersee/`` *ressourceVersee@code*
-(PAV), each with *montantMensuel*.
+Person elements: ``civilite@code`` (3, Mademoiselle, read as 2), ``nom`` (the
+name in use) and ``nomPatronymique`` (the birth name; when absent ``nom`` is the
+birth name), ``prenom``, ``dateNaissance``, ``sexe@code``, *communeNaissance*,
+``nationalite@code``, *mineurEmancipe*, ``situationProfessionnelle``
+(``profession``, ``typeContratTravail@code``, ``nomEmployeurPrincipal``, and
+the workplace: ``etranger``, ``codePostal``, ``commune@code``,
+*libelleCommune*), resources as ``detailRessource`` (``ressource@code``,
+monthly ``montant``).
 
-*personneMorale*: *raisonSociale*, *siret*, the contact elements above, then
+*personneMorale*: *raisonSociale*, *siret*, the contacts above, then
 ``demandeur`` (the person housed: person elements only) and the household lists.
 
-``logementRecherche``: ``listeTypeLogement/typeLogement@code``,
+``logementRecherche``: ``demandeElargie``, ``listeTypeLogement/typeLogement@code``,
 *categorieLogement@code*,
-``listeLocalisationSouhaite/localisationSouhaite/commune@code`` (INSEE codes),
-``demandeElargie``, *loyerMaximum*.
+``listeLocalisationSouhaite/localisationSouhaite/commune@code``, *loyerMaximum*.
 
 *radiation* (RAD): *motif@code* (RADATT, RADABA, RADCON, RADIRR),
 *sousMotif@code*, *dateAvertissement*, *commentaire*, *logementAttribue*
-(*adresse*, *codePostal*, *libelleCommune*, *identifiantRpls*, *zusQpv@code*,
-*surface*, *typologie@code*, *reservataire@code*, *statutDalo@code*,
-*accordCollectif*, *dateBail*, *bailleur*).
+(*adresse*, *codePostal*, *libelleCommune*, *identifiantRpls*, *zusQpv@code*
+(ZUSOUI, ZUSNON, ZUSNSP), *surface*, *typologie@code*, *reservataire@code*,
+*statutDalo@code*, *accordCollectif*, *dateBail*, *bailleur*).
 
 Values: dates ``AAAA-MM-JJ``; amounts with a decimal point (``1650.00``);
-booleans ``true``/``false`` (``1``/``0`` read too), absent meaning false;
-codes are those of ``sne.codes``, exactly as written there.
+booleans ``true``/``false`` (``1``/``0`` read too), absent meaning false.
+What the demande cannot keep (a second ``modeleLogement``, dependants'
+resources without a dependant) is an anomaly, never dropped.
 
 Order: an imported document lists the persons by role (applicant,
 co-holders, dependants, expected births, children in custody), received

@@ -53,6 +53,15 @@ def importer(
     if fichier.anomalies:
         return ResultatImport(fichier.type_fichier, numero, fichier.anomalies)
     contexte = _controler_contexte(fichier, acteur, aujourd_hui)
+    if fichier.type_fichier is None:
+        contexte.append(
+            Anomalie(
+                "EXTRAIT_NON_IMPORTABLE",
+                f"{RACINE}/entete",
+                "extrait de demande sans typeFichier : il se lit sans anomalie, mais n'indique "
+                "aucune opération (CRE, CRS, MOD, REN ou RAD) à appliquer",
+            )
+        )
     if contexte:
         return ResultatImport(fichier.type_fichier, numero, tuple(contexte))
     try:
@@ -65,7 +74,11 @@ def importer(
 
 def _controler_contexte(fichier: FichierNuu, acteur: Acteur, aujourd_hui: date) -> list[Anomalie]:
     anomalies = []
-    if acteur.guichet_code is not None and fichier.guichet != acteur.guichet_code:
+    if (
+        acteur.guichet_code is not None
+        and fichier.guichet is not None
+        and fichier.guichet != acteur.guichet_code
+    ):
         anomalies.append(
             Anomalie(
                 "GUICHET_INCOHERENT",

@@ -1,11 +1,13 @@
 """Write a demande document as an interfaceNuu CRE or MOD file (the inverse of ``lecture``).
 
 Contract: a document of the ``sne.services.formulaire`` shape in, UTF-8 bytes
-out, with the elements in the order the package docstring lists. Empty values
-are left out; ``demandeElargie`` is always written. Persons are written grouped
-by role (demandeur, co-titulaires, personnes à charge, enfants à naître,
-enfants en garde), received resources before paid ones. A 02.00 file cannot
-carry ``consentementSms``.
+out, with the elements in the schema's order (the real files'). Empty values
+are left out; ``demandeElargie``, ``etranger`` of the address and
+``proprietaire`` are always written. Persons are written grouped by role
+(demandeur, personnes à charge, enfants à naître counted per expected date,
+enfants en garde, co-titulaire), received resources before paid ones, the
+dependants' resources in the applicant's ``…PersACharge`` lists. A 02.00 file
+cannot carry ``consentementSms``.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def ecrire(
         _foyer(personne, personnes[1:])
     else:
         personne = _element(dl, "personnePhysique")
-        _personne(personne, "demandeur", personnes[0], document=document, version=version)
+        _demandeur(personne, personnes[0], personnes[1:], document, version)
         _foyer(personne, personnes[1:])
         _logement_actuel(personne, document)
         if document.get("motifs"):
@@ -106,99 +108,161 @@ def ecrire(
 
 
 def _contacts(parent: ET.Element, document: Mapping[str, Any], version: str) -> None:
-    adresse = _element(parent, "adressePostale")
-    for nom, cle in (
-        ("ligne1", "adresse_ligne1"),
-        ("ligne2", "adresse_ligne2"),
-        ("codePostal", "code_postal"),
-        ("libelleCommune", "commune"),
-        ("pays", "pays"),
-    ):
-        _texte(adresse, nom, document.get(cle))
     _texte(parent, "telPortable", document.get("telephone_portable"))
     _texte(parent, "telFixe", document.get("telephone_fixe"))
     _texte(parent, "mel", document.get("email"))
     if version != "02.00" and document.get("consentement_sms"):
         _texte(parent, "consentementSms", True)
+    adresse = _element(parent, "adressePostale")
+    _texte(adresse, "etranger", bool(document.get("adresse_etranger")))
+    _texte(adresse, "numero", document.get("adresse_numero"))
+    _texte(adresse, "voie", document.get("adresse_ligne1"))
+    _texte(adresse, "complement", document.get("adresse_ligne2"))
+    _texte(adresse, "codePostal", document.get("code_postal"))
+    _code(adresse, "commune", document.get("commune_insee"))
+    _texte(adresse, "libelleCommune", document.get("commune"))
+    _texte(adresse, "pays", document.get("pays"))
+
+
+def _demandeur(
+    parent: ET.Element,
+    demandeur: Mapping[str, Any],
+    foyer: list[Mapping[str, Any]],
+    document: Mapping[str, Any],
+    version: str,
+) -> None:
+    """The applicant, with the demande's contacts, tax income and the dependants' resources."""
+    element = _element(parent, "demandeur")
+    _identite(element, demandeur)
+    _code(element, "situationFamiliale", document.get("situation_familiale"))
+    _contacts(element, document, version)
+    _situation_professionnelle(element, demandeur)
+    _revenu_fiscal(element, document)
+    _ressources(element, demandeur.get("ressources") or [])
+    a_charge = [r for p in foyer if p["role"] == "a_charge" for r in p.get("ressources") or []]
+    _ressources(element, a_charge, suffixe="PersACharge")
+
+
+def _identite(element: ET.Element, p: Mapping[str, Any]) -> None:
+    """Civilité, names (in use, then birth name when they differ), first names, birth."""
+    _code(element, "civilite", p.get("civilite"))
+    _texte(element, "nom", p.get("nom_usage") or p.get("nom_naissance"))
+    if p.get("nom_usage"):
+        _texte(element, "nomPatronymique", p.get("nom_naissance"))
+    _texte(element, "prenom", p.get("prenoms"))
+    _texte(element, "dateNaissance", p.get("date_naissance"))
+    _code(element, "sexe", p.get("sexe"))
+    _texte(element, "communeNaissance", p.get("commune_naissance"))
+    _code(element, "nationalite", p.get("nationalite"))
+    _texte(element, "mineurEmancipe", p.get("mineur_emancipe") or None)
+
+
+def _situation_professionnelle(element: ET.Element, p: Mapping[str, Any]) -> None:
+    champs = (
+        "profession",
+        "contrat_travail",
+        "employeur",
+        "travail_etranger",
+        "travail_code_postal",
+        "travail_commune_insee",
+        "commune_travail",
+    )
+    if not any(p.get(c) for c in champs):
+        return
+    situation = _element(element, "situationProfessionnelle")
+    _texte(situation, "profession", p.get("profession"))
+    _code(situation, "typeContratTravail", p.get("contrat_travail"))
+    _texte(situation, "nomEmployeurPrincipal", p.get("employeur"))
+    _texte(situation, "etranger", p.get("travail_etranger") or None)
+    _texte(situation, "codePostal", p.get("travail_code_postal"))
+    _code(situation, "commune", p.get("travail_commune_insee"))
+    _texte(situation, "libelleCommune", p.get("commune_travail"))
+
+
+def _revenu_fiscal(element: ET.Element, source: Mapping[str, Any]) -> None:
+    """Tax years and amounts (of the demande for the applicant, of the co-holder's own)."""
+    cles = ("annee_n1", "n1", "annee_n2", "n2")
+    if all(source.get(f"revenu_fiscal_{c}") is None for c in cles):
+        return
+    revenu = _element(element, "revenuFiscal")
+    for nom, cle in zip(
+        ("anneeMoins1", "montantMoins1", "anneeMoins2", "montantMoins2"), cles, strict=True
+    ):
+        _texte(revenu, nom, source.get(f"revenu_fiscal_{cle}"))
+
+
+def _ressources(
+    element: ET.Element, ressources: list[Mapping[str, Any]], *, suffixe: str = ""
+) -> None:
+    """Received then paid resources as ``detailRessource`` (``ressource@code``, ``montant``)."""
+    for liste, recue in (("listeRessourceRecue", True), ("listeRessourceVersee", False)):
+        choisies = [r for r in ressources if (r["type"] in codes.RESSOURCE_RECUE) is recue]
+        if choisies:
+            conteneur = _element(element, liste + suffixe)
+            for ressource in choisies:
+                detail = _element(conteneur, "detailRessource")
+                _code(detail, "ressource", ressource["type"])
+                _texte(detail, "montant", ressource["montant_mensuel"])
 
 
 def _foyer(parent: ET.Element, personnes: list[Mapping[str, Any]]) -> None:
-    """Co-holders, dependants, expected births, then children in shared custody."""
+    """Dependants, expected births, children in custody, then the co-holder (schema order)."""
 
-    def liste(nom: str, item: str, role: str) -> None:
+    def liste(nom: str, role: str) -> list[tuple[ET.Element, Mapping[str, Any]]]:
         membres = [p for p in personnes if p["role"] == role]
-        if membres:
-            element = _element(parent, nom)
-            for membre in membres:
-                _personne(element, item, membre)
+        conteneur = _element(parent, nom) if membres else parent
+        return [(conteneur, membre) for membre in membres]
 
-    liste("listeCotitulaire", "cotitulaire", "cotitulaire")
-    liste("listePersonneACharge", "personneACharge", "a_charge")
-    for personne in personnes:
-        if personne["role"] == "a_naitre":
-            _personne(parent, "personneANaitre", personne)
-    liste("listePersonneEnGarde", "personneEnGarde", "garde_alternee")
+    for conteneur, p in liste("listePersonneACharge", "a_charge"):
+        _personne(conteneur, "personneACharge", p)
+    naissances: dict[Any, int] = {}
+    for p in personnes:
+        if p["role"] == "a_naitre":
+            prevue = p.get("date_naissance_prevue")
+            naissances[prevue] = naissances.get(prevue, 0) + 1
+    for prevue, nombre in naissances.items():
+        a_naitre = _element(parent, "personneANaitre")
+        _texte(a_naitre, "nombre", nombre)
+        _texte(a_naitre, "dateNaissancePrevue", prevue)
+    for conteneur, p in liste("listePersonneEnGarde", "garde_alternee"):
+        garde = _element(conteneur, "personneEnGarde")
+        _texte(garde, "nom", p.get("nom_naissance"))
+        _texte(garde, "prenom", p.get("prenoms"))
+        _texte(garde, "dateNaissance", p.get("date_naissance"))
+        _code(garde, "sexe", p.get("sexe"))
+        _code(garde, "coParentalite", p.get("co_parentalite"))
+    for conteneur, p in liste("listeCotitulaire", "cotitulaire"):
+        _personne(conteneur, "cotitulaire", p)
 
 
-def _personne(
-    parent: ET.Element,
-    nom: str,
-    p: Mapping[str, Any],
-    *,
-    document: Mapping[str, Any] | None = None,
-    version: str = f.VERSION_COURANTE,
-) -> None:
+def _personne(parent: ET.Element, nom: str, p: Mapping[str, Any]) -> None:
+    """A co-holder, a dependant, or a legal person's housed person."""
     element = _element(parent, nom)
-    _code(element, "civilite", p.get("civilite"))
-    _texte(element, "nom", p.get("nom_naissance"))
-    _texte(element, "nomUsage", p.get("nom_usage"))
-    _texte(element, "prenom", p.get("prenoms"))
-    _texte(element, "dateNaissance", p.get("date_naissance"))
-    _texte(element, "dateNaissancePrevue", p.get("date_naissance_prevue"))
-    _texte(element, "communeNaissance", p.get("commune_naissance"))
-    _code(element, "nationalite", p.get("nationalite"))
-    _code(element, "lien", p.get("lien"))
-    _texte(element, "mineurEmancipe", p.get("mineur_emancipe") or None)
-    if document is not None:
-        _code(element, "situationFamiliale", document.get("situation_familiale"))
-        _contacts(element, document, version)
-    pro = {c: p.get(c) for c in ("contrat_travail", "profession", "employeur", "commune_travail")}
-    if any(pro.values()):
-        situation = _element(element, "situationProfessionnelle")
-        _code(situation, "contratTravail", pro["contrat_travail"])
-        _texte(situation, "profession", pro["profession"])
-        _texte(situation, "employeur", pro["employeur"])
-        _texte(situation, "communeTravail", pro["commune_travail"])
-    if document is not None and (
-        document.get("revenu_fiscal_n1") is not None or document.get("revenu_fiscal_n2") is not None
-    ):
-        revenu = _element(element, "revenuFiscal")
-        _texte(revenu, "revenuN1", document.get("revenu_fiscal_n1"))
-        _texte(revenu, "revenuN2", document.get("revenu_fiscal_n2"))
-    ressources = p.get("ressources") or []
-    for liste, item, recue in (
-        ("listeRessourceRecue", "ressourceRecue", True),
-        ("listeRessourceVersee", "ressourceVersee", False),
-    ):
-        choisies = [r for r in ressources if (r["type"] in codes.RESSOURCE_RECUE) is recue]
-        if choisies:
-            conteneur = _element(element, liste)
-            for ressource in choisies:
-                _texte(
-                    _element(conteneur, item, ressource["type"]),
-                    "montantMensuel",
-                    ressource["montant_mensuel"],
-                )
+    _identite(element, p)
+    if nom == "cotitulaire":
+        _code(element, "situationFamiliale", p.get("situation_familiale"))
+        _code(element, "lienDemandeur", p.get("lien"))
+    elif nom == "personneACharge":
+        _code(element, "lienParente", f.LIEN_PARENTE_ECRITURE.get(p.get("lien") or ""))
+    _situation_professionnelle(element, p)
+    if nom == "cotitulaire":
+        _revenu_fiscal(element, p)
+    if nom != "personneACharge":
+        _ressources(element, p.get("ressources") or [])
 
 
 def _logement_actuel(parent: ET.Element, document: Mapping[str, Any]) -> None:
     if not document.get("logement_actuel"):
         return
-    logement = _element(parent, "logementActuel", document["logement_actuel"])
-    _texte(logement, "bailleur", document.get("logement_actuel_bailleur"))
-    _texte(logement, "loyer", document.get("logement_actuel_loyer"))
+    logement = _element(parent, "logementActuel")
+    _code(_element(logement, "listeModeleLogement"), "modeleLogement", document["logement_actuel"])
+    _texte(logement, "montantMensuelLoyer", document.get("logement_actuel_loyer"))
+    _texte(logement, "nombreHabitant", document.get("logement_actuel_habitants"))
+    _code(logement, "categorieLogement", document.get("logement_actuel_categorie"))
+    _code(logement, "typeLogementActuel", document.get("logement_actuel_type"))
     _texte(logement, "surface", document.get("logement_actuel_surface"))
-    _code(logement, "typeLogement", document.get("logement_actuel_type"))
+    _texte(logement, "proprietaire", bool(document.get("logement_actuel_proprietaire")))
+    _texte(logement, "bailleur", document.get("logement_actuel_bailleur"))
 
 
 def _recherche(parent: ET.Element, document: Mapping[str, Any]) -> None:

@@ -81,26 +81,40 @@ PERMIS_DEMANDE_LOGEMENT = _permis(
     "numUnique numUniqueOrigine numGuichet dateCreationDemande justification "
     "justificationDoublon personnePhysique personneMorale logementRecherche radiation"
 )
+#: Person elements every person may carry (``sexe``, ``communeNaissance``, ``mineurEmancipe``,
+#: ``nomPatronymique``… are only written when known).
 _PERSONNE = (
-    "civilite nom nomUsage prenom dateNaissance dateNaissancePrevue communeNaissance "
-    "nationalite lien mineurEmancipe situationProfessionnelle listeRessourceRecue "
-    "listeRessourceVersee"
+    "civilite nom nomPatronymique prenom dateNaissance sexe communeNaissance nationalite "
+    "mineurEmancipe situationProfessionnelle listeRessourceRecue listeRessourceVersee"
 )
 _CONTACTS = "adressePostale telPortable telFixe mel consentementSms"
 _FOYER = "listeCotitulaire listePersonneACharge listePersonneEnGarde"
 PERMIS_PERSONNE = _permis(_PERSONNE)
-PERMIS_DEMANDEUR_PHYSIQUE = _permis(f"{_PERSONNE} {_CONTACTS} situationFamiliale revenuFiscal")
+PERMIS_DEMANDEUR_PHYSIQUE = _permis(
+    f"{_PERSONNE} {_CONTACTS} situationFamiliale revenuFiscal "
+    "listeRessourceRecuePersACharge listeRessourceVerseePersACharge"
+)
+PERMIS_COTITULAIRE = _permis(f"{_PERSONNE} lienDemandeur situationFamiliale revenuFiscal")
+PERMIS_PERSONNE_A_CHARGE = _permis(f"{_PERSONNE} lienParente")
+#: Children in shared custody: no names in real files (``nom``/``prenom`` are ours, optional).
+PERMIS_PERSONNE_EN_GARDE = _permis("nom prenom dateNaissance sexe coParentalite")
+PERMIS_PERSONNE_A_NAITRE = _permis("nombre dateNaissancePrevue")
 PERMIS_PERSONNE_PHYSIQUE = _permis(
     f"demandeur {_FOYER} logementActuel listeMotif precisionMotif handicap", "personneANaitre"
 )
 PERMIS_PERSONNE_MORALE = _permis(
     f"raisonSociale siret {_CONTACTS} demandeur {_FOYER}", "personneANaitre"
 )
-PERMIS_ADRESSE = _permis("ligne1 ligne2 codePostal libelleCommune pays")
-PERMIS_REVENU_FISCAL = _permis("revenuN1 revenuN2")
-PERMIS_SITUATION_PRO = _permis("contratTravail profession employeur communeTravail")
-PERMIS_RESSOURCE = _permis("montantMensuel")
-PERMIS_LOGEMENT_ACTUEL = _permis("bailleur loyer surface typeLogement")
+PERMIS_ADRESSE = _permis("etranger numero voie complement codePostal commune libelleCommune pays")
+PERMIS_REVENU_FISCAL = _permis("anneeMoins1 montantMoins1 anneeMoins2 montantMoins2")
+PERMIS_SITUATION_PRO = _permis(
+    "profession typeContratTravail nomEmployeurPrincipal etranger codePostal commune libelleCommune"
+)
+PERMIS_DETAIL_RESSOURCE = _permis("ressource montant")
+PERMIS_LOGEMENT_ACTUEL = _permis(
+    "listeModeleLogement montantMensuelLoyer nombreHabitant categorieLogement "
+    "typeLogementActuel surface proprietaire bailleur"
+)
 PERMIS_HANDICAP = _permis("logementAdapte fauteuilRoulant precision")
 PERMIS_RECHERCHE = _permis(
     "listeTypeLogement categorieLogement listeLocalisationSouhaite demandeElargie loyerMaximum"
@@ -112,11 +126,27 @@ PERMIS_ATTRIBUTION = _permis(
     "reservataire statutDalo accordCollectif dateBail bailleur"
 )
 
-#: The household lists: list element, item element, role in the demande document.
-LISTES_FOYER = (
-    ("listeCotitulaire", "cotitulaire", "cotitulaire"),
-    ("listePersonneACharge", "personneACharge", "a_charge"),
-    ("listePersonneEnGarde", "personneEnGarde", "garde_alternee"),
+#: Resource lists: list element, received (True) or paid, of the dependants (True) or not.
+LISTES_RESSOURCES = (
+    ("listeRessourceRecue", True, False),
+    ("listeRessourceVersee", False, False),
+    ("listeRessourceRecuePersACharge", True, True),
+    ("listeRessourceVerseePersACharge", False, True),
+)
+
+#: Official codes ↔ ours, where the stored lists still differ (mapped at the border).
+LIEN_PARENTE_LECTURE: Mapping[str, str] = MappingProxyType({"E": "ENF", "P": "ASC", "A": "AUT"})
+#: ``COL`` (collatéral) has no official code: written as ``A`` (autre).
+LIEN_PARENTE_ECRITURE: Mapping[str, str] = MappingProxyType(
+    {"ENF": "E", "ASC": "P", "COL": "A", "AUT": "A"}
+)
+#: Civilité 3 (Mademoiselle, old files) is read as 2 (Madame).
+CIVILITE_LECTURE: Mapping[str, str] = MappingProxyType({"1": "1", "2": "2", "3": "2"})
+ZUS_QPV_LECTURE: Mapping[str, str] = MappingProxyType(
+    {"ZUSOUI": "OUI", "ZUSNON": "NON", "ZUSNSP": "NSP"}
+)
+ZUS_QPV_ECRITURE: Mapping[str, str] = MappingProxyType(
+    {ours: officiel for officiel, ours in ZUS_QPV_LECTURE.items()}
 )
 #: Order of the persons in an imported document (and of the elements in an exported file).
 ORDRE_ROLES = ("demandeur", "cotitulaire", "a_charge", "a_naitre", "garde_alternee")

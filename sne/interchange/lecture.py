@@ -58,7 +58,7 @@ class CheminsPersonne:
             rang, reste = int(trouve.group(1)), trouve.group(2)
             if 1 <= rang <= len(self.ressources):
                 base = self.ressources[rang - 1]
-                suffixe = {"type": "/@code", "montant_mensuel": "/montantMensuel"}
+                suffixe = {"type": "/ressource/@code", "montant_mensuel": "/montant"}
                 return base + suffixe.get(reste or "", "")
         return self.champs.get(cle.split(".", 1)[0], self.element)
 
@@ -382,6 +382,15 @@ class _Noeud:
         c.mettre(cle, valeurs, noeud.chemin)
 
 
+@dataclass
+class _PersonneLue:
+    """A person read: its values, where each was, and the dependants' resources it listed."""
+
+    valeurs: dict[str, Any]
+    chemins: CheminsPersonne
+    a_charge: list[tuple[dict[str, Any], str]]
+
+
 class _Lecture:
     """One reading: the version met and the anomalies found so far."""
 
@@ -509,11 +518,11 @@ class _Lecture:
                 f"{RACINE}/@versionInterface",
                 f"{quoi} (02.00 ou 02.01 attendu)",
             )
-            return self.fin()
-        self.version = version
+        # An unknown version or file type does not stop the reading: every anomaly is reported.
+        self.version = version if version in f.VERSIONS else f.VERSION_COURANTE
         noeud = self.noeud(racine, RACINE, f.PERMIS_RACINE, attributs=("versionInterface",))
         entete = noeud.sous("entete", f.PERMIS_ENTETE, obligatoire=True)
-        type_fichier = entete.texte("typeFichier", obligatoire=True)
+        type_fichier = entete.texte("typeFichier")
         date_fichier = self._date_fichier(entete)
         if type_fichier is not None and type_fichier in f.TYPES_NON_PRIS_EN_CHARGE:
             self.signaler(
@@ -522,18 +531,17 @@ class _Lecture:
                 f"fichier {type_fichier} ({f.TYPES_NON_PRIS_EN_CHARGE[type_fichier]}) : émis par "
                 "le SNE, il n'est pas reçu (admis : CRE, CRS, MOD, REN, RAD)",
             )
-        elif type_fichier is not None and type_fichier not in f.TYPES_FICHIER:
+            return self.fin(version=version, type_fichier=type_fichier)
+        if type_fichier is not None and type_fichier not in f.TYPES_FICHIER:
             self.signaler(
                 "TYPE_FICHIER_INCONNU",
                 f"{RACINE}/entete/typeFichier",
                 f"type « {type_fichier} » inconnu (admis : CRE, CRS, MOD, REN, RAD)",
             )
-        if type_fichier not in f.TYPES_FICHIER:
-            return self.fin(version=version)
-        assert type_fichier is not None
         demande = noeud.sous("demande", f.PERMIS_DEMANDE, obligatoire=True)
         dl = demande.sous("demandeLogement", f.PERMIS_DEMANDE_LOGEMENT, obligatoire=True)
-        return self._demande_logement(dl, version, type_fichier, date_fichier)
+        fichier = self._demande_logement(dl, type_fichier, date_fichier)
+        return replace(fichier, version=version if version in f.VERSIONS else None)
 
     def fin(self, **valeurs: Any) -> FichierNuu:
         return FichierNuu(**valeurs, anomalies=tuple(self.anomalies))
@@ -563,20 +571,26 @@ class _Lecture:
             return None
 
     def _demande_logement(
-        self, dl: _Noeud, version: str, type_fichier: str, date_fichier: date | None
+        self, dl: _Noeud, type_fichier: str | None, date_fichier: date | None
     ) -> FichierNuu:
-        libelle = f.TYPES_FICHIER[type_fichier]
-        for nom in f.PERMIS_DEMANDE_LOGEMENT:
-            if nom in f.INTERDITS[type_fichier] and nom in dl.enfants:
-                self.signaler(
-                    "ELEMENT_INTERDIT",
-                    dl.chemin_de(nom),
-                    f"élément sans objet dans un fichier {type_fichier} ({libelle})",
-                )
-                del dl.enfants[nom]
-        numero = self._numero(dl, "numUnique", obligatoire=type_fichier in {"MOD", "REN", "RAD"})
+        """Read the body; a file without known type (an extract) is read as a whole demande."""
+        if type_fichier in f.TYPES_FICHIER:
+            assert type_fichier is not None
+            libelle = f.TYPES_FICHIER[type_fichier]
+            for nom in f.PERMIS_DEMANDE_LOGEMENT:
+                if nom in f.INTERDITS[type_fichier] and nom in dl.enfants:
+                    self.signaler(
+                        "ELEMENT_INTERDIT",
+                        dl.chemin_de(nom),
+                        f"élément sans objet dans un fichier {type_fichier} ({libelle})",
+                    )
+                    del dl.enfants[nom]
+        numero = self._numero(
+            dl, "numUnique", obligatoire=type_fichier in {"MOD", "REN", "RAD", None}
+        )
         origine = self._numero(dl, "numUniqueOrigine", obligatoire=type_fichier == "CRS")
-        guichet = dl.texte("numGuichet", obligatoire=True)
+        # Without numGuichet, the numéro unique names the demande's guichet: enough to act on it.
+        guichet = dl.texte("numGuichet", obligatoire=numero is None)
         if guichet is not None and not GUICHET_RE.match(guichet):
             self.invalide(
                 dl.chemin_de("numGuichet"), f"« {guichet} » : G suivi de 4 caractères attendu"
@@ -585,7 +599,6 @@ class _Lecture:
         justification = dl.texte("justification", obligatoire=type_fichier == "CRS")
         justification_doublon = dl.texte("justificationDoublon")
         valeurs: dict[str, Any] = {
-            "version": version,
             "type_fichier": type_fichier,
             "date_fichier": date_fichier,
             "numero": numero,
@@ -595,7 +608,7 @@ class _Lecture:
             "justification": justification,
             "justification_doublon": justification_doublon,
         }
-        if type_fichier in {"CRE", "CRS", "MOD"}:
+        if type_fichier not in {"REN", "RAD"}:
             valeurs |= self._document(dl)
         elif type_fichier == "RAD":
             valeurs |= self._radiation(dl)
@@ -641,17 +654,11 @@ class _Lecture:
         c.mettre("type_demandeur", "physique", n.chemin)
         c.chemins["personnes"] = n.chemin
         demandeur = n.sous("demandeur", f.PERMIS_DEMANDEUR_PHYSIQUE, obligatoire=True)
-        personnes = [self._personne(demandeur, "demandeur", contacts=c)]
-        personnes += self._foyer(n)
-        actuel = n.sous("logementActuel", f.PERMIS_LOGEMENT_ACTUEL, obligatoire=True, code=True)
-        actuel.code_propre(
-            codes.LOGEMENT_ACTUEL, "logement actuel", c, "logement_actuel", obligatoire=True
-        )
-        actuel.texte("bailleur", c, "logement_actuel_bailleur")
-        actuel.nombre("loyer", c, "logement_actuel_loyer", decimal=True)
-        actuel.nombre("surface", c, "logement_actuel_surface")
-        actuel.code(
-            "typeLogement", codes.TYPE_LOGEMENT, "type de logement", c, "logement_actuel_type"
+        lu = self._personne(demandeur, "demandeur", contacts=c)
+        personnes = [(lu.valeurs, lu.chemins), *self._foyer(n)]
+        self._ressources_a_charge(lu.a_charge, personnes)
+        self._logement_actuel(
+            n.sous("logementActuel", f.PERMIS_LOGEMENT_ACTUEL, obligatoire=True), c
         )
         n.liste_codes(
             "listeMotif", "motif", codes.MOTIF_DEMANDE, "motif", c, "motifs", obligatoire=True
@@ -663,22 +670,91 @@ class _Lecture:
         handicap.texte("precision", c, "handicap_precision")
         return personnes
 
+    def _ressources_a_charge(
+        self,
+        ressources: list[tuple[dict[str, Any], str]],
+        personnes: list[tuple[dict[str, Any], CheminsPersonne]],
+    ) -> None:
+        """Give the dependants' resources (listed by the applicant) to the first dependant."""
+        if not ressources:
+            return
+        rang = next((i for i, (p, _) in enumerate(personnes) if p["role"] == "a_charge"), None)
+        if rang is None:
+            for _, chemin in ressources:
+                self.signaler(
+                    "ELEMENT_NON_STOCKABLE",
+                    chemin,
+                    "ressource des personnes à charge sans personne à charge dans la demande",
+                )
+            return
+        valeurs, chemins = personnes[rang]
+        valeurs["ressources"] = [*valeurs["ressources"], *(r for r, _ in ressources)]
+        personnes[rang] = (
+            valeurs,
+            replace(chemins, ressources=(*chemins.ressources, *(x for _, x in ressources))),
+        )
+
+    def _logement_actuel(self, actuel: _Noeud, c: _Champs) -> None:
+        modeles = _Champs()
+        actuel.liste_codes(
+            "listeModeleLogement",
+            "modeleLogement",
+            codes.LOGEMENT_ACTUEL,
+            "modèle de logement",
+            modeles,
+            "liste",
+            obligatoire=True,
+        )
+        liste = actuel.chemin_de("listeModeleLogement")
+        valeurs = modeles.valeurs["liste"]
+        for rang in range(2, len(valeurs) + 1):
+            self.signaler(
+                "ELEMENT_NON_STOCKABLE",
+                f"{liste}/modeleLogement[{rang}]",
+                "un seul modèle de logement actuel est conservé : indiquer le principal",
+            )
+        c.mettre("logement_actuel", valeurs[0] if valeurs else None, f"{liste}/modeleLogement")
+        actuel.nombre("montantMensuelLoyer", c, "logement_actuel_loyer", decimal=True)
+        actuel.nombre("nombreHabitant", c, "logement_actuel_habitants")
+        actuel.code(
+            "categorieLogement",
+            codes.CATEGORIE_LOGEMENT_ACTUEL,
+            "catégorie",
+            c,
+            "logement_actuel_categorie",
+        )
+        actuel.code(
+            "typeLogementActuel",
+            codes.TYPE_LOGEMENT,
+            "type de logement",
+            c,
+            "logement_actuel_type",
+        )
+        actuel.nombre("surface", c, "logement_actuel_surface")
+        actuel.booleen("proprietaire", c, "logement_actuel_proprietaire")
+        actuel.texte("bailleur", c, "logement_actuel_bailleur")
+
     def _morale(self, n: _Noeud, c: _Champs) -> list[tuple[dict[str, Any], CheminsPersonne]]:
         c.mettre("type_demandeur", "morale", n.chemin)
         c.chemins["personnes"] = n.chemin
         n.texte("raisonSociale", c, "raison_sociale", obligatoire=True)
         n.texte("siret", c, "siret")
         self._contacts(n, c)
-        demandeur = n.sous("demandeur", f.PERMIS_PERSONNE, obligatoire=True)
-        return [self._personne(demandeur, "demandeur"), *self._foyer(n)]
+        lu = self._personne(n.sous("demandeur", f.PERMIS_PERSONNE, obligatoire=True), "demandeur")
+        return [(lu.valeurs, lu.chemins), *self._foyer(n)]
 
     def _contacts(self, n: _Noeud, c: _Champs) -> None:
         adresse = n.sous("adressePostale", f.PERMIS_ADRESSE, obligatoire=True)
-        adresse.texte("ligne1", c, "adresse_ligne1", obligatoire=True)
-        adresse.texte("ligne2", c, "adresse_ligne2")
+        adresse.booleen("etranger", c, "adresse_etranger")
+        adresse.texte("numero", c, "adresse_numero")
+        adresse.texte("voie", c, "adresse_ligne1", obligatoire=True)
+        adresse.texte("complement", c, "adresse_ligne2")
         adresse.texte("codePostal", c, "code_postal")
-        adresse.texte("libelleCommune", c, "commune", obligatoire=True)
+        adresse.code("commune", formulaire.COMMUNE_INSEE_RE, "commune", c, "commune_insee")
+        adresse.texte("libelleCommune", c, "commune")
         adresse.texte("pays", c, "pays")
+        if c.valeurs["commune"] is None:
+            c.chemins["commune"] = adresse.chemin_de("commune")
         n.texte("telPortable", c, "telephone_portable")
         n.texte("telFixe", c, "telephone_fixe")
         n.texte("mel", c, "email")
@@ -687,67 +763,139 @@ class _Lecture:
 
     def _foyer(self, n: _Noeud) -> list[tuple[dict[str, Any], CheminsPersonne]]:
         personnes = []
-        for liste, item, role in f.LISTES_FOYER:
-            for noeud in n.sous(liste, {item: True}).items(item, f.PERMIS_PERSONNE):
-                personnes.append(self._personne(noeud, role))
-        for noeud in n.items("personneANaitre", f.PERMIS_PERSONNE):
-            personnes.append(self._personne(noeud, "a_naitre"))
+        for noeud in n.sous("listeCotitulaire", {"cotitulaire": True}).items(
+            "cotitulaire", f.PERMIS_COTITULAIRE
+        ):
+            lu = self._personne(noeud, "cotitulaire")
+            personnes.append((lu.valeurs, lu.chemins))
+        for noeud in n.sous("listePersonneACharge", {"personneACharge": True}).items(
+            "personneACharge", f.PERMIS_PERSONNE_A_CHARGE
+        ):
+            lu = self._personne(noeud, "a_charge")
+            personnes.append((lu.valeurs, lu.chemins))
+        for noeud in n.items("personneANaitre", f.PERMIS_PERSONNE_A_NAITRE):
+            personnes += self._a_naitre(noeud)
+        for noeud in n.sous("listePersonneEnGarde", {"personneEnGarde": True}).items(
+            "personneEnGarde", f.PERMIS_PERSONNE_EN_GARDE
+        ):
+            personnes.append(self._en_garde(noeud))
         return personnes
 
-    def _personne(
-        self, n: _Noeud, role: str, *, contacts: _Champs | None = None
-    ) -> tuple[dict[str, Any], CheminsPersonne]:
+    def _a_naitre(self, n: _Noeud) -> list[tuple[dict[str, Any], CheminsPersonne]]:
+        """``nombre`` expected births (1 when absent) on ``dateNaissancePrevue``."""
+        c = _Champs()
+        c.valeurs["role"] = "a_naitre"
+        nombre = n.nombre("nombre")
+        n.date("dateNaissancePrevue", c, "date_naissance_prevue", obligatoire=True)
+        c.valeurs["ressources"] = []
+        if nombre is not None and not 1 <= nombre <= formulaire.MAX_PERSONNES:
+            self.invalide(
+                n.chemin_de("nombre"), f"« {nombre} » : de 1 à {formulaire.MAX_PERSONNES} attendu"
+            )
+            nombre = 1
+        chemins = CheminsPersonne(n.chemin, c.chemins)
+        return [(dict(c.valeurs), chemins) for _ in range(int(nombre or 1))]
+
+    def _en_garde(self, n: _Noeud) -> tuple[dict[str, Any], CheminsPersonne]:
+        """A child in shared custody: birth date, sex, custody code (names are ours, optional)."""
+        c = _Champs()
+        c.valeurs["role"] = "garde_alternee"
+        n.texte("nom", c, "nom_naissance")
+        n.texte("prenom", c, "prenoms")
+        n.date("dateNaissance", c, "date_naissance", obligatoire=True)
+        n.code("sexe", codes.SEXE, "sexe", c, "sexe")
+        n.code("coParentalite", codes.CO_PARENTALITE, "coparentalité", c, "co_parentalite")
+        c.valeurs["ressources"] = []
+        return c.valeurs, CheminsPersonne(n.chemin, c.chemins)
+
+    def _personne(self, n: _Noeud, role: str, *, contacts: _Champs | None = None) -> _PersonneLue:
+        """The applicant, a co-holder or a dependant (``contacts``: the applicant's demande)."""
         c = _Champs()
         c.valeurs["role"] = role
         titulaire = role in {"demandeur", "cotitulaire"}
-        a_naitre = role == "a_naitre"
-        n.code("civilite", codes.CIVILITE, "civilité", c, "civilite", obligatoire=titulaire)
-        n.texte("nom", c, "nom_naissance", obligatoire=not a_naitre)
-        n.texte("nomUsage", c, "nom_usage")
-        n.texte("prenom", c, "prenoms", obligatoire=not a_naitre)
-        n.date("dateNaissance", c, "date_naissance", obligatoire=not a_naitre)
-        n.date("dateNaissancePrevue", c, "date_naissance_prevue", obligatoire=a_naitre)
+        civilite = n.code(
+            "civilite", f.CIVILITE_LECTURE, "civilité", c, "civilite", obligatoire=titulaire
+        )
+        c.valeurs["civilite"] = f.CIVILITE_LECTURE.get(civilite or "")
+        self._noms(n, c)
+        n.texte("prenom", c, "prenoms", obligatoire=True)
+        n.date("dateNaissance", c, "date_naissance", obligatoire=True)
+        n.code("sexe", codes.SEXE, "sexe", c, "sexe")
         n.texte("communeNaissance", c, "commune_naissance")
         n.code(
             "nationalite", codes.NATIONALITE, "nationalité", c, "nationalite", obligatoire=titulaire
         )
-        liens = codes.LIEN_COTITULAIRE if role == "cotitulaire" else codes.LIEN_PERSONNE_A_CHARGE
-        n.code("lien", liens, "lien", c, "lien", obligatoire=role == "cotitulaire")
         n.booleen("mineurEmancipe", c, "mineur_emancipe")
-        if contacts is not None:
+        if role == "cotitulaire":
+            n.code("lienDemandeur", codes.LIEN_COTITULAIRE, "lien", c, "lien", obligatoire=True)
+        elif role == "a_charge":
+            lien = n.code("lienParente", f.LIEN_PARENTE_LECTURE, "lien de parenté", c, "lien")
+            c.valeurs["lien"] = f.LIEN_PARENTE_LECTURE.get(lien or "")
+        # The applicant's family situation and tax income are the demande's; the co-holder's its own.
+        famille = contacts if contacts is not None else c
+        if role == "cotitulaire" or contacts is not None:
             n.code(
                 "situationFamiliale",
                 codes.SITUATION_FAMILIALE,
                 "situation familiale",
-                contacts,
+                famille,
                 "situation_familiale",
-                obligatoire=True,
+                obligatoire=role == "demandeur",
             )
-            self._contacts(n, contacts)
             revenu = n.sous("revenuFiscal", f.PERMIS_REVENU_FISCAL)
-            revenu.nombre("revenuN1", contacts, "revenu_fiscal_n1")
-            revenu.nombre("revenuN2", contacts, "revenu_fiscal_n2")
-        pro = n.sous("situationProfessionnelle", f.PERMIS_SITUATION_PRO)
-        pro.code(
-            "contratTravail", codes.CONTRAT_TRAVAIL, "contrat de travail", c, "contrat_travail"
+            for suffixe in ("1", "2"):
+                revenu.nombre(f"anneeMoins{suffixe}", famille, f"revenu_fiscal_annee_n{suffixe}")
+                revenu.nombre(f"montantMoins{suffixe}", famille, f"revenu_fiscal_n{suffixe}")
+        if contacts is not None:
+            self._contacts(n, contacts)
+        self._situation_professionnelle(
+            n.sous("situationProfessionnelle", f.PERMIS_SITUATION_PRO), c
         )
-        pro.texte("profession", c, "profession")
-        pro.texte("employeur", c, "employeur")
-        pro.texte("communeTravail", c, "commune_travail")
-        ressources: list[dict[str, Any]] = []
-        chemins: list[str] = []
-        for liste, item, table in (
-            ("listeRessourceRecue", "ressourceRecue", codes.RESSOURCE_RECUE),
-            ("listeRessourceVersee", "ressourceVersee", codes.RESSOURCE_VERSEE),
-        ):
-            for r in n.sous(liste, {item: True}).items(item, f.PERMIS_RESSOURCE, code=True):
-                type_ = r.code_propre(table, "ressource", obligatoire=True)
-                montant = r.nombre("montantMensuel", decimal=True, obligatoire=True)
-                ressources.append({"type": type_, "montant_mensuel": montant})
-                chemins.append(r.chemin)
+        propres: list[tuple[dict[str, Any], str]] = []
+        a_charge: list[tuple[dict[str, Any], str]] = []
+        for liste, recue, des_personnes_a_charge in f.LISTES_RESSOURCES:
+            lues = self._ressources(n.sous(liste, {"detailRessource": True}), recue)
+            (a_charge if des_personnes_a_charge else propres).extend(lues)
         c.chemins["ressources"] = n.chemin
-        c.valeurs["ressources"] = ressources
-        return c.valeurs, CheminsPersonne(n.chemin, c.chemins, tuple(chemins))
+        c.valeurs["ressources"] = [r for r, _ in propres]
+        chemins = CheminsPersonne(n.chemin, c.chemins, tuple(x for _, x in propres))
+        return _PersonneLue(c.valeurs, chemins, a_charge)
+
+    def _noms(self, n: _Noeud, c: _Champs) -> None:
+        """``nom`` is the name in use; ``nomPatronymique``, when there, the birth name."""
+        nom = n.texte("nom", obligatoire=True)
+        naissance = n.texte("nomPatronymique")
+        if naissance is None:
+            c.mettre("nom_naissance", nom, n.chemin_de("nom"))
+            c.mettre("nom_usage", None, n.chemin_de("nom"))
+        else:
+            c.mettre("nom_naissance", naissance, n.chemin_de("nomPatronymique"))
+            c.mettre("nom_usage", nom, n.chemin_de("nom"))
+
+    def _situation_professionnelle(self, pro: _Noeud, c: _Champs) -> None:
+        pro.texte("profession", c, "profession")
+        pro.code(
+            "typeContratTravail",
+            codes.CONTRAT_TRAVAIL,
+            "contrat de travail",
+            c,
+            "contrat_travail",
+        )
+        pro.texte("nomEmployeurPrincipal", c, "employeur")
+        pro.booleen("etranger", c, "travail_etranger")
+        pro.texte("codePostal", c, "travail_code_postal")
+        pro.code("commune", formulaire.COMMUNE_INSEE_RE, "commune", c, "travail_commune_insee")
+        pro.texte("libelleCommune", c, "commune_travail")
+
+    def _ressources(self, liste: _Noeud, recue: bool) -> list[tuple[dict[str, Any], str]]:
+        """``detailRessource`` items: ``ressource@code`` and the monthly ``montant``."""
+        table = codes.RESSOURCE_RECUE if recue else codes.RESSOURCE_VERSEE
+        lues = []
+        for r in liste.items("detailRessource", f.PERMIS_DETAIL_RESSOURCE):
+            type_ = r.code("ressource", table, "ressource", obligatoire=True)
+            montant = r.nombre("montant", decimal=True, obligatoire=True)
+            lues.append(({"type": type_, "montant_mensuel": montant}, r.chemin))
+        return lues
 
     def _recherche(self, n: _Noeud, c: _Champs) -> None:
         n.liste_codes(
@@ -786,7 +934,7 @@ class _Lecture:
         n.texte("commentaire", c, "commentaire")
         logement = n.sous("logementAttribue", f.PERMIS_ATTRIBUTION)
         codes_attribution = {
-            "zusQpv": (codes.ZUS_QPV, "ZUS/QPV"),
+            "zusQpv": (f.ZUS_QPV_LECTURE, "ZUS/QPV"),
             "typologie": (codes.TYPOLOGIE_ATTRIBUEE, "typologie"),
             "reservataire": (codes.RESERVATAIRE, "réservataire"),
             "statutDalo": (codes.STATUT_DALO, "statut DALO"),
@@ -803,6 +951,8 @@ class _Lecture:
                 logement.date(nom, c, cle)
             else:
                 logement.texte(nom, c, cle)
+        zus = c.valeurs.get("logement_zus_qpv")
+        c.valeurs["logement_zus_qpv"] = f.ZUS_QPV_LECTURE.get(zus or "")
         donnees = {
             cle: valeur
             for cle, valeur in c.valeurs.items()

@@ -73,11 +73,14 @@ class Demande(Base):
     raison_sociale: Mapped[str | None] = mapped_column(String(200))
     siret: Mapped[str | None] = mapped_column(String(14))
     # b) address and contacts
+    adresse_numero: Mapped[str | None] = mapped_column(String(20))
     adresse_ligne1: Mapped[str | None] = mapped_column(String(200))
     adresse_ligne2: Mapped[str | None] = mapped_column(String(200))
     code_postal: Mapped[str | None] = mapped_column(String(5))
     commune: Mapped[str | None] = mapped_column(String(100))
+    commune_insee: Mapped[str | None] = mapped_column(String(5))
     pays: Mapped[str | None] = mapped_column(String(60))
+    adresse_etranger: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(254))
     telephone_fixe: Mapped[str | None] = mapped_column(String(20))
     telephone_portable: Mapped[str | None] = mapped_column(String(20))
@@ -85,7 +88,9 @@ class Demande(Base):
     # c) family situation
     situation_familiale: Mapped[str | None] = mapped_column(String(1))
     # e) taxable income of the household, years N-1 and N-2
+    revenu_fiscal_annee_n1: Mapped[int | None] = mapped_column(Integer)
     revenu_fiscal_n1: Mapped[int | None] = mapped_column(Integer)
+    revenu_fiscal_annee_n2: Mapped[int | None] = mapped_column(Integer)
     revenu_fiscal_n2: Mapped[int | None] = mapped_column(Integer)
     # f) current housing
     logement_actuel: Mapped[str | None] = mapped_column(String(8))
@@ -93,6 +98,9 @@ class Demande(Base):
     logement_actuel_loyer: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
     logement_actuel_surface: Mapped[int | None] = mapped_column(Integer)
     logement_actuel_type: Mapped[str | None] = mapped_column(String(3))
+    logement_actuel_categorie: Mapped[str | None] = mapped_column(String(1))
+    logement_actuel_habitants: Mapped[int | None] = mapped_column(Integer)
+    logement_actuel_proprietaire: Mapped[bool] = mapped_column(Boolean, default=False)
     # g) reasons for the demand (codes 01–23) and free text
     motifs: Mapped[list[str]] = mapped_column(JSON, default=list)
     motif_precision: Mapped[str | None] = mapped_column(Text)
@@ -180,11 +188,22 @@ class Personne(Base):
     nationalite: Mapped[str | None] = mapped_column(String(1))
     lien: Mapped[str | None] = mapped_column(String(3))
     mineur_emancipe: Mapped[bool] = mapped_column(Boolean, default=False)
+    sexe: Mapped[str | None] = mapped_column(String(1))
+    co_parentalite: Mapped[str | None] = mapped_column(String(1))
+    # The co-holder's own family situation and tax income (the applicant's are the demande's).
+    situation_familiale: Mapped[str | None] = mapped_column(String(1))
+    revenu_fiscal_annee_n1: Mapped[int | None] = mapped_column(Integer)
+    revenu_fiscal_n1: Mapped[int | None] = mapped_column(Integer)
+    revenu_fiscal_annee_n2: Mapped[int | None] = mapped_column(Integer)
+    revenu_fiscal_n2: Mapped[int | None] = mapped_column(Integer)
     # d) professional situation
     contrat_travail: Mapped[str | None] = mapped_column(String(3))
     profession: Mapped[str | None] = mapped_column(String(100))
     employeur: Mapped[str | None] = mapped_column(String(200))
     commune_travail: Mapped[str | None] = mapped_column(String(100))
+    travail_etranger: Mapped[bool] = mapped_column(Boolean, default=False)
+    travail_code_postal: Mapped[str | None] = mapped_column(String(5))
+    travail_commune_insee: Mapped[str | None] = mapped_column(String(5))
     # Normalised identity keys (sne.identite), derived from the fields above on every write.
     cle_nom: Mapped[str | None] = mapped_column(String(100), default=_cle_nom)
     cle_prenoms: Mapped[str | None] = mapped_column(String(150), default=_cle_prenoms)

@@ -27,7 +27,7 @@ from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Personne, Piece, Preavis
 from sne.services import echeances, radiation
-from sne.services.formulaire import CHAMPS_B, CHAMPS_MORALE
+from sne.services.formulaire import BOOLEENS, CHAMPS_B, CHAMPS_MORALE
 from sne.services.notifications import Planifier
 from sne.services.trace import tracer
 from sne.stockage import FileStore
@@ -207,7 +207,7 @@ def purger(session: Session, acteur: Acteur, demande: Demande, jour: date) -> li
     demande.statistiques = statistiques(demande)
     demande.personnes = []
     for champ in (*CHAMPS_B, *CHAMPS_MORALE, *TEXTES_PERSONNELS):
-        setattr(demande, champ, False if champ == "consentement_sms" else None)
+        setattr(demande, champ, False if champ in BOOLEENS else None)
     for ligne in demande.radiations:
         ligne.commentaire = None
     fichiers = list(

@@ -23,11 +23,14 @@ from sne.models import Demande, Personne, Ressource
 
 # Demande-level fields, by Cerfa section; legal persons fill only a, b and h.
 CHAMPS_B = (
+    "adresse_numero",
     "adresse_ligne1",
     "adresse_ligne2",
     "code_postal",
     "commune",
+    "commune_insee",
     "pays",
+    "adresse_etranger",
     "email",
     "telephone_fixe",
     "telephone_portable",
@@ -35,13 +38,18 @@ CHAMPS_B = (
 )
 CHAMPS_C_A_G_I = (
     "situation_familiale",
+    "revenu_fiscal_annee_n1",
     "revenu_fiscal_n1",
+    "revenu_fiscal_annee_n2",
     "revenu_fiscal_n2",
     "logement_actuel",
     "logement_actuel_bailleur",
     "logement_actuel_loyer",
     "logement_actuel_surface",
     "logement_actuel_type",
+    "logement_actuel_categorie",
+    "logement_actuel_habitants",
+    "logement_actuel_proprietaire",
     "motifs",
     "motif_precision",
     "handicap_logement_adapte",
@@ -70,22 +78,44 @@ CHAMPS_PERSONNE = (
     "nationalite",
     "lien",
     "mineur_emancipe",
+    "sexe",
+    "co_parentalite",
+    "situation_familiale",
+    "revenu_fiscal_annee_n1",
+    "revenu_fiscal_n1",
+    "revenu_fiscal_annee_n2",
+    "revenu_fiscal_n2",
     "contrat_travail",
     "profession",
     "employeur",
     "commune_travail",
+    "travail_etranger",
+    "travail_code_postal",
+    "travail_commune_insee",
 )
 #: Fields whose change is an identity change (justification required, traced as such).
 CHAMPS_IDENTITE = ("nom_naissance", "prenoms", "date_naissance")
 
 BOOLEENS = {
+    "adresse_etranger",
+    "logement_actuel_proprietaire",
+    "travail_etranger",
     "consentement_sms",
     "handicap_logement_adapte",
     "handicap_fauteuil_roulant",
     "demande_elargie",
     "mineur_emancipe",
 }
-ENTIERS = {"revenu_fiscal_n1", "revenu_fiscal_n2", "logement_actuel_surface", "loyer_maximum"}
+#: Integers, of the demande or of a person (the co-holder's tax income).
+ENTIERS = {
+    "revenu_fiscal_annee_n1",
+    "revenu_fiscal_n1",
+    "revenu_fiscal_annee_n2",
+    "revenu_fiscal_n2",
+    "logement_actuel_surface",
+    "logement_actuel_habitants",
+    "loyer_maximum",
+}
 DECIMAUX = {"logement_actuel_loyer"}
 DATES = {"date_naissance", "date_naissance_prevue"}
 LISTES = {"motifs", "types_logement", "communes_souhaitees"}
@@ -235,15 +265,13 @@ def valider(document: Mapping[str, Any], *, date_depot: date) -> dict[str, Any]:
                 v.erreur(champ, texte)
         if not propre["motifs"]:
             v.erreur("motifs", "indiquer au moins un motif de la demande")
-    for champ, texte in (
-        ("adresse_ligne1", "adresse obligatoire"),
-        ("code_postal", "code postal obligatoire"),
-        ("commune", "commune obligatoire"),
-    ):
-        if not propre[champ] and (
-            champ != "code_postal" or (propre["pays"] or "France") == "France"
-        ):
-            v.erreur(champ, texte)
+    en_france = not propre["adresse_etranger"] and (propre["pays"] or "France") == "France"
+    if not propre["adresse_ligne1"]:
+        v.erreur("adresse_ligne1", "adresse obligatoire")
+    if not propre["code_postal"] and en_france:
+        v.erreur("code_postal", "code postal obligatoire")
+    if not propre["commune"] and not propre["commune_insee"]:
+        v.erreur("commune", "commune obligatoire")
     if not propre["types_logement"]:
         v.erreur("types_logement", "indiquer au moins un type de logement recherché")
     if not propre["communes_souhaitees"]:
@@ -289,6 +317,19 @@ def _valider_demande(v: Verificateur, document: Mapping[str, Any], propre: dict[
     propre["categorie_logement"] = v.code(
         "categorie_logement", propre["categorie_logement"], codes.CATEGORIE_LOGEMENT, "catégorie"
     )
+    propre["logement_actuel_categorie"] = v.code(
+        "logement_actuel_categorie",
+        propre["logement_actuel_categorie"],
+        codes.CATEGORIE_LOGEMENT_ACTUEL,
+        "catégorie",
+    )
+    if propre["commune_insee"]:
+        propre["commune_insee"] = propre["commune_insee"].upper()
+        if not COMMUNE_INSEE_RE.match(propre["commune_insee"]):
+            v.erreur(
+                "commune_insee",
+                f"« {propre['commune_insee']} » n'est pas un code commune INSEE (5 caractères)",
+            )
     for champ, table, nom in (
         ("motifs", codes.MOTIF_DEMANDE, "motif"),
         ("types_logement", codes.TYPE_LOGEMENT, "type de logement"),
@@ -388,11 +429,23 @@ def _valider_personne(
     table_lien = codes.LIEN_COTITULAIRE if role == "cotitulaire" else codes.LIEN_PERSONNE_A_CHARGE
     p["lien"] = v.code(f"{ici}.lien", personne.get("lien"), table_lien, "lien")
     p["mineur_emancipe"] = v.booleen(f"{ici}.mineur_emancipe", personne.get("mineur_emancipe"))
-    p["contrat_travail"] = v.code(
-        f"{ici}.contrat_travail", personne.get("contrat_travail"), codes.CONTRAT_TRAVAIL, "contrat"
-    )
-    for champ in ("profession", "employeur", "commune_travail"):
+    for champ, table, nom in (
+        ("sexe", codes.SEXE, "sexe"),
+        ("co_parentalite", codes.CO_PARENTALITE, "coparentalité"),
+        ("situation_familiale", codes.SITUATION_FAMILIALE, "situation familiale"),
+        ("contrat_travail", codes.CONTRAT_TRAVAIL, "contrat"),
+    ):
+        p[champ] = v.code(f"{ici}.{champ}", personne.get(champ), table, nom)
+    for champ in ("revenu_fiscal_annee_n1", "revenu_fiscal_n1"):
+        p[champ] = v.entier(f"{ici}.{champ}", personne.get(champ))
+    for champ in ("revenu_fiscal_annee_n2", "revenu_fiscal_n2"):
+        p[champ] = v.entier(f"{ici}.{champ}", personne.get(champ))
+    p["travail_etranger"] = v.booleen(f"{ici}.travail_etranger", personne.get("travail_etranger"))
+    for champ in ("profession", "employeur", "commune_travail", "travail_code_postal"):
         p[champ] = nettoyer(personne.get(champ))
+    p["travail_commune_insee"] = nettoyer(personne.get("travail_commune_insee"))
+    if p["travail_commune_insee"] and not COMMUNE_INSEE_RE.match(p["travail_commune_insee"]):
+        v.erreur(f"{ici}.travail_commune_insee", "code commune INSEE attendu (5 caractères)")
     p["ressources"] = _valider_ressources(v, personne.get("ressources"), ici)
 
     naissance = p["date_naissance"]
@@ -410,12 +463,14 @@ def _valider_personne(
                 "une naissance attendue doit être prévue dans les neuf mois suivant le dépôt",
             )
         return p
+    # Children in shared custody travel without names in interfaceNuu files.
+    sans_nom = role == "garde_alternee"
     for champ, texte in (
         ("nom_naissance", "nom de naissance obligatoire"),
         ("prenoms", "prénoms obligatoires"),
         ("date_naissance", "date de naissance obligatoire"),
     ):
-        if not p[champ]:
+        if not p[champ] and not (sans_nom and champ != "date_naissance"):
             v.erreur(f"{ici}.{champ}", texte)
     if role in {"demandeur", "cotitulaire"}:
         if not p["civilite"]:

@@ -187,6 +187,61 @@ def test_probable_duplicate_is_an_anomaly_unless_justified(ref: Referentiel, men
         assert forcage.justification == "Homonyme vérifié sur pièce"
 
 
+def test_real_format_file_imports_without_anomaly_and_exports_identically(
+    ref: Referentiel,
+) -> None:
+    resultat = importer_sample(ref, "cre_format_reel_menage_complet.xml")
+    assert (resultat.type_fichier, resultat.numero, resultat.anomalies) == ("CRE", PREMIER, ())
+    doc = document(ref, PREMIER)
+    demandeur, cotitulaire = doc["personnes"][:2]
+    assert (demandeur["nom_naissance"], demandeur["nom_usage"]) == ("Lefèvre", "Haddad")
+    assert (doc["revenu_fiscal_annee_n1"], cotitulaire["revenu_fiscal_annee_n2"]) == (2025, 2024)
+    assert (doc["adresse_numero"], doc["commune_insee"], doc["logement_actuel_habitants"]) == (
+        "8",
+        "13203",
+        4,
+    )
+    assert [p["role"] for p in doc["personnes"]].count("a_naitre") == 2
+    contenu = exporter(ref.uow(), ref.agent, PREMIER, aujourd_hui=JOUR, version="02.00")
+    for element in (
+        b"<nomPatronymique>Lef\xc3\xa8vre</nomPatronymique>",
+        b"<anneeMoins1>2025</anneeMoins1>",
+        b"<nombre>2</nombre>",
+        b'<coParentalite code="G" />',
+        b'<lienParente code="P" />',
+        b"<nombreHabitant>4</nombreHabitant>",
+        b'<commune code="13117" />',
+    ):
+        assert element in contenu
+
+
+def test_duplicate_check_compares_birth_names(ref: Referentiel) -> None:
+    assert importer_sample(ref, "cre_format_reel_menage_complet.xml").anomalies == ()
+    # Remarried: another name in use, the same birth name: the same person.
+    remariee = sample_nuu("cre_format_reel_menage_complet.xml").replace(
+        b"<ns1:nom>Haddad</ns1:nom>\n          <ns1:nomPatronymique>",
+        b"<ns1:nom>Martin</ns1:nom>\n          <ns1:nomPatronymique>",
+    )
+    resultat = importer(ref.uow, ref.agent, remariee, aujourd_hui=JOUR)
+    assert [(a.code, a.chemin) for a in resultat.anomalies] == [
+        ("DOUBLON_PROBABLE", f"{PP}/demandeur")
+    ]
+
+
+def test_extract_reads_but_names_no_operation(ref: Referentiel, menage: str) -> None:
+    avant = nombre_de_demandes(ref)
+    resultat = importer_sample(ref, "extrait_sans_type_fichier.xml")
+    assert [(a.code, a.chemin) for a in resultat.anomalies] == [
+        ("EXTRAIT_NON_IMPORTABLE", "/interfaceNuu/entete")
+    ]
+    assert nombre_de_demandes(ref) == avant
+
+
+def test_renewal_without_guichet_number(ref: Referentiel, menage: str) -> None:
+    resultat = importer_sample(ref, "ren_sans_num_guichet.xml", date(2027, 2, 15))
+    assert (resultat.type_fichier, resultat.numero, resultat.anomalies) == ("REN", menage, ())
+
+
 def test_context_checks(ref: Referentiel, menage: str) -> None:
     avant = nombre_de_demandes(ref)
     autre = importer_sample(ref, "ren_renouvellement.xml", date(2027, 2, 15), ref.autre_agent)
@@ -277,7 +332,14 @@ def ref_vierge(engine: Engine, request: pytest.FixtureRequest) -> Iterator[Refer
     connection.close()
 
 
-@pytest.mark.parametrize("nom", ["cre_menage_cotitulaire_enfants.xml", "cre_personne_morale.xml"])
+@pytest.mark.parametrize(
+    "nom",
+    [
+        "cre_format_reel_menage_complet.xml",
+        "cre_menage_cotitulaire_enfants.xml",
+        "cre_personne_morale.xml",
+    ],
+)
 def test_cre_export_imports_the_same_demande_into_a_fresh_database(
     ref: Referentiel, ref_vierge: Referentiel, nom: str
 ) -> None:
@@ -324,9 +386,7 @@ def test_mod_round_trip_keeps_an_order_the_format_cannot_express(ref: Referentie
     assert resultat.anomalies == () and resultat.changements == ()
     assert document(ref, numero) == avant
     # A real change in such a demande is traced on the right person only.
-    change = contenu.replace(
-        b"<montantMensuel>1320.50</montantMensuel>", b"<montantMensuel>1400.00</montantMensuel>"
-    )
+    change = contenu.replace(b"<montant>1320.50</montant>", b"<montant>1400.00</montant>")
     resultat = importer(ref.uow, ref.agent, change, aujourd_hui=JOUR)
     assert resultat.anomalies == () and resultat.changements == ("personnes[3].ressources",)
     # A refusal names the elements of the file, whatever the registered ranks.
@@ -390,7 +450,7 @@ def test_command_line(tmp_path: Path) -> None:
     casse = sne("import-xml", str(NUU / "erreur_code_inconnu.xml"), "--as", "agent")
     assert casse.exit_code == 1
     assert "Fichier CRE rejeté : 3 anomalie(s), rien n'a été importé." in casse.output
-    assert f"  - [CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 3 »" in casse.output
+    assert f"  - [CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 4 »" in casse.output
     illisible = tmp_path / "pas-du-xml.xml"
     illisible.write_text("ceci n'est pas un fichier interfaceNuu", encoding="utf-8")
     sans_type = sne("import-xml", str(illisible), "--as", "agent")

@@ -35,6 +35,18 @@ ANOMALIES_NUU: Final[dict[str, list[tuple[str, str]]]] = {
     "erreur_doctype_entites.xml": [("DOCTYPE_INTERDIT", "/")],
     "erreur_entite_externe.xml": [("DOCTYPE_INTERDIT", "/")],
     "erreur_pas_du_xml.csv": [("FICHIER_ILLISIBLE", "/")],
+    "erreur_element_non_stockable.xml": [
+        (
+            "ELEMENT_NON_STOCKABLE",
+            f"{_PP}/demandeur/listeRessourceRecuePersACharge/detailRessource[1]",
+        ),
+        ("ELEMENT_NON_STOCKABLE", f"{_PP}/logementActuel/listeModeleLogement/modeleLogement[2]"),
+    ],
+    "erreur_entete_et_corps.xml": [
+        ("VERSION_INCONNUE", "/interfaceNuu/@versionInterface"),
+        ("TYPE_FICHIER_INCONNU", "/interfaceNuu/entete/typeFichier"),
+        ("CODE_INCONNU", f"{_PP}/listePersonneACharge/personneACharge[1]/sexe/@code"),
+    ],
 }
 
 

@@ -19,10 +19,17 @@ NS = "{http://nuu.application.i2/}"
 def complet() -> dict[str, Any]:
     """A document using every field the format carries, in the order an import gives."""
     doc = document_demande(
+        adresse_numero="12 bis",
+        adresse_ligne1="rue des Tanneurs",
         adresse_ligne2="Résidence Les Oliviers, bât. 2",
+        commune_insee="13202",
         pays="France",
         telephone_fixe="04 91 00 11 22",
+        revenu_fiscal_annee_n1=2025,
+        revenu_fiscal_annee_n2=2024,
         logement_actuel_bailleur="Cabinet Laugier",
+        logement_actuel_categorie="A",
+        logement_actuel_habitants=6,
         motif_precision="Moisissures dans la chambre des enfants",
         handicap_logement_adapte=True,
         handicap_fauteuil_roulant=True,
@@ -30,13 +37,37 @@ def complet() -> dict[str, Any]:
         loyer_maximum=690,
     )
     demandeur, cotitulaire, enfant = doc["personnes"]
-    demandeur |= {"nom_usage": "Benali", "commune_naissance": "Hô-Chi-Minh-Ville"}
+    demandeur |= {
+        "nom_usage": "Benali",
+        "commune_naissance": "Hô-Chi-Minh-Ville",
+        "sexe": "F",
+        "employeur": "Hôpital Nord",
+        "travail_code_postal": "13015",
+        "travail_commune_insee": "13215",
+    }
     demandeur["ressources"] = [
         {"type": "SAL", "montant_mensuel": "1650.00"},
         {"type": "AAH", "montant_mensuel": "971.37"},
         {"type": "PAV", "montant_mensuel": "120.00"},
     ]
-    cotitulaire |= {"employeur": "SNCF", "commune_travail": "Marseille", "profession": "Agent"}
+    cotitulaire |= {
+        "employeur": "SNCF",
+        "commune_travail": "Marseille",
+        "profession": "Agent",
+        "situation_familiale": "M",
+        "revenu_fiscal_annee_n1": 2025,
+        "revenu_fiscal_n1": 18_400,
+        "revenu_fiscal_annee_n2": 2024,
+        "revenu_fiscal_n2": 17_950,
+        "travail_etranger": True,
+    }
+    enfant |= {
+        "sexe": "F",
+        "ressources": [
+            {"type": "AEEH", "montant_mensuel": "142.70"},
+            {"type": "AMV", "montant_mensuel": "961.08"},
+        ],
+    }
     doc["personnes"] = [
         demandeur,
         cotitulaire,
@@ -46,16 +77,16 @@ def complet() -> dict[str, Any]:
             "nom_naissance": "Nguyen",
             "prenoms": "Lan",
             "date_naissance": "1950-02-14",
+            "sexe": "F",
             "lien": "ASC",
-            "ressources": [{"type": "AMV", "montant_mensuel": "961.08"}],
         },
+        {"role": "a_naitre", "date_naissance_prevue": "2026-09-30"},
         {"role": "a_naitre", "date_naissance_prevue": "2026-09-30"},
         {
             "role": "garde_alternee",
-            "nom_naissance": "Benali",
-            "prenoms": "Yanis",
             "date_naissance": "2012-01-15",
-            "lien": "ENF",
+            "sexe": "M",
+            "co_parentalite": "G",
         },
     ]
     return formulaire.valider(doc, date_depot=DEPOT)
@@ -141,30 +172,64 @@ def test_version_0200_cannot_carry_sms_consent() -> None:
     assert relu(ancien) == {**doc, "consentement_sms": False}
 
 
-def test_resources_are_split_by_direction_and_persons_grouped_by_role() -> None:
+def test_persons_follow_the_schema_order_and_resources_are_detailed() -> None:
     contenu = ecrire_cre(complet())
     racine = ET.fromstring(contenu)
     pp = racine.find(f"{NS}demande/{NS}demandeLogement/{NS}personnePhysique")
     assert pp is not None
     assert [e.tag.removeprefix(NS) for e in pp] == [
         "demandeur",
-        "listeCotitulaire",
         "listePersonneACharge",
         "personneANaitre",
         "listePersonneEnGarde",
+        "listeCotitulaire",
         "logementActuel",
         "listeMotif",
         "precisionMotif",
         "handicap",
     ]
+    assert pp.findtext(f"{NS}personneANaitre/{NS}nombre") == "2"
+    garde = pp.find(f"{NS}listePersonneEnGarde/{NS}personneEnGarde")
+    assert garde is not None
+    assert [e.tag.removeprefix(NS) for e in garde] == ["dateNaissance", "sexe", "coParentalite"]
     demandeur = pp.find(f"{NS}demandeur")
     assert demandeur is not None
-    recues = demandeur.findall(f"{NS}listeRessourceRecue/{NS}ressourceRecue")
-    versees = demandeur.findall(f"{NS}listeRessourceVersee/{NS}ressourceVersee")
+    assert demandeur.findtext(f"{NS}nom") == "Benali"
+    assert demandeur.findtext(f"{NS}nomPatronymique") == "Nguyen"
+    detail = f"{NS}detailRessource"
+    recues = demandeur.findall(f"{NS}listeRessourceRecue/{detail}/{NS}ressource")
+    versees = demandeur.findall(f"{NS}listeRessourceVersee/{detail}")
     assert [r.get("code") for r in recues] == ["SAL", "AAH"]
-    assert [(r.get("code"), r.findtext(f"{NS}montantMensuel")) for r in versees] == [
+    assert [
+        (r.find(f"{NS}ressource").get("code"), r.findtext(f"{NS}montant")) for r in versees
+    ] == [  # type: ignore[union-attr]
         ("PAV", "120.00")
     ]
+    a_charge = demandeur.findall(f"{NS}listeRessourceRecuePersACharge/{detail}/{NS}ressource")
+    assert [r.get("code") for r in a_charge] == ["AEEH", "AMV"]
+    liens = pp.findall(f"{NS}listePersonneACharge/{NS}personneACharge/{NS}lienParente")
+    assert [e.get("code") for e in liens] == ["E", "P"]
+    actuel = pp.find(f"{NS}logementActuel")
+    assert actuel is not None
+    assert [e.tag.removeprefix(NS) for e in actuel] == [
+        "listeModeleLogement",
+        "montantMensuelLoyer",
+        "nombreHabitant",
+        "categorieLogement",
+        "typeLogementActuel",
+        "surface",
+        "proprietaire",
+        "bailleur",
+    ]
+
+
+def test_dependants_resources_return_on_the_first_dependant() -> None:
+    """The format lists the dependants' resources once, for all of them (documented loss)."""
+    doc = complet()
+    enfant, aieule = doc["personnes"][2:4]
+    aieule["ressources"], enfant["ressources"] = enfant["ressources"], []
+    relus = relu(ecrire_cre(doc))["personnes"]
+    assert relus[2]["ressources"] == aieule["ressources"] and relus[3]["ressources"] == []
 
 
 def test_only_cre_and_mod_are_written() -> None:

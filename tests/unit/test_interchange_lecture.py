@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from sne.interchange import TAILLE_MAX, aligner, lire
+from sne.errors import ValidationError
+from sne.interchange import TAILLE_MAX, aligner, ecrire, lire
 from sne.services import formulaire
 from tests.samples import ANOMALIES_NUU
 from tests.samples import sample_nuu as sample
@@ -96,12 +97,105 @@ def test_legal_person_sample_in_version_0200() -> None:
         ("mod_changement_identite.xml", ("MOD", "0130326000001G1301", None)),
         ("ren_renouvellement.xml", ("REN", "0130326000001G1301", None)),
         ("rad_attribution.xml", ("RAD", "0130326000001G1301", None)),
+        ("ren_sans_num_guichet.xml", ("REN", "0130326000001G1301", None)),
+        ("extrait_sans_type_fichier.xml", (None, "0130326000001G1301", None)),
     ],
 )
 def test_other_samples_read_without_anomaly(nom: str, attendu: tuple[str, str, str]) -> None:
     fichier = lire(sample(nom))
     assert fichier.anomalies == ()
     assert (fichier.type_fichier, fichier.numero, fichier.numero_origine) == attendu
+
+
+def test_real_format_household_reads_every_part() -> None:
+    """The sample written as real files are (ns1 prefix, 02.00, offset time) reads whole."""
+    fichier = lire(sample("cre_format_reel_menage_complet.xml"))
+    assert fichier.anomalies == ()
+    assert (fichier.version, fichier.date_fichier) == ("02.00", date(2026, 3, 16))
+    assert fichier.document is not None
+    doc = formulaire.valider(fichier.document, date_depot=date(2026, 3, 16))
+    adresse = ("adresse_etranger", "adresse_numero", "adresse_ligne1", "code_postal")
+    assert [doc[c] for c in (*adresse, "commune_insee")] == [
+        False,
+        "8",
+        "rue Félix Pyat",
+        "13003",
+        "13203",
+    ]
+    assert [doc[f"revenu_fiscal_{c}"] for c in ("annee_n1", "n1", "annee_n2", "n2")] == [
+        2025,
+        14250,
+        2024,
+        None,
+    ]
+    actuel = ("", "_loyer", "_habitants", "_categorie", "_type", "_surface", "_proprietaire")
+    assert [doc[f"logement_actuel{c}"] for c in actuel] == [
+        "LP",
+        Decimal("820.00"),
+        4,
+        "A",
+        "T2",
+        46,
+        False,
+    ]
+    demandeur, cotitulaire, fils, mere, *naissances, garde = doc["personnes"]
+    assert (demandeur["nom_naissance"], demandeur["nom_usage"]) == ("Lefèvre", "Haddad")
+    assert (demandeur["travail_code_postal"], demandeur["travail_commune_insee"]) == (
+        "13002",
+        "13202",
+    )
+    assert demandeur["employeur"] == "Boulangerie du Vieux-Port"
+    assert (cotitulaire["lien"], cotitulaire["situation_familiale"]) == ("M", "M")
+    assert (cotitulaire["revenu_fiscal_annee_n1"], cotitulaire["revenu_fiscal_n2"]) == (
+        2025,
+        20950,
+    )
+    assert [(p["lien"], p["sexe"]) for p in (fils, mere)] == [("ENF", "M"), ("ASC", "F")]
+    # The dependants' resources are listed once by the applicant: the first dependant keeps them.
+    assert fils["ressources"] == [{"type": "AMV", "montant_mensuel": Decimal("961.08")}]
+    assert [p["date_naissance_prevue"] for p in naissances] == [date(2026, 8, 10)] * 2
+    assert (garde["nom_naissance"], garde["sexe"], garde["co_parentalite"]) == (None, "F", "G")
+
+
+def test_official_codes_are_mapped_at_the_border() -> None:
+    ancien = sample("cre_format_reel_menage_complet.xml").replace(
+        b'<ns1:civilite code="2"/>', b'<ns1:civilite code="3"/>'
+    )
+    fichier = lire(ancien)
+    assert fichier.anomalies == () and fichier.document is not None
+    assert fichier.document["personnes"][0]["civilite"] == "2"  # Mademoiselle, old files
+    assert lire(sample("rad_attribution.xml")).donnees_radiation is not None
+    attribution = lire(sample("rad_attribution.xml")).donnees_radiation or {}
+    assert attribution["logement_zus_qpv"] == "OUI"  # ZUSOUI in the file
+
+
+@pytest.mark.parametrize(
+    "nom",
+    [
+        "cre_format_reel_menage_complet.xml",
+        "cre_menage_cotitulaire_enfants.xml",
+        "cre_personne_morale.xml",
+        "crs_separation.xml",
+        "mod_changement_identite.xml",
+        "extrait_sans_type_fichier.xml",
+    ],
+)
+def test_every_sample_written_back_reads_the_same(nom: str) -> None:
+    fichier = lire(sample(nom))
+    assert fichier.anomalies == () and fichier.document is not None
+    contenu = ecrire(
+        fichier.document,
+        type_fichier="MOD",
+        version=fichier.version or "02.01",
+        date_fichier=date(2026, 3, 16),
+        guichet="G1301",
+        numero="0130326000001G1301",
+    )
+    relu = lire(contenu)
+    assert relu.anomalies == () and relu.document is not None
+    depot = date(2026, 3, 16)
+    attendu = formulaire.valider(fichier.document, date_depot=depot)
+    assert formulaire.valider(relu.document, date_depot=depot) == attendu
 
 
 def test_radiation_sample_gives_the_data_radier_takes() -> None:
@@ -132,8 +226,8 @@ def test_each_broken_sample_gives_its_anomalies(nom: str) -> None:
 def test_anomaly_texts_are_french_and_name_the_culprit() -> None:
     textes = [str(a) for a in lire(sample("erreur_code_inconnu.xml")).anomalies]
     assert textes[0] == (
-        f"[CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 3 » inconnu "
-        "(codes admis : 1, 2)"
+        f"[CODE_INCONNU] {PP}/demandeur/civilite/@code : code civilité « 4 » inconnu "
+        "(codes admis : 1, 2, 3)"
     )
     assert "« 1302 » inconnu (code INSEE sur 5 caractères)" in textes[2]
     (texte,) = lire(sample("erreur_0200_consentement_sms.xml")).anomalies
@@ -160,11 +254,19 @@ def test_header_problems() -> None:
     assert anomalies(fichier_ren("", type_="SUP")) == [
         ("TYPE_FICHIER_NON_PRIS_EN_CHARGE", "/interfaceNuu/entete/typeFichier")
     ]
+    # An unknown type or version does not stop the reading: the body's anomalies follow.
     assert anomalies(fichier_ren("", type_="XYZ")) == [
-        ("TYPE_FICHIER_INCONNU", "/interfaceNuu/entete/typeFichier")
+        ("TYPE_FICHIER_INCONNU", "/interfaceNuu/entete/typeFichier"),
+        ("ELEMENT_MANQUANT", f"{DL}/numGuichet"),
+        ("ELEMENT_MANQUANT", f"{DL}/personnePhysique"),
+        ("ELEMENT_MANQUANT", f"{DL}/logementRecherche"),
     ]
     sans_version = fichier_ren("").replace(b' versionInterface="02.01"', b"")
-    assert anomalies(sans_version) == [("VERSION_INCONNUE", "/interfaceNuu/@versionInterface")]
+    assert anomalies(sans_version) == [
+        ("VERSION_INCONNUE", "/interfaceNuu/@versionInterface"),
+        ("ELEMENT_MANQUANT", f"{DL}/numUnique"),
+        ("ELEMENT_MANQUANT", f"{DL}/numGuichet"),
+    ]
     mauvaise_racine = fichier_ren("").replace(b"interfaceNuu", b"interfaceSne")
     assert anomalies(mauvaise_racine) == [("RACINE_INCORRECTE", "/interfaceSne")]
     mauvaise_date = fichier_ren(
@@ -217,19 +319,23 @@ def test_a_cre_carries_no_number_and_values_are_checked() -> None:
     texte = texte.replace(
         "<nuu:numGuichet>", "<nuu:numUnique>0130326000001G1301</nuu:numUnique><nuu:numGuichet>"
     )
-    texte = texte.replace("<nuu:loyer>890.00</nuu:loyer>", "<nuu:loyer>890,00</nuu:loyer>")
+    texte = texte.replace(
+        "<nuu:montantMensuelLoyer>890.00</nuu:montantMensuelLoyer>",
+        "<nuu:montantMensuelLoyer>890,00</nuu:montantMensuelLoyer>",
+    )
     texte = texte.replace(
         "<nuu:demandeElargie>true</nuu:demandeElargie>",
         "<nuu:demandeElargie>oui</nuu:demandeElargie>",
     )
-    texte = texte.replace('<nuu:ressourceVersee code="PAV">', '<nuu:ressourceVersee code="SAL">')
+    texte = texte.replace('<nuu:ressource code="PAV"/>', '<nuu:ressource code="SAL"/>')
     assert anomalies(texte.encode()) == [
         ("ELEMENT_INTERDIT", f"{DL}/numUnique"),
         (
             "CODE_INCONNU",
-            f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/ressourceVersee[1]/@code",
+            f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/detailRessource[1]"
+            "/ressource/@code",
         ),
-        ("VALEUR_INVALIDE", f"{PP}/logementActuel/loyer"),
+        ("VALEUR_INVALIDE", f"{PP}/logementActuel/montantMensuelLoyer"),
         ("VALEUR_INVALIDE", f"{DL}/logementRecherche/demandeElargie"),
     ]
 
@@ -237,11 +343,15 @@ def test_a_cre_carries_no_number_and_values_are_checked() -> None:
 def test_service_keys_map_back_to_element_paths() -> None:
     fichier = lire(sample("cre_menage_cotitulaire_enfants.xml"))
     assert fichier.chemin("email") == f"{PP}/demandeur/mel"
-    assert fichier.chemin("logement_actuel") == f"{PP}/logementActuel/@code"
+    assert fichier.chemin("logement_actuel") == (
+        f"{PP}/logementActuel/listeModeleLogement/modeleLogement"
+    )
     assert fichier.chemin("motifs") == f"{PP}/listeMotif"
-    assert fichier.chemin("personnes[2].lien") == f"{PP}/listeCotitulaire/cotitulaire[1]/lien/@code"
+    assert fichier.chemin("personnes[2].lien") == (
+        f"{PP}/listeCotitulaire/cotitulaire[1]/lienDemandeur/@code"
+    )
     assert fichier.chemin("personnes[2].ressources[2].montant_mensuel") == (
-        f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/ressourceVersee[1]/montantMensuel"
+        f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/detailRessource[1]/montant"
     )
     assert fichier.chemin("personnes[5].date_naissance_prevue") == (
         f"{PP}/personneANaitre[1]/dateNaissancePrevue"
@@ -265,7 +375,7 @@ def test_alignment_keeps_the_registered_order_of_persons_and_resources() -> None
     aligne = aligner(fichier, enregistrees)
     assert aligne.document is not None
     personnes = aligne.document["personnes"]
-    assert [p["prenoms"] for p in personnes] == [
+    assert [p.get("prenoms") for p in personnes] == [
         "Sophie Laurence",
         "Awa",
         "Emma Chloé",
@@ -279,10 +389,27 @@ def test_alignment_keeps_the_registered_order_of_persons_and_resources() -> None
         f"{PP}/listePersonneEnGarde/personneEnGarde[1]/prenom"
     )
     assert aligne.chemin("personnes[4].ressources[1].type") == (
-        f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/ressourceVersee[1]/@code"
+        f"{PP}/listeCotitulaire/cotitulaire[1]/listeRessourceVersee/detailRessource[1]"
+        "/ressource/@code"
     )
     # A newcomer goes last.
-    sans_enfant = [p for p in enregistrees if p["prenoms"] != "Lucas"]
+    sans_enfant = [p for p in enregistrees if p.get("prenoms") != "Lucas"]
     nouveau = aligner(fichier, sans_enfant).document
     assert nouveau is not None
     assert nouveau["personnes"][-1]["prenoms"] == "Lucas"
+
+
+def test_an_address_abroad_needs_no_postal_code_and_a_commune_code_is_enough() -> None:
+    texte = sample("cre_format_reel_menage_complet.xml").replace(
+        b"<ns1:etranger>false</ns1:etranger>\n            <ns1:numero>8</ns1:numero>",
+        b"<ns1:etranger>true</ns1:etranger>\n            <ns1:numero>8</ns1:numero>",
+    )
+    texte = texte.replace(b"<ns1:codePostal>13003</ns1:codePostal>\n", b"", 1)
+    fichier = lire(texte)
+    assert fichier.anomalies == () and fichier.document is not None
+    doc = formulaire.valider(fichier.document, date_depot=date(2026, 3, 16))
+    assert (doc["adresse_etranger"], doc["code_postal"], doc["commune"]) == (True, None, None)
+    en_france = lire(texte.replace(b"<ns1:etranger>true</ns1:etranger>", b"", 1)).document
+    with pytest.raises(ValidationError) as refus:
+        formulaire.valider(en_france or {}, date_depot=date(2026, 3, 16))
+    assert refus.value.problems == {"code_postal": "code postal obligatoire"}
