@@ -11,7 +11,7 @@ every dossier is attached or set aside, ``terminer``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session
 from scanning.errors import ScanError
 from scanning.manifest import Manifest, Role
 from scanning.plan import TYPES_PAR_CODE
+from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import sha256_of
 from scanning.upload import format_par_contenu
 from sne import calendrier
 from sne.acteurs import SYSTEME, Acteur
 from sne.errors import Forbidden, NotFound, SneError
-from sne.models import Demande, Envoi, Guichet, Lot, LotDossier, Piece
+from sne.models import Demande, Envoi, EnvoiDemande, Guichet, Lot, LotDossier, Piece
 from sne.services.trace import tracer
 from sne.stockage import FileStore, as_store
 from sne.uow import UnitOfWork, utcnow
@@ -408,9 +409,32 @@ def dossiers_faits(uow: UnitOfWork, lot_id: int) -> set[int]:
         return set(uow.session.scalars(select(LotDossier.index).where(LotDossier.lot_id == lot_id)))
 
 
-def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> Manifest:
-    """Store the batch's split once (a concurrent run may have done it first); return the stored one.
+def compositions(session: Session, identifiants: Iterable[str]) -> dict[str, list[DossierAttendu]]:
+    """The recorded composition of each known envoi: its demandes in order, with their counts.
 
+    This is what the guichet declared when it printed the bordereau; the split is
+    checked against it (``scanning.reconcile``), not only against the totals.
+    """
+    lignes = session.execute(
+        select(Envoi.identifiant, Demande.numero, EnvoiDemande.nb_documents, EnvoiDemande.nb_pages)
+        .join(EnvoiDemande, EnvoiDemande.envoi_id == Envoi.id)
+        .join(Demande, Demande.id == EnvoiDemande.demande_id)
+        .where(Envoi.identifiant.in_(set(identifiants)))
+        .order_by(Envoi.identifiant, EnvoiDemande.rang)
+    ).all()
+    attendus: dict[str, list[DossierAttendu]] = {}
+    for identifiant, numero, documents, pages in lignes:
+        attendus.setdefault(identifiant, []).append(DossierAttendu(numero, documents, pages))
+    return attendus
+
+
+def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> Manifest:
+    """Reconcile the batch's split with its envois and store it once; return the stored one.
+
+    A concurrent run may have stored it first: that one is returned. Before it is
+    stored, the split is reconciled with the recorded composition of every envoi
+    whose bordereau was read (``compositions``): a declared demande with no fiche,
+    or a dossier running past its demande, holds the dossiers concerned for review.
     The sendings whose bordereau was read are received with the batch: they take
     its reception time and due date, and are processed when all their dossiers are.
     """
@@ -421,6 +445,10 @@ def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> M
             raise NotFound(f"Aucun lot n° {lot_id}.", code="LOT_INCONNU")
         if lot.manifest is not None:
             return Manifest.from_dict(lot.manifest)
+        if manifest.envois:
+            manifest = reconcilier(
+                manifest, compositions(session, (s.envoi for s in manifest.envois))
+            )
         lot.manifest = manifest.to_dict()
         lot.pages_total = manifest.page_count
         lot.dossiers_total = len(manifest.dossiers)
@@ -476,7 +504,7 @@ def terminer(uow: UnitOfWork, lot_id: int) -> BilanLot:
         for groupe in par_envoi.values():  # a sending is processed once all its dossiers are
             envoi_id = next((d.envoi_id for d in groupe if d.envoi_id is not None), None)
             envoi = session.get(Envoi, envoi_id) if envoi_id is not None else None
-            if envoi is not None and all(d.statut == "rattache" for d in groupe):
+            if envoi is not None and _envoi_complet(session, envoi, groupe):
                 envoi.statut = "traite"
         tracer(
             session,
@@ -493,3 +521,13 @@ def terminer(uow: UnitOfWork, lot_id: int) -> BilanLot:
         bilan = BilanLot(lot.statut, len(dossiers), len(rattaches))
         uow.commit()
         return bilan
+
+
+def _envoi_complet(session: Session, envoi: Envoi, groupe: list[LotDossier]) -> bool:
+    """Every dossier of the envoi found in the lot is attached, and every declared demande has one."""
+    if not all(d.statut == "rattache" for d in groupe):
+        return False
+    declarees = set(
+        session.scalars(select(EnvoiDemande.demande_id).where(EnvoiDemande.envoi_id == envoi.id))
+    )
+    return declarees <= {d.demande_id for d in groupe}
