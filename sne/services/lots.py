@@ -19,16 +19,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scanning.errors import ScanError
 from scanning.manifest import Manifest, Role
 from scanning.plan import TYPES_PAR_CODE
 from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import sha256_of
-from scanning.upload import format_par_contenu
 from sne import calendrier
 from sne.acteurs import SYSTEME, Acteur
-from sne.errors import Forbidden, NotFound, SneError
+from sne.errors import Forbidden, NotFound
 from sne.models import Demande, Envoi, EnvoiDemande, Guichet, Lot, LotDossier, Piece
+from sne.services import controle_depot
+from sne.services.controle_depot import LotInvalide as LotInvalide
 from sne.services.trace import tracer
 from sne.stockage import FileStore, as_store
 from sne.uow import UnitOfWork, utcnow
@@ -59,12 +59,6 @@ FORMATS_TELEVERSES = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
 DELAI_JOURS_OUVRES = 2
 
 Enqueue = Callable[[int], None]
-
-
-class LotInvalide(SneError):
-    """A file or channel that cannot be taken in."""
-
-    code = "LOT_INVALIDE"
 
 
 @dataclass(frozen=True)
@@ -109,8 +103,7 @@ def deposer(
         raise Forbidden(
             f"Le rôle « {acteur.role} » ne permet pas de déposer un lot ({CANAUX[canal]})."
         )
-    if not fichier.is_file() or fichier.stat().st_size == 0:
-        raise LotInvalide(f"Le fichier {fichier.name} est introuvable ou vide.")
+    # Checked before anything is recorded or stored: a refused file leaves no lot behind.
     extension = _extension(fichier, canal, numero, type_declare)
     sha256 = sha256_of(fichier)
     recu = recu_le or utcnow()
@@ -193,17 +186,13 @@ def _extension(fichier: Path, canal: str, numero: str | None, type_declare: str 
                 f"Le fichier {fichier.name} n'est ni un PDF ni un TIFF : lot refusé, "
                 "rien n'est perdu."
             )
+        controle_depot.verifier_lot(fichier)
         return EXTENSIONS[fichier.suffix.lower()]
     if numero is None:
         raise LotInvalide("Précisez le numéro unique de la demande à laquelle joindre la pièce.")
     if type_declare is not None and type_declare not in TYPES_PAR_CODE:
         raise LotInvalide(f"Type de pièce inconnu : « {type_declare} ».")
-    with fichier.open("rb") as entree:
-        try:
-            genre = format_par_contenu(entree.read(16))
-        except ScanError as erreur:
-            raise LotInvalide(erreur.message) from None
-    return FORMATS_TELEVERSES[genre]
+    return FORMATS_TELEVERSES[controle_depot.verifier_televersement(fichier)]
 
 
 def _demande_ouverte(session: Session, numero: str) -> Demande:
