@@ -120,3 +120,12 @@ def _verifier_pdf_entier(fichier: Path) -> None:
                 f"{len(pdf.pages)} pages ont pu être retrouvées. Déposez de nouveau le fichier "
                 "complet ; rien n'a été enregistré.",
             )
+
+
+def nombre_de_pages(fichier: Path) -> int:
+    """Pages of a deposited file as reported to users: a PDF's or TIFF's own count, else 1."""
+    try:
+        with BatchReader(fichier) as lecteur:
+            return max(1, int(lecteur.page_count))
+    except (ScanError, OSError, ValueError):
+        return 1

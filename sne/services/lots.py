@@ -11,9 +11,11 @@ every dossier is attached or set aside, ``terminer``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import dataclasses
+import logging
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -23,7 +25,7 @@ from scanning.manifest import Manifest, Role
 from scanning.plan import TYPES_PAR_CODE
 from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import sha256_of
-from sne import calendrier
+from sne import calendrier, codes
 from sne.acteurs import SYSTEME, Acteur
 from sne.errors import Forbidden, NotFound
 from sne.models import Demande, Envoi, EnvoiDemande, Guichet, Lot, LotDossier, Piece
@@ -32,6 +34,8 @@ from sne.services.controle_depot import LotInvalide as LotInvalide
 from sne.services.trace import tracer
 from sne.stockage import FileStore, as_store
 from sne.uow import UnitOfWork, utcnow
+
+log = logging.getLogger(__name__)
 
 CANAUX = {
     "courrier_guichet": "courrier d'un guichet",
@@ -70,6 +74,10 @@ class LotRecu:
     recu_le: datetime
     echeance: date
     doublon_de: int | None  # the first lot of the same file, when this is a second deposit
+    #: False when the queue could not be reached: the sweep (``workers.balayage``) queues it.
+    en_file: bool = True
+    #: True when the same file's first lot, never started, was queued again instead.
+    remis_en_file: bool = False
 
 
 def echeance_de(jour: date, departement: str | None) -> date:
@@ -127,6 +135,22 @@ def deposer(
             .where(Lot.sha256 == sha256, Lot.doublon_de_id.is_(None), meme_demande)
             .order_by(Lot.id)
         )
+        if premier is not None and premier.statut == "recu" and premier.mis_en_file_le is None:
+            # Its first deposit was never queued (queue unreachable): queue that lot instead.
+            tracer(
+                session,
+                acteur,
+                entite="lot",
+                entite_id=premier.id,
+                action="depot_relance",
+                changements={"fichier": fichier.name[:255], "sha256": sha256},
+            )
+            deja = LotRecu(premier.id, sha256, premier.recu_le, premier.echeance, None)
+            uow.commit()
+            en_file = _mettre_en_file(enqueue, premier.id)
+            if en_file:
+                marquer_en_file(uow, premier.id)
+            return dataclasses.replace(deja, en_file=en_file, remis_en_file=True)
         # Stored once everything is checked; content-addressed, so a retry rewrites nothing.
         cle = as_store(storage).put(fichier, folder="lots", extension=extension).key
         lot = Lot(
@@ -166,11 +190,36 @@ def deposer(
             },
         )
         recu_info = LotRecu(lot.id, sha256, recu, lot.echeance, premier.id if premier else None)
-        if premier is None:
-            lot_id = lot.id
-            uow.after_commit(lambda: enqueue(lot_id))
         uow.commit()
+    if premier is not None:
         return recu_info
+    # Queued after the commit, so that a worker never sees a lot that is not there yet.
+    en_file = _mettre_en_file(enqueue, recu_info.id)
+    if en_file:
+        marquer_en_file(uow, recu_info.id)
+    return dataclasses.replace(recu_info, en_file=en_file)
+
+
+def _mettre_en_file(enqueue: Enqueue, lot_id: int) -> bool:
+    """Queue the lot's processing; False (logged) when the queue cannot be reached.
+
+    The lot is recorded either way: the sweep (``workers.balayage``) queues it later.
+    """
+    try:
+        enqueue(lot_id)
+    except Exception:
+        log.exception("lot %s recorded but not queued: the sweep will queue it", lot_id)
+        return False
+    return True
+
+
+def marquer_en_file(uow: UnitOfWork, lot_id: int) -> None:
+    """Record that the lot's job was queued (a lot never queued is re-queued by a new deposit)."""
+    with uow:
+        lot = uow.session.get(Lot, lot_id)
+        if lot is not None and lot.mis_en_file_le is None:
+            lot.mis_en_file_le = utcnow()
+            uow.commit()
 
 
 def _extension(fichier: Path, canal: str, numero: str | None, type_declare: str | None) -> str:
@@ -271,6 +320,7 @@ class EtatLot:
     doublon_de: int | None
     erreur: str | None
     dossiers: tuple[DossierDuLot, ...]
+    motif_cloture: str | None = None
 
 
 def consulter(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> EtatLot:
@@ -308,6 +358,7 @@ def consulter(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> EtatLot:
                 )
                 for d in dossiers
             ),
+            motif_cloture=lot.motif_cloture,
         )
 
 
@@ -336,6 +387,7 @@ def lister(uow: UnitOfWork, acteur: Acteur, *, limite: int = 50) -> list[EtatLot
                     lot.doublon_de_id,
                     lot.erreur,
                     (),
+                    lot.motif_cloture,
                 )
             )
         return visibles
@@ -378,7 +430,7 @@ def a_traiter(uow: UnitOfWork, lot_id: int) -> LotATraiter | None:
         lot = uow.session.get(Lot, lot_id)
         if lot is None:
             raise NotFound(f"Aucun lot n° {lot_id}.", code="LOT_INCONNU")
-        if lot.doublon_de_id is not None or lot.statut in ("traite", "a_revoir", "erreur"):
+        if lot.doublon_de_id is not None or lot.statut in ("traite", "a_revoir", "erreur", "clos"):
             return None
         return LotATraiter(
             id=lot.id,
@@ -417,6 +469,49 @@ def compositions(session: Session, identifiants: Iterable[str]) -> dict[str, lis
     return attendus
 
 
+#: Prefixes under which the scanning library passes on an unexpected exception's own text,
+#: with the French sentence shown instead (the text itself goes to the log).
+TEXTES_INTERNES = {
+    "Page illisible : ": "Page illisible : son image n'a pas pu être décodée",
+    "Fichier illisible : ": "Fichier illisible : il ne peut pas être ouvert",
+}
+
+
+def _public(texte: str) -> str:
+    """``texte``, or a French sentence in its place when it carries an exception's text."""
+    for prefixe, phrase in TEXTES_INTERNES.items():
+        if texte.startswith(prefixe) and texte != phrase:
+            log.warning("texte interne remplacé avant enregistrement : %s", texte)
+            return phrase
+    return texte
+
+
+def sans_texte_interne(manifest: Manifest) -> Manifest:
+    """The manifest with no exception text in its notes, anomalies or error (users read them)."""
+    remplaces = {
+        p.note: _public(p.note) for p in manifest.pages if p.note and _public(p.note) != p.note
+    }
+    if not remplaces and not (manifest.error and _public(manifest.error) != manifest.error):
+        return manifest
+
+    def nettoyer(message: str) -> str:
+        for interne, phrase in remplaces.items():
+            message = message.replace(interne, phrase)
+        return message
+
+    return dataclasses.replace(
+        manifest,
+        pages=tuple(
+            dataclasses.replace(p, note=remplaces[p.note]) if p.note in remplaces else p
+            for p in manifest.pages
+        ),
+        anomalies=tuple(
+            dataclasses.replace(a, message=nettoyer(a.message)) for a in manifest.anomalies
+        ),
+        error=_public(manifest.error) if manifest.error else manifest.error,
+    )
+
+
 def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> Manifest:
     """Reconcile the batch's split with its envois and store it once; return the stored one.
 
@@ -434,6 +529,7 @@ def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> M
             raise NotFound(f"Aucun lot n° {lot_id}.", code="LOT_INCONNU")
         if lot.manifest is not None:
             return Manifest.from_dict(lot.manifest)
+        manifest = sans_texte_interne(manifest)
         if manifest.envois:
             manifest = reconcilier(
                 manifest, compositions(session, (s.envoi for s in manifest.envois))
@@ -463,6 +559,10 @@ def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> M
         return manifest
 
 
+#: A dossier's outcome that needs no operator: attached, or every piece refused with its reason.
+FINIS = ("rattache", "rejete")
+
+
 @dataclass(frozen=True)
 class BilanLot:
     """How a processed lot ended."""
@@ -480,7 +580,7 @@ def terminer(uow: UnitOfWork, lot_id: int) -> BilanLot:
         assert lot is not None and lot.manifest is not None, "terminer() after the split only"
         manifest = Manifest.from_dict(lot.manifest)
         dossiers = session.scalars(select(LotDossier).where(LotDossier.lot_id == lot_id)).all()
-        rattaches = [d for d in dossiers if d.statut == "rattache"]
+        rattaches = [d for d in dossiers if d.statut in FINIS]
         hors_dossier = [p for p in manifest.pages if p.role in (Role.ORPHELINE, Role.ILLISIBLE)]
         complet = len(rattaches) == len(dossiers) == lot.dossiers_total and not hors_dossier
         lot.statut = "traite" if complet else "a_revoir"
@@ -514,9 +614,138 @@ def terminer(uow: UnitOfWork, lot_id: int) -> BilanLot:
 
 def _envoi_complet(session: Session, envoi: Envoi, groupe: list[LotDossier]) -> bool:
     """Every dossier of the envoi found in the lot is attached, and every declared demande has one."""
-    if not all(d.statut == "rattache" for d in groupe):
+    if not all(d.statut in FINIS for d in groupe):
         return False
     declarees = set(
         session.scalars(select(EnvoiDemande.demande_id).where(EnvoiDemande.envoi_id == envoi.id))
     )
     return declarees <= {d.demande_id for d in groupe}
+
+
+#: Who may re-run or close a lot.
+ROLES_EXPLOITATION = frozenset({"operateur_numerisation", "administrateur", "systeme"})
+#: What users and mails read when processing failed unexpectedly (the detail goes to the log).
+MOTIF_ECHEC = (
+    "Le traitement du lot s'est interrompu sur une erreur inattendue (le détail est dans le "
+    "journal des workers) ; aucune pièce n'a été perdue. Un opérateur peut le relancer "
+    "(sne lots relancer {id}) ou le clore (sne lots clore {id} --motif « … »)."
+)
+
+
+def echouer(uow: UnitOfWork, lot_id: int, motif: str | None = None) -> None:
+    """Put the lot in the visible failed state ``erreur`` with a French reason; trace it."""
+    with uow:
+        lot = charger_lot(uow.session, lot_id)
+        if lot.statut in ("traite", "a_revoir", "clos"):
+            return  # finished meanwhile: nothing failed for the users
+        lot.statut, lot.traite_le = "erreur", utcnow()
+        lot.erreur = motif or MOTIF_ECHEC.format(id=lot.id)
+        tracer(
+            uow.session,
+            SYSTEME,
+            entite="lot",
+            entite_id=lot.id,
+            action="echec",
+            changements={"erreur": lot.erreur},
+        )
+        uow.commit()
+
+
+def _exiger_exploitation(acteur: Acteur, action: str) -> None:
+    if acteur.role not in ROLES_EXPLOITATION:
+        raise Forbidden(f"Le rôle « {acteur.role} » ne permet pas de {action} un lot.")
+
+
+def rouvrir(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> bool:
+    """Make a failed lot processable again (the caller then queues it); False if nothing to do.
+
+    A lot received or in progress is left as it is (queueing it again is safe); a
+    processed lot is not processed twice; a closed lot stays closed.
+    """
+    _exiger_exploitation(acteur, "relancer")
+    with uow:
+        lot = charger_lot(uow.session, lot_id)
+        if lot.statut == "clos":
+            raise LotInvalide(
+                f"Le lot n° {lot.id} a été clos ({lot.motif_cloture}) : il n'est plus traité.",
+                code="LOT_CLOS",
+            )
+        if lot.doublon_de_id is not None:
+            raise LotInvalide(
+                f"Le lot n° {lot.id} est un second dépôt du lot n° {lot.doublon_de_id} : "
+                f"relancez le lot n° {lot.doublon_de_id}.",
+                code="LOT_DOUBLON",
+            )
+        if lot.statut in ("traite", "a_revoir"):
+            return False
+        if lot.statut == "erreur":
+            lot.statut = "recu" if lot.manifest is None else "en_cours"
+            tracer(
+                uow.session,
+                acteur,
+                entite="lot",
+                entite_id=lot.id,
+                action="relance",
+                changements={"erreur": lot.erreur},
+            )
+            lot.erreur = None
+            uow.commit()
+        return True
+
+
+def clore(uow: UnitOfWork, acteur: Acteur, lot_id: int, motif: str) -> None:
+    """Close a lot that will not be processed (failed, or stuck), with the operator's reason."""
+    _exiger_exploitation(acteur, "clore")
+    motif = " ".join(motif.split())
+    if not motif:
+        raise LotInvalide("Précisez le motif de la clôture du lot (--motif).", code="MOTIF_REQUIS")
+    with uow:
+        lot = charger_lot(uow.session, lot_id)
+        if lot.statut in ("traite", "a_revoir", "clos"):
+            raise LotInvalide(
+                f"Le lot n° {lot.id} est déjà {codes.libelle(codes.STATUT_LOT, lot.statut)} : "
+                "il ne peut pas être clos.",
+                code="LOT_TERMINE",
+            )
+        ancien = lot.statut
+        lot.statut, lot.motif_cloture, lot.traite_le = "clos", motif[:2000], utcnow()
+        tracer(
+            uow.session,
+            acteur,
+            entite="lot",
+            entite_id=lot.id,
+            action="cloture",
+            changements={"statut": ancien, "motif": lot.motif_cloture, "erreur": lot.erreur},
+        )
+        uow.commit()
+
+
+#: A lot received this long ago and still not started has lost its job (see ``sans_job``).
+DELAI_BALAYAGE = timedelta(minutes=5)
+
+
+def sans_job(
+    uow: UnitOfWork,
+    en_file: Collection[int],
+    *,
+    delai: timedelta = DELAI_BALAYAGE,
+    statuts: Collection[str] = ("recu",),
+) -> list[int]:
+    """Lots in ``statuts`` (never started, by default), older than ``delai``, not in ``en_file``.
+
+    ``en_file`` are the lots the queue holds a job for (waiting, running, scheduled
+    for a retry): the others were recorded while the queue was unreachable, or
+    their job was lost, and must be queued again. Oldest first.
+    """
+    limite = utcnow() - delai
+    with uow:
+        ids = uow.session.scalars(
+            select(Lot.id)
+            .where(
+                Lot.statut.in_(list(statuts)),
+                Lot.doublon_de_id.is_(None),
+                Lot.created_at <= limite,
+            )
+            .order_by(Lot.id)
+        )
+        return [i for i in ids if i not in en_file]

@@ -165,7 +165,7 @@ def _texte(session: Session, lot: Lot, destinataire: Destinataire) -> tuple[str,
             .order_by(Piece.rang)
         ).all()
         bloc = [f"Demande {dossier.numero or '(numéro illisible)'}"]
-        if dossier.statut != "rattache":
+        if dossier.statut == "en_attente":
             bloc.append(
                 f"  Non rattaché : {(dossier.motif or 'en attente de vérification').rstrip('.')}. "
                 "Un opérateur va examiner ce dossier ; aucune pièce n'a encore été ajoutée."
