@@ -27,6 +27,14 @@ MAX_PAGES_LOT = 3000
 MAX_OCTETS_LOT = 2_000_000_000
 
 
+#: The scanning library's refusals whose message quotes a reader's own error text, and the
+#: French sentence shown instead (the file name says which file).
+SANS_DETAIL_TECHNIQUE = {
+    "pdf_corrompu": "le PDF est endommagé et ne peut pas être ouvert.",
+    "tiff_illisible": "le TIFF est endommagé et ne peut pas être lu.",
+}
+
+
 class LotInvalide(SneError):
     """A file or channel that cannot be taken in."""
 
@@ -57,9 +65,8 @@ def verifier_lot(fichier: Path) -> int:
             pages = int(lecteur.page_count)
             genre = lecteur.format
     except ScanError as erreur:
-        raise _refus(
-            erreur.code, f"Le fichier {fichier.name} est refusé : {erreur.message}"
-        ) from None
+        message = SANS_DETAIL_TECHNIQUE.get(erreur.code, erreur.message)
+        raise _refus(erreur.code, f"Le fichier {fichier.name} est refusé : {message}") from None
     except (OSError, ValueError):
         raise _refus(
             "illisible", f"Le fichier {fichier.name} est refusé : il ne peut pas être lu."

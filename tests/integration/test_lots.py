@@ -127,6 +127,11 @@ def test_a_file_that_cannot_be_processed_is_refused_at_once_and_nothing_is_recor
     faux = tmp_path / "faux.pdf"
     faux.write_bytes(b"Ceci est un courrier, pas un PDF.")
     assert "DEPOT_FORMAT_INCONNU" in _refus(ref, faux, storage)
+    abime = tmp_path / "abime.pdf"
+    abime.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>")
+    assert _refus(ref, abime, storage).endswith(
+        "est refusé : le PDF est endommagé et ne peut pas être ouvert."
+    )
     protege = tmp_path / "protege.pdf"
     with pikepdf.open(pdf_valide(tmp_path / "clair.pdf", pages=3)) as pdf:
         pdf.save(protege, encryption=pikepdf.Encryption(user="secret", owner="secret"))
