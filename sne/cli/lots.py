@@ -97,6 +97,11 @@ def deposer(
         )
     if not recu.en_file:
         click.echo(A_METTRE_EN_FILE.format(id=recu.id))
+    elif not app.settings.redis_url:  # processed in this process: say how it ended
+        etat = lots.consulter(app.uow(), app.acteur(login), recu.id)
+        click.echo(f"Traitement : {codes.libelle(codes.STATUT_LOT, etat.statut)}.")
+        if etat.erreur:
+            click.echo(f"  {etat.erreur}")
 
 
 @lots_group.command("list")

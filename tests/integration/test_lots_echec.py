@@ -78,6 +78,29 @@ def test_a_failed_batch_is_visible_in_french_then_re_run_by_an_operator(
     assert {"echec", "relance"} <= actions
 
 
+def test_a_failing_deposit_from_the_command_line_says_so_in_french_without_a_traceback(
+    chaine: Chaine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _casser(monkeypatch)
+    source = pdf_valide(tmp_path / "courrier.pdf", pages=2)
+    sortie = _cli(
+        chaine,
+        "lots",
+        "deposer",
+        str(source),
+        "--canal",
+        "courrier_demandeur",
+        "--territoire",
+        "013",
+    )
+    assert sortie.exit_code == 0, sortie.output
+    assert "Traitement : en erreur, à relancer ou à clore." in sortie.output
+    assert "erreur inattendue" in sortie.output
+    assert "Traceback" not in sortie.output and "NoneType" not in sortie.output
+    journal = chaine.settings.var_dir / "log" / "workers.log"
+    assert INTERNE in journal.read_text(encoding="utf-8")  # the detail is in the log
+
+
 def test_an_operator_closes_a_failed_batch_with_a_reason(
     chaine: Chaine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
