@@ -393,18 +393,6 @@ def lister(uow: UnitOfWork, acteur: Acteur, *, limite: int = 50) -> list[EtatLot
         return visibles
 
 
-def inacheves(uow: UnitOfWork) -> list[int]:
-    """Return the lots received or in progress (to re-run after an incident), oldest first."""
-    with uow:
-        return list(
-            uow.session.scalars(
-                select(Lot.id)
-                .where(Lot.statut.in_(("recu", "en_cours")), Lot.doublon_de_id.is_(None))
-                .order_by(Lot.id)
-            )
-        )
-
-
 @dataclass(frozen=True)
 class LotATraiter:
     """What processing needs to know of a lot, read in one short transaction."""
