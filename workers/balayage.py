@@ -3,7 +3,7 @@
 A lot is recorded, then its job is queued after the commit; if the queue was
 unreachable at that moment (Redis down) or the job was lost, the lot would stay
 ``recu`` for ever. ``balayer`` finds the lots received more than a few minutes
-ago (``lots.DELAI_BALAYAGE``) and never started, with no job in RQ's
+ago (``exploitation_lots.DELAI_BALAYAGE``) and never started, with no job in RQ's
 registries, and queues them again. Workers run it in each maintenance pass;
 ``sne lots relancer`` without an id runs it too. Queueing a lot twice is safe:
 its processing is idempotent.
@@ -16,7 +16,7 @@ from collections.abc import Collection
 from datetime import timedelta
 
 from sne.config import Settings
-from sne.services import lots
+from sne.services import exploitation_lots, lots
 from sne.uow import UnitOfWork
 from workers.enqueue import TRAITER_LOT, JobQueue, enqueue_traiter_lot
 
@@ -51,12 +51,12 @@ def balayer(
     uow: UnitOfWork,
     queue: JobQueue,
     *,
-    delai: timedelta = lots.DELAI_BALAYAGE,
+    delai: timedelta = exploitation_lots.DELAI_BALAYAGE,
     statuts: Collection[str] = ("recu",),
 ) -> list[int]:
     """Queue again every lot in ``statuts`` that has no job, older than ``delai``; return their ids."""
     en_file = lots_en_file(settings.redis_url) if settings.redis_url else set()
-    perdus = lots.sans_job(uow, en_file, delai=delai, statuts=statuts)
+    perdus = exploitation_lots.sans_job(uow, en_file, delai=delai, statuts=statuts)
     for lot_id in perdus:
         log.warning("lot %s has no job: queued again", lot_id)
         enqueue_traiter_lot(queue, lot_id)

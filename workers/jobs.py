@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from sne.acteurs import SYSTEME
 from sne.config import Settings
 from sne.mail import envoyeur
-from sne.services import controle_depot, cycle, lots, notifications, rattachement
+from sne.services import (
+    controle_depot,
+    cycle,
+    exploitation_lots,
+    lots,
+    notifications,
+    rattachement,
+)
 from sne.services.notifications import Planifier
 from sne.stockage import FileStore
 from sne.uow import UnitOfWork
@@ -105,10 +112,10 @@ def traiter_lot(ctx: JobContext, lot_id: int) -> dict[str, int]:
         return _traiter_lot(ctx, lot_id)
     except ScanError as erreur:
         log.exception("lot %s: the scanning library refused it", lot_id)
-        lots.echouer(ctx.uow(), lot_id, erreur.message)
+        exploitation_lots.echouer(ctx.uow(), lot_id, erreur.message)
     except Exception:
         log.exception("lot %s: processing failed", lot_id)
-        lots.echouer(ctx.uow(), lot_id)
+        exploitation_lots.echouer(ctx.uow(), lot_id)
     return {"dossiers": 0, "erreur": 1}
 
 

@@ -10,7 +10,7 @@ import click
 
 from sne import codes
 from sne.cli.app import App, domain_errors, option_as, pass_app
-from sne.services import lots
+from sne.services import exploitation_lots, lots
 from sne.stockage import store_for
 from workers.enqueue import enqueue_envoyer_notification, enqueue_traiter_lot
 from workers.queue import make_queue
@@ -169,7 +169,7 @@ def relancer(app: App, lot_id: int | None, login: str | None) -> None:
         for identifiant in ids:
             click.echo(f"Traitement du lot n° {identifiant} relancé.")
         return
-    if not lots.rouvrir(app.uow(), app.acteur(login), lot_id):
+    if not exploitation_lots.rouvrir(app.uow(), app.acteur(login), lot_id):
         click.echo(f"Le lot n° {lot_id} est déjà traité : rien à relancer.")
         return
     enqueue_traiter_lot(queue, lot_id)
@@ -185,7 +185,7 @@ def relancer(app: App, lot_id: int | None, login: str | None) -> None:
 @domain_errors
 def clore(app: App, lot_id: int, motif: str, login: str | None) -> None:
     """Clore le lot LOT_ID sans le traiter (en erreur ou bloqué), avec son motif."""
-    lots.clore(app.uow(), app.acteur(login), lot_id, motif)
+    exploitation_lots.clore(app.uow(), app.acteur(login), lot_id, motif)
     click.echo(f"Lot n° {lot_id} clos : {' '.join(motif.split())}")
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -25,7 +25,7 @@ from scanning.manifest import Manifest, Role
 from scanning.plan import TYPES_PAR_CODE
 from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import sha256_of
-from sne import calendrier, codes
+from sne import calendrier
 from sne.acteurs import SYSTEME, Acteur
 from sne.errors import Forbidden, NotFound
 from sne.models import Demande, Envoi, EnvoiDemande, Guichet, Lot, LotDossier, Piece
@@ -608,132 +608,3 @@ def _envoi_complet(session: Session, envoi: Envoi, groupe: list[LotDossier]) -> 
         session.scalars(select(EnvoiDemande.demande_id).where(EnvoiDemande.envoi_id == envoi.id))
     )
     return declarees <= {d.demande_id for d in groupe}
-
-
-#: Who may re-run or close a lot.
-ROLES_EXPLOITATION = frozenset({"operateur_numerisation", "administrateur", "systeme"})
-#: What users and mails read when processing failed unexpectedly (the detail goes to the log).
-MOTIF_ECHEC = (
-    "Le traitement du lot s'est interrompu sur une erreur inattendue (le détail est dans le "
-    "journal des workers) ; aucune pièce n'a été perdue. Un opérateur peut le relancer "
-    "(sne lots relancer {id}) ou le clore (sne lots clore {id} --motif « … »)."
-)
-
-
-def echouer(uow: UnitOfWork, lot_id: int, motif: str | None = None) -> None:
-    """Put the lot in the visible failed state ``erreur`` with a French reason; trace it."""
-    with uow:
-        lot = charger_lot(uow.session, lot_id)
-        if lot.statut in ("traite", "a_revoir", "clos"):
-            return  # finished meanwhile: nothing failed for the users
-        lot.statut, lot.traite_le = "erreur", utcnow()
-        lot.erreur = motif or MOTIF_ECHEC.format(id=lot.id)
-        tracer(
-            uow.session,
-            SYSTEME,
-            entite="lot",
-            entite_id=lot.id,
-            action="echec",
-            changements={"erreur": lot.erreur},
-        )
-        uow.commit()
-
-
-def _exiger_exploitation(acteur: Acteur, action: str) -> None:
-    if acteur.role not in ROLES_EXPLOITATION:
-        raise Forbidden(f"Le rôle « {acteur.role} » ne permet pas de {action} un lot.")
-
-
-def rouvrir(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> bool:
-    """Make a failed lot processable again (the caller then queues it); False if nothing to do.
-
-    A lot received or in progress is left as it is (queueing it again is safe); a
-    processed lot is not processed twice; a closed lot stays closed.
-    """
-    _exiger_exploitation(acteur, "relancer")
-    with uow:
-        lot = charger_lot(uow.session, lot_id)
-        if lot.statut == "clos":
-            raise LotInvalide(
-                f"Le lot n° {lot.id} a été clos ({lot.motif_cloture}) : il n'est plus traité.",
-                code="LOT_CLOS",
-            )
-        if lot.doublon_de_id is not None:
-            raise LotInvalide(
-                f"Le lot n° {lot.id} est un second dépôt du lot n° {lot.doublon_de_id} : "
-                f"relancez le lot n° {lot.doublon_de_id}.",
-                code="LOT_DOUBLON",
-            )
-        if lot.statut in ("traite", "a_revoir"):
-            return False
-        if lot.statut == "erreur":
-            lot.statut = "recu" if lot.manifest is None else "en_cours"
-            tracer(
-                uow.session,
-                acteur,
-                entite="lot",
-                entite_id=lot.id,
-                action="relance",
-                changements={"erreur": lot.erreur},
-            )
-            lot.erreur = None
-            uow.commit()
-        return True
-
-
-def clore(uow: UnitOfWork, acteur: Acteur, lot_id: int, motif: str) -> None:
-    """Close a lot that will not be processed (failed, or stuck), with the operator's reason."""
-    _exiger_exploitation(acteur, "clore")
-    motif = " ".join(motif.split())
-    if not motif:
-        raise LotInvalide("Précisez le motif de la clôture du lot (--motif).", code="MOTIF_REQUIS")
-    with uow:
-        lot = charger_lot(uow.session, lot_id)
-        if lot.statut in ("traite", "a_revoir", "clos"):
-            raise LotInvalide(
-                f"Le lot n° {lot.id} est déjà {codes.libelle(codes.STATUT_LOT, lot.statut)} : "
-                "il ne peut pas être clos.",
-                code="LOT_TERMINE",
-            )
-        ancien = lot.statut
-        lot.statut, lot.motif_cloture, lot.traite_le = "clos", motif[:2000], utcnow()
-        tracer(
-            uow.session,
-            acteur,
-            entite="lot",
-            entite_id=lot.id,
-            action="cloture",
-            changements={"statut": ancien, "motif": lot.motif_cloture, "erreur": lot.erreur},
-        )
-        uow.commit()
-
-
-#: A lot received this long ago and still not started has lost its job (see ``sans_job``).
-DELAI_BALAYAGE = timedelta(minutes=5)
-
-
-def sans_job(
-    uow: UnitOfWork,
-    en_file: Collection[int],
-    *,
-    delai: timedelta = DELAI_BALAYAGE,
-    statuts: Collection[str] = ("recu",),
-) -> list[int]:
-    """Lots in ``statuts`` (never started, by default), older than ``delai``, not in ``en_file``.
-
-    ``en_file`` are the lots the queue holds a job for (waiting, running, scheduled
-    for a retry): the others were recorded while the queue was unreachable, or
-    their job was lost, and must be queued again. Oldest first.
-    """
-    limite = utcnow() - delai
-    with uow:
-        ids = uow.session.scalars(
-            select(Lot.id)
-            .where(
-                Lot.statut.in_(list(statuts)),
-                Lot.doublon_de_id.is_(None),
-                Lot.created_at <= limite,
-            )
-            .order_by(Lot.id)
-        )
-        return [i for i in ids if i not in en_file]

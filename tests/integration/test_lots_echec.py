@@ -11,7 +11,7 @@ from sqlalchemy import select
 from scanning.manifest import Anomaly, Manifest, PageRecord, Role
 from sne.cli import main
 from sne.models import Historique, Lot
-from sne.services import lots
+from sne.services import exploitation_lots, lots
 from tests.factories import OPERATEUR, Chaine, deposer_envoi, pdf_valide
 from tests.factories import enregistrer_demande as _demande
 from workers import jobs
@@ -54,7 +54,7 @@ def test_a_failed_batch_is_visible_in_french_then_re_run_by_an_operator(
     _casser(monkeypatch)
     assert traiter_lot(chaine.ctx, lot_id) == {"dossiers": 0, "erreur": 1}  # nothing raised
     lot = _lot(chaine, lot_id)
-    assert lot.statut == "erreur" and lot.erreur == lots.MOTIF_ECHEC.format(id=lot_id)
+    assert lot.statut == "erreur" and lot.erreur == exploitation_lots.MOTIF_ECHEC.format(id=lot_id)
     sortie = _cli(chaine, "lots", "show", str(lot_id))
     assert sortie.exit_code == 0 and "en erreur, à relancer ou à clore" in sortie.output
     assert "erreur inattendue" in sortie.output and "NoneType" not in sortie.output
@@ -200,6 +200,6 @@ def test_operators_only_re_run_or_close_lots(chaine: Chaine, tmp_path: Path) -> 
         territoire="013",
     ).id
     with pytest.raises(Forbidden):
-        lots.clore(chaine.uow(), chaine.ref.agent, lot_id, "non")
+        exploitation_lots.clore(chaine.uow(), chaine.ref.agent, lot_id, "non")
     with pytest.raises(Forbidden):
-        lots.rouvrir(chaine.uow(), chaine.ref.agent, lot_id)
+        exploitation_lots.rouvrir(chaine.uow(), chaine.ref.agent, lot_id)
