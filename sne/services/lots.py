@@ -1,11 +1,13 @@
 """Scanned batches (lots): intake, the stored split, completion, and what operators read.
 
-The original file is never modified: it goes once into the file store
-(``sne.stockage``) under ``lots/<sha256>.<ext>``. A second deposit of the same
+A deposit is checked first (``controle_depot``) and refused at once when it
+cannot be processed: nothing is recorded. The original file is never modified:
+it goes once into the file store (``sne.stockage``) under ``lots/<sha256>.<ext>``. A second deposit of the same
 file is recorded as a lot of its own pointing to the first (``doublon_de_id``)
 and is not processed again. Processing (``workers.jobs.traiter_lot``) is
 enqueued only after the commit, through the ``enqueue`` callable the caller
-passes; the job then calls ``a_traiter``, ``enregistrer_manifeste`` and, once
+passes; when that fails the lot stays recorded and ``workers.balayage`` queues it
+later. The job then calls ``a_traiter``, ``enregistrer_manifeste`` and, once
 every dossier is attached or set aside, ``terminer``.
 """
 
