@@ -90,3 +90,4 @@ def test_a_missing_fiche_whose_counts_balance_holds_the_pages_and_names_the_dema
     corps = texte.decode("utf-8")
     assert f"aucune fiche récapitulative trouvée pour la demande {b}" in corps
     assert f"Demande {a}\n  Non rattaché" in corps
+    assert f"Demande {b}\n  En attente : aucune fiche récapitulative" in corps
