@@ -74,8 +74,12 @@ def scanner_envoi(
     *,
     graine: int = 1,
     dpi: int = 150,
+    cas: frozenset[str] = frozenset(),
 ) -> Path:
-    """Write the scanned batch of the recorded sending ``identifiant`` at ``chemin``."""
+    """Write the scanned batch of the recorded sending ``identifiant`` at ``chemin``.
+
+    ``cas`` are synth's edge cases to apply (``synth.batch.CAS_DECRITS``).
+    """
     from synth.batch import (
         BatchSpec,
         DossierPlan,
@@ -107,7 +111,7 @@ def scanner_envoi(
         bordereau = bordereau_pour(identifiant, fiches, envoi.date_transmission, guichet)
     generate_batch(
         chemin,
-        BatchSpec(dpi=dpi, envers=0.0),
+        BatchSpec(dpi=dpi, envers=0.0, cas=cas),
         seed=graine,
         keyring=keyring,
         plan=[EnvoiPlan(bordereau, tuple(plans))],

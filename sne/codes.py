@@ -217,7 +217,8 @@ STATUT_LOT = _table(
     en_cours="en cours de traitement",
     traite="traité",
     a_revoir="traité, des dossiers attendent un opérateur",
-    erreur="en erreur",
+    erreur="en erreur, à relancer ou à clore",
+    clos="clos par un opérateur",
 )
 STATUT_ENVOI = _table(prepare="Préparé", recu="Reçu", traite="Traité")
 #: What became of one dossier of a lot.

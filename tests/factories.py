@@ -287,3 +287,14 @@ def statut_demande(settings: Settings, numero: str) -> str:
     engine.dispose()
     assert statut is not None
     return statut
+
+
+def pdf_valide(path: Path, pages: int = 1) -> Path:
+    """Write a real PDF of ``pages`` blank pages at ``path`` (its /ID differs at each call)."""
+    import pikepdf
+
+    with pikepdf.new() as pdf:
+        for _ in range(pages):
+            pdf.add_blank_page()
+        pdf.save(path)
+    return path

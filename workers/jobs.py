@@ -7,6 +7,7 @@ jobs by name; nothing here knows whether it runs in-process or on RQ.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from sne.acteurs import SYSTEME
 from sne.config import Settings
 from sne.mail import envoyeur
-from sne.services import cycle, lots, notifications, rattachement
+from sne.services import (
+    controle_depot,
+    cycle,
+    exploitation_lots,
+    lots,
+    notifications,
+    rattachement,
+)
 from sne.services.notifications import Planifier
 from sne.stockage import FileStore
 from sne.uow import UnitOfWork
@@ -29,6 +37,8 @@ if TYPE_CHECKING:
     from scanning.manifest import Dossier, Manifest
     from scanning.pieces import PieceTraitee
     from sne.services.rattachement import PieceDecoupee
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,26 @@ def cycle_quotidien(
 
 
 def traiter_lot(ctx: JobContext, lot_id: int) -> dict[str, int]:
+    """Process the batch ``lot_id``; if it fails, leave it visibly failed (``erreur``) with a French reason.
+
+    The exception and its traceback go to the log only: users, ``sne lots show``
+    and mails read a French sentence. An operator then re-runs the lot
+    (``sne lots relancer ID``) or closes it (``sne lots clore ID --motif …``).
+    """
+    from scanning.errors import ScanError
+
+    try:
+        return _traiter_lot(ctx, lot_id)
+    except ScanError as erreur:
+        log.exception("lot %s: the scanning library refused it", lot_id)
+        exploitation_lots.echouer(ctx.uow(), lot_id, erreur.message)
+    except Exception:
+        log.exception("lot %s: processing failed", lot_id)
+        exploitation_lots.echouer(ctx.uow(), lot_id)
+    return {"dossiers": 0, "erreur": 1}
+
+
+def _traiter_lot(ctx: JobContext, lot_id: int) -> dict[str, int]:
     """Split, cut, match and attach the batch ``lot_id``, one short commit per dossier; resumable.
 
     Splitting, cutting and OCR run outside any transaction. A crash loses at most
@@ -170,7 +200,8 @@ def traiter_televersement(
 
     assert lot.numero is not None
     piece = traiter(original, travail, type_declare=lot.type_declare)
-    pages = piece.pages or (0,)  # a refused file still counts as the page it was
+    # A refused file still counts as the pages it has (one for an image or an unreadable file).
+    pages = piece.pages or tuple(range(controle_depot.nombre_de_pages(original)))
     dossier = Dossier(0, Role.PIECE, lot.numero, -1, pages)
     manifest = Manifest(lot.nom_fichier, lot.sha256, len(pages), (), dossiers=(dossier,))
     manifest = lots.enregistrer_manifeste(ctx.uow(), lot.id, manifest)

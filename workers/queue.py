@@ -90,7 +90,26 @@ def make_queue(
     """The queue the settings call for (in-process jobs then use ``session_factory``, if given)."""
     if settings.redis_url:
         return RQQueue(settings.redis_url)
+    journaliser(settings)
     return InProcessQueue(settings, session_factory)
+
+
+def journaliser(settings: Settings) -> None:
+    """Write the jobs' log (tracebacks included) to ``var/log/workers.log``, once per process.
+
+    Jobs run in-process from the command line or the web: without this, Python
+    would print a failed job's traceback in the user's terminal. The log stays the
+    place where operators read the detail; users read the lot's French reason.
+    """
+    chemin = (settings.var_dir / "log" / "workers.log").resolve()
+    for nom in ("workers", "sne"):
+        journal = logging.getLogger(nom)
+        if any(getattr(h, "baseFilename", None) == str(chemin) for h in journal.handlers):
+            continue
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        fichier = logging.FileHandler(chemin, encoding="utf-8", delay=True)
+        fichier.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        journal.addHandler(fichier)
 
 
 def context(

@@ -6,11 +6,19 @@ of them holds its lock at a time, so any number of workers can be started.
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 import click
 
 from sne.config import Settings
 from workers.enqueue import QUEUES
 from workers.planning import planifier_cycle
+
+if TYPE_CHECKING:
+    from rq import Worker
+
+log = logging.getLogger(__name__)
 
 
 @click.command("worker")
@@ -39,11 +47,30 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
     if "default" in servies:
         planifier_cycle(settings)  # the daily lifecycle: scheduled once, whoever starts first
     # Maintenance passes retry the jobs of a worker that died (SIGKILL, lost machine) once
-    # their heartbeat has expired, so a crashed batch resumes on any live worker.
-    Worker(
+    # their heartbeat has expired, so a crashed batch resumes on any live worker; they also
+    # queue again the lots recorded without a job (``workers.balayage``).
+    _worker_qui_balaie(Worker, settings)(
         files,
         connection=connection,
         serializer=JSONSerializer,
         maintenance_interval=settings.worker_maintenance_s,
         worker_ttl=settings.worker_ttl_s,
     ).work(burst=burst, with_scheduler=True)
+
+
+def _worker_qui_balaie(base: type[Worker], settings: Settings) -> type[Worker]:
+    """RQ's worker class whose maintenance pass also runs the sweep of lots without a job."""
+    from sne.uow import UnitOfWork
+    from workers.balayage import balayer
+    from workers.queue import RQQueue, context
+
+    class WorkerSne(base):  # type: ignore[valid-type,misc]  # a class built at run time
+        def run_maintenance_tasks(self) -> None:
+            super().run_maintenance_tasks()
+            try:
+                ctx = context(settings, queue=RQQueue(settings.redis_url or ""))
+                balayer(settings, UnitOfWork(ctx.session_factory), ctx.queue)
+            except Exception:  # the sweep must never stop a worker; the next pass retries
+                log.exception("sweep of lots without a job failed")
+
+    return WorkerSne

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from sne import codes
 from sne.cli.app import App, domain_errors, option_as, pass_app
-from sne.services import lots
+from sne.services import exploitation_lots, lots
 from sne.stockage import store_for
 from workers.enqueue import enqueue_envoyer_notification, enqueue_traiter_lot
 from workers.queue import make_queue
@@ -24,6 +25,14 @@ def _enqueue(app: App) -> Callable[[int], None]:
 
     return enqueue
 
+
+#: What a depositor reads when the queue could not be reached (the lot is recorded).
+#: Lots ``sne lots relancer`` without an id queues again when no job holds them.
+INACHEVES = ("recu", "en_cours")
+A_METTRE_EN_FILE = (
+    "La file de traitement est injoignable pour le moment : le lot n° {id} est bien enregistré "
+    "et sera mis en file automatiquement dans quelques minutes (ou avec « sne lots relancer »)."
+)
 
 lots_group: click.Group = click.Group(
     "lots", help="Lots numérisés : dépôt, avancement du traitement, résultat par dossier."
@@ -76,10 +85,23 @@ def deposer(
             "il n'est pas traité une seconde fois."
         )
         return
-    click.echo(
-        f"Lot n° {recu.id} reçu le {recu.recu_le:%d/%m/%Y à %H:%M}, à traiter avant le "
-        f"{recu.echeance:%d/%m/%Y}."
-    )
+    if recu.remis_en_file:
+        click.echo(
+            f"Ce fichier a déjà été déposé (lot n° {recu.id}) sans avoir pu être mis en file "
+            "de traitement : ce lot est remis en file."
+        )
+    else:
+        click.echo(
+            f"Lot n° {recu.id} reçu le {recu.recu_le:%d/%m/%Y à %H:%M}, à traiter avant le "
+            f"{recu.echeance:%d/%m/%Y}."
+        )
+    if not recu.en_file:
+        click.echo(A_METTRE_EN_FILE.format(id=recu.id))
+    elif not app.settings.redis_url:  # processed in this process: say how it ended
+        etat = lots.consulter(app.uow(), app.acteur(login), recu.id)
+        click.echo(f"Traitement : {codes.libelle(codes.STATUT_LOT, etat.statut)}.")
+        if etat.erreur:
+            click.echo(f"  {etat.erreur}")
 
 
 @lots_group.command("list")
@@ -111,38 +133,60 @@ def show(app: App, lot_id: int, login: str | None) -> None:
         click.echo(f"  même fichier que le lot n° {lot.doublon_de} : non retraité")
     if lot.erreur:
         click.echo(f"  erreur : {lot.erreur}")
+    if lot.motif_cloture:
+        click.echo(f"  motif de la clôture : {lot.motif_cloture}")
     click.echo(
         f"  avancement : {lot.pages_faites}/{lot.pages_total} pages, "
         f"{lot.dossiers_faits}/{lot.dossiers_total} dossiers"
     )
     for dossier in lot.dossiers:
-        issue = (
-            f"rattaché, {dossier.pieces} pièce(s)"
-            if dossier.statut == "rattache"
-            else f"en attente d'un opérateur : {dossier.motif}"
-        )
-        click.echo(f"  dossier {dossier.index + 1} ({dossier.numero or '?'}) : {issue}")
+        click.echo(f"  dossier {dossier.index + 1} ({dossier.numero or '?'}) : {_issue(dossier)}")
+
+
+def _issue(dossier: lots.DossierDuLot) -> str:
+    """What became of one dossier, in French."""
+    if dossier.statut == "rattache":
+        return f"rattaché, {dossier.pieces} pièce(s)"
+    if dossier.statut == "rejete":
+        return f"rejeté : {dossier.motif}"
+    return f"en attente d'un opérateur : {dossier.motif}"
 
 
 @lots_group.command("relancer")
 @click.argument("lot_id", type=int, required=False)
+@option_as(obligatoire=False)
 @pass_app
 @domain_errors
-def relancer(app: App, lot_id: int | None) -> None:
-    """Relancer le lot LOT_ID (sans numéro : tous les lots inachevés) ; rien n'est rattaché deux fois."""
+def relancer(app: App, lot_id: int | None, login: str | None) -> None:
+    """Relancer le lot LOT_ID (sans numéro : les lots inachevés sans traitement en file) ; rien n'est rattaché deux fois."""
+    from workers.balayage import balayer
+
+    queue = make_queue(app.settings)
     if lot_id is None:
-        ids = lots.inacheves(app.uow())
-    else:
-        with app.uow() as unit:
-            lots.charger_lot(unit.session, lot_id)
-        ids = [lot_id]
-    enqueue = _enqueue(app)
-    for identifiant in ids:
-        enqueue(identifiant)
-    if not ids:
-        click.echo("Aucun lot inachevé.")
-    for identifiant in ids:
-        click.echo(f"Traitement du lot n° {identifiant} relancé.")
+        ids = balayer(app.settings, app.uow(), queue, delai=timedelta(0), statuts=INACHEVES)
+        if not ids:
+            click.echo("Aucun lot inachevé.")
+        for identifiant in ids:
+            click.echo(f"Traitement du lot n° {identifiant} relancé.")
+        return
+    if not exploitation_lots.rouvrir(app.uow(), app.acteur(login), lot_id):
+        click.echo(f"Le lot n° {lot_id} est déjà traité : rien à relancer.")
+        return
+    enqueue_traiter_lot(queue, lot_id)
+    lots.marquer_en_file(app.uow(), lot_id)
+    click.echo(f"Traitement du lot n° {lot_id} relancé.")
+
+
+@lots_group.command("clore")
+@click.argument("lot_id", type=int)
+@click.option("--motif", required=True, help="Pourquoi le lot ne sera pas traité (tracé).")
+@option_as(obligatoire=False)
+@pass_app
+@domain_errors
+def clore(app: App, lot_id: int, motif: str, login: str | None) -> None:
+    """Clore le lot LOT_ID sans le traiter (en erreur ou bloqué), avec son motif."""
+    exploitation_lots.clore(app.uow(), app.acteur(login), lot_id, motif)
+    click.echo(f"Lot n° {lot_id} clos : {' '.join(motif.split())}")
 
 
 @lots_group.command("echeances")

@@ -134,7 +134,8 @@ class Lot(Base):
     __table_args__ = (
         Index("ix_lot_statut_echeance", "statut", "echeance"),
         CheckConstraint(
-            "statut IN ('recu', 'en_cours', 'traite', 'a_revoir', 'erreur')", name="statut_connu"
+            "statut IN ('recu', 'en_cours', 'traite', 'a_revoir', 'erreur', 'clos')",
+            name="statut_connu",
         ),
         CheckConstraint(
             "canal IN ('courrier_guichet', 'courrier_demandeur', 'depot_professionnel', "
@@ -166,7 +167,12 @@ class Lot(Base):
     dossiers_faits: Mapped[int] = mapped_column(Integer, default=0)
     #: The split result (``scanning.manifest.Manifest`` as a dict), kept for re-runs.
     manifest: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Why processing failed, in French (never an exception's text: that goes to the log).
     erreur: Mapped[str | None] = mapped_column(Text)
+    #: Why an operator closed the lot without processing it (status ``clos``).
+    motif_cloture: Mapped[str | None] = mapped_column(Text)
+    #: When its processing job was queued; None: never (the queue was unreachable).
+    mis_en_file_le: Mapped[datetime | None] = mapped_column(DateTime)
     traite_le: Mapped[datetime | None] = mapped_column(DateTime)
     alerte_retard_le: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,17 +1,21 @@
 """Scanned batches (lots): intake, the stored split, completion, and what operators read.
 
-The original file is never modified: it goes once into the file store
-(``sne.stockage``) under ``lots/<sha256>.<ext>``. A second deposit of the same
+A deposit is checked first (``controle_depot``) and refused at once when it
+cannot be processed: nothing is recorded. The original file is never modified:
+it goes once into the file store (``sne.stockage``) under ``lots/<sha256>.<ext>``. A second deposit of the same
 file is recorded as a lot of its own pointing to the first (``doublon_de_id``)
 and is not processed again. Processing (``workers.jobs.traiter_lot``) is
 enqueued only after the commit, through the ``enqueue`` callable the caller
-passes; the job then calls ``a_traiter``, ``enregistrer_manifeste`` and, once
+passes; when that fails the lot stays recorded and ``workers.balayage`` queues it
+later. The job then calls ``a_traiter``, ``enregistrer_manifeste`` and, once
 every dossier is attached or set aside, ``terminer``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,18 +23,21 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scanning.errors import ScanError
 from scanning.manifest import Manifest, Role
 from scanning.plan import TYPES_PAR_CODE
+from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import sha256_of
-from scanning.upload import format_par_contenu
 from sne import calendrier
 from sne.acteurs import SYSTEME, Acteur
-from sne.errors import Forbidden, NotFound, SneError
-from sne.models import Demande, Envoi, Guichet, Lot, LotDossier, Piece
+from sne.errors import Forbidden, NotFound
+from sne.models import Demande, Envoi, EnvoiDemande, Guichet, Lot, LotDossier, Piece
+from sne.services import controle_depot
+from sne.services.controle_depot import LotInvalide as LotInvalide
 from sne.services.trace import tracer
 from sne.stockage import FileStore, as_store
 from sne.uow import UnitOfWork, utcnow
+
+log = logging.getLogger(__name__)
 
 CANAUX = {
     "courrier_guichet": "courrier d'un guichet",
@@ -60,12 +67,6 @@ DELAI_JOURS_OUVRES = 2
 Enqueue = Callable[[int], None]
 
 
-class LotInvalide(SneError):
-    """A file or channel that cannot be taken in."""
-
-    code = "LOT_INVALIDE"
-
-
 @dataclass(frozen=True)
 class LotRecu:
     """What intake recorded."""
@@ -75,6 +76,10 @@ class LotRecu:
     recu_le: datetime
     echeance: date
     doublon_de: int | None  # the first lot of the same file, when this is a second deposit
+    #: False when the queue could not be reached: the sweep (``workers.balayage``) queues it.
+    en_file: bool = True
+    #: True when the same file's first lot, never started, was queued again instead.
+    remis_en_file: bool = False
 
 
 def echeance_de(jour: date, departement: str | None) -> date:
@@ -108,8 +113,7 @@ def deposer(
         raise Forbidden(
             f"Le rôle « {acteur.role} » ne permet pas de déposer un lot ({CANAUX[canal]})."
         )
-    if not fichier.is_file() or fichier.stat().st_size == 0:
-        raise LotInvalide(f"Le fichier {fichier.name} est introuvable ou vide.")
+    # Checked before anything is recorded or stored: a refused file leaves no lot behind.
     extension = _extension(fichier, canal, numero, type_declare)
     sha256 = sha256_of(fichier)
     recu = recu_le or utcnow()
@@ -133,6 +137,22 @@ def deposer(
             .where(Lot.sha256 == sha256, Lot.doublon_de_id.is_(None), meme_demande)
             .order_by(Lot.id)
         )
+        if premier is not None and premier.statut == "recu" and premier.mis_en_file_le is None:
+            # Its first deposit was never queued (queue unreachable): queue that lot instead.
+            tracer(
+                session,
+                acteur,
+                entite="lot",
+                entite_id=premier.id,
+                action="depot_relance",
+                changements={"fichier": fichier.name[:255], "sha256": sha256},
+            )
+            deja = LotRecu(premier.id, sha256, premier.recu_le, premier.echeance, None)
+            uow.commit()
+            en_file = _mettre_en_file(enqueue, premier.id)
+            if en_file:
+                marquer_en_file(uow, premier.id)
+            return dataclasses.replace(deja, en_file=en_file, remis_en_file=True)
         # Stored once everything is checked; content-addressed, so a retry rewrites nothing.
         cle = as_store(storage).put(fichier, folder="lots", extension=extension).key
         lot = Lot(
@@ -172,11 +192,36 @@ def deposer(
             },
         )
         recu_info = LotRecu(lot.id, sha256, recu, lot.echeance, premier.id if premier else None)
-        if premier is None:
-            lot_id = lot.id
-            uow.after_commit(lambda: enqueue(lot_id))
         uow.commit()
+    if premier is not None:
         return recu_info
+    # Queued after the commit, so that a worker never sees a lot that is not there yet.
+    en_file = _mettre_en_file(enqueue, recu_info.id)
+    if en_file:
+        marquer_en_file(uow, recu_info.id)
+    return dataclasses.replace(recu_info, en_file=en_file)
+
+
+def _mettre_en_file(enqueue: Enqueue, lot_id: int) -> bool:
+    """Queue the lot's processing; False (logged) when the queue cannot be reached.
+
+    The lot is recorded either way: the sweep (``workers.balayage``) queues it later.
+    """
+    try:
+        enqueue(lot_id)
+    except Exception:
+        log.exception("lot %s recorded but not queued: the sweep will queue it", lot_id)
+        return False
+    return True
+
+
+def marquer_en_file(uow: UnitOfWork, lot_id: int) -> None:
+    """Record that the lot's job was queued (a lot never queued is re-queued by a new deposit)."""
+    with uow:
+        lot = uow.session.get(Lot, lot_id)
+        if lot is not None and lot.mis_en_file_le is None:
+            lot.mis_en_file_le = utcnow()
+            uow.commit()
 
 
 def _extension(fichier: Path, canal: str, numero: str | None, type_declare: str | None) -> str:
@@ -192,17 +237,13 @@ def _extension(fichier: Path, canal: str, numero: str | None, type_declare: str 
                 f"Le fichier {fichier.name} n'est ni un PDF ni un TIFF : lot refusé, "
                 "rien n'est perdu."
             )
+        controle_depot.verifier_lot(fichier)
         return EXTENSIONS[fichier.suffix.lower()]
     if numero is None:
         raise LotInvalide("Précisez le numéro unique de la demande à laquelle joindre la pièce.")
     if type_declare is not None and type_declare not in TYPES_PAR_CODE:
         raise LotInvalide(f"Type de pièce inconnu : « {type_declare} ».")
-    with fichier.open("rb") as entree:
-        try:
-            genre = format_par_contenu(entree.read(16))
-        except ScanError as erreur:
-            raise LotInvalide(erreur.message) from None
-    return FORMATS_TELEVERSES[genre]
+    return FORMATS_TELEVERSES[controle_depot.verifier_televersement(fichier)]
 
 
 def _demande_ouverte(session: Session, numero: str) -> Demande:
@@ -281,6 +322,7 @@ class EtatLot:
     doublon_de: int | None
     erreur: str | None
     dossiers: tuple[DossierDuLot, ...]
+    motif_cloture: str | None = None
 
 
 def consulter(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> EtatLot:
@@ -318,6 +360,7 @@ def consulter(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> EtatLot:
                 )
                 for d in dossiers
             ),
+            motif_cloture=lot.motif_cloture,
         )
 
 
@@ -346,21 +389,10 @@ def lister(uow: UnitOfWork, acteur: Acteur, *, limite: int = 50) -> list[EtatLot
                     lot.doublon_de_id,
                     lot.erreur,
                     (),
+                    lot.motif_cloture,
                 )
             )
         return visibles
-
-
-def inacheves(uow: UnitOfWork) -> list[int]:
-    """Return the lots received or in progress (to re-run after an incident), oldest first."""
-    with uow:
-        return list(
-            uow.session.scalars(
-                select(Lot.id)
-                .where(Lot.statut.in_(("recu", "en_cours")), Lot.doublon_de_id.is_(None))
-                .order_by(Lot.id)
-            )
-        )
 
 
 @dataclass(frozen=True)
@@ -388,7 +420,7 @@ def a_traiter(uow: UnitOfWork, lot_id: int) -> LotATraiter | None:
         lot = uow.session.get(Lot, lot_id)
         if lot is None:
             raise NotFound(f"Aucun lot n° {lot_id}.", code="LOT_INCONNU")
-        if lot.doublon_de_id is not None or lot.statut in ("traite", "a_revoir", "erreur"):
+        if lot.doublon_de_id is not None or lot.statut in ("traite", "a_revoir", "erreur", "clos"):
             return None
         return LotATraiter(
             id=lot.id,
@@ -408,9 +440,75 @@ def dossiers_faits(uow: UnitOfWork, lot_id: int) -> set[int]:
         return set(uow.session.scalars(select(LotDossier.index).where(LotDossier.lot_id == lot_id)))
 
 
-def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> Manifest:
-    """Store the batch's split once (a concurrent run may have done it first); return the stored one.
+def compositions(session: Session, identifiants: Iterable[str]) -> dict[str, list[DossierAttendu]]:
+    """The recorded composition of each known envoi: its demandes in order, with their counts.
 
+    This is what the guichet declared when it printed the bordereau; the split is
+    checked against it (``scanning.reconcile``), not only against the totals.
+    """
+    lignes = session.execute(
+        select(Envoi.identifiant, Demande.numero, EnvoiDemande.nb_documents, EnvoiDemande.nb_pages)
+        .join(EnvoiDemande, EnvoiDemande.envoi_id == Envoi.id)
+        .join(Demande, Demande.id == EnvoiDemande.demande_id)
+        .where(Envoi.identifiant.in_(set(identifiants)))
+        .order_by(Envoi.identifiant, EnvoiDemande.rang)
+    ).all()
+    attendus: dict[str, list[DossierAttendu]] = {}
+    for identifiant, numero, documents, pages in lignes:
+        attendus.setdefault(identifiant, []).append(DossierAttendu(numero, documents, pages))
+    return attendus
+
+
+#: Prefixes under which the scanning library passes on an unexpected exception's own text,
+#: with the French sentence shown instead (the text itself goes to the log).
+TEXTES_INTERNES = {
+    "Page illisible : ": "Page illisible : son image n'a pas pu être décodée",
+    "Fichier illisible : ": "Fichier illisible : il ne peut pas être ouvert",
+}
+
+
+def _public(texte: str) -> str:
+    """``texte``, or a French sentence in its place when it carries an exception's text."""
+    for prefixe, phrase in TEXTES_INTERNES.items():
+        if texte.startswith(prefixe) and texte != phrase:
+            log.warning("texte interne remplacé avant enregistrement : %s", texte)
+            return phrase
+    return texte
+
+
+def sans_texte_interne(manifest: Manifest) -> Manifest:
+    """The manifest with no exception text in its notes, anomalies or error (users read them)."""
+    remplaces = {
+        p.note: _public(p.note) for p in manifest.pages if p.note and _public(p.note) != p.note
+    }
+    if not remplaces and not (manifest.error and _public(manifest.error) != manifest.error):
+        return manifest
+
+    def nettoyer(message: str) -> str:
+        for interne, phrase in remplaces.items():
+            message = message.replace(interne, phrase)
+        return message
+
+    return dataclasses.replace(
+        manifest,
+        pages=tuple(
+            dataclasses.replace(p, note=remplaces[p.note]) if p.note in remplaces else p
+            for p in manifest.pages
+        ),
+        anomalies=tuple(
+            dataclasses.replace(a, message=nettoyer(a.message)) for a in manifest.anomalies
+        ),
+        error=_public(manifest.error) if manifest.error else manifest.error,
+    )
+
+
+def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> Manifest:
+    """Reconcile the batch's split with its envois and store it once; return the stored one.
+
+    A concurrent run may have stored it first: that one is returned. Before it is
+    stored, the split is reconciled with the recorded composition of every envoi
+    whose bordereau was read (``compositions``): a declared demande with no fiche,
+    or a dossier running past its demande, holds the dossiers concerned for review.
     The sendings whose bordereau was read are received with the batch: they take
     its reception time and due date, and are processed when all their dossiers are.
     """
@@ -421,6 +519,11 @@ def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> M
             raise NotFound(f"Aucun lot n° {lot_id}.", code="LOT_INCONNU")
         if lot.manifest is not None:
             return Manifest.from_dict(lot.manifest)
+        manifest = sans_texte_interne(manifest)
+        if manifest.envois:
+            manifest = reconcilier(
+                manifest, compositions(session, (s.envoi for s in manifest.envois))
+            )
         lot.manifest = manifest.to_dict()
         lot.pages_total = manifest.page_count
         lot.dossiers_total = len(manifest.dossiers)
@@ -446,6 +549,10 @@ def enregistrer_manifeste(uow: UnitOfWork, lot_id: int, manifest: Manifest) -> M
         return manifest
 
 
+#: A dossier's outcome that needs no operator: attached, or every piece refused with its reason.
+FINIS = ("rattache", "rejete")
+
+
 @dataclass(frozen=True)
 class BilanLot:
     """How a processed lot ended."""
@@ -463,7 +570,7 @@ def terminer(uow: UnitOfWork, lot_id: int) -> BilanLot:
         assert lot is not None and lot.manifest is not None, "terminer() after the split only"
         manifest = Manifest.from_dict(lot.manifest)
         dossiers = session.scalars(select(LotDossier).where(LotDossier.lot_id == lot_id)).all()
-        rattaches = [d for d in dossiers if d.statut == "rattache"]
+        rattaches = [d for d in dossiers if d.statut in FINIS]
         hors_dossier = [p for p in manifest.pages if p.role in (Role.ORPHELINE, Role.ILLISIBLE)]
         complet = len(rattaches) == len(dossiers) == lot.dossiers_total and not hors_dossier
         lot.statut = "traite" if complet else "a_revoir"
@@ -476,7 +583,7 @@ def terminer(uow: UnitOfWork, lot_id: int) -> BilanLot:
         for groupe in par_envoi.values():  # a sending is processed once all its dossiers are
             envoi_id = next((d.envoi_id for d in groupe if d.envoi_id is not None), None)
             envoi = session.get(Envoi, envoi_id) if envoi_id is not None else None
-            if envoi is not None and all(d.statut == "rattache" for d in groupe):
+            if envoi is not None and _envoi_complet(session, envoi, groupe):
                 envoi.statut = "traite"
         tracer(
             session,
@@ -493,3 +600,13 @@ def terminer(uow: UnitOfWork, lot_id: int) -> BilanLot:
         bilan = BilanLot(lot.statut, len(dossiers), len(rattaches))
         uow.commit()
         return bilan
+
+
+def _envoi_complet(session: Session, envoi: Envoi, groupe: list[LotDossier]) -> bool:
+    """Every dossier of the envoi found in the lot is attached, and every declared demande has one."""
+    if not all(d.statut in FINIS for d in groupe):
+        return False
+    declarees = set(
+        session.scalars(select(EnvoiDemande.demande_id).where(EnvoiDemande.envoi_id == envoi.id))
+    )
+    return declarees <= {d.demande_id for d in groupe}

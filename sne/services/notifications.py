@@ -23,7 +23,16 @@ from sqlalchemy.orm import Session
 from scanning.plan import TYPES_PAR_CODE
 from sne.acteurs import SYSTEME
 from sne.mail import Envoyer, composer
-from sne.models import Demande, Envoi, Guichet, Lot, LotDossier, Notification, Piece
+from sne.models import (
+    Demande,
+    Envoi,
+    EnvoiDemande,
+    Guichet,
+    Lot,
+    LotDossier,
+    Notification,
+    Piece,
+)
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -99,8 +108,7 @@ def _destinataires(session: Session, lot: Lot, dossiers: list[LotDossier]) -> li
             groupes.setdefault(dossier.envoi_index, []).append(dossier)
         resultat = []
         for envoi_index, groupe in groupes.items():
-            envoi_id = next((d.envoi_id for d in groupe if d.envoi_id is not None), None)
-            envoi = session.get(Envoi, envoi_id) if envoi_id is not None else None
+            envoi = _envoi_du_groupe(session, lot, envoi_index, groupe)
             guichet_id = envoi.guichet_id if envoi is not None else lot.guichet_id
             guichet = session.get(Guichet, guichet_id) if guichet_id is not None else None
             resultat.append(
@@ -128,6 +136,24 @@ def _destinataires(session: Session, lot: Lot, dossiers: list[LotDossier]) -> li
             )
         )
     return resultat
+
+
+def _envoi_du_groupe(
+    session: Session, lot: Lot, envoi_index: int | None, groupe: list[LotDossier]
+) -> Envoi | None:
+    """The envoi of these dossiers: as matched, or as its bordereau named it (dossiers held)."""
+    envoi_id = next((d.envoi_id for d in groupe if d.envoi_id is not None), None)
+    if envoi_id is not None:
+        return session.get(Envoi, envoi_id)
+    envois = (lot.manifest or {}).get("envois", ())
+    if envoi_index is None or not 0 <= envoi_index < len(envois):
+        return None
+    identifiant = envois[envoi_index].get("envoi")
+    envoi = session.scalar(select(Envoi).where(Envoi.identifiant == identifiant))
+    # Only an envoi of the guichet that deposited the lot (or of its territory) is named.
+    if envoi is None or lot.guichet_id not in (None, envoi.guichet_id):
+        return None
+    return envoi if envoi.territoire_code == lot.territoire_code else None
 
 
 def _libelle(code: str | None) -> str:
@@ -165,7 +191,7 @@ def _texte(session: Session, lot: Lot, destinataire: Destinataire) -> tuple[str,
             .order_by(Piece.rang)
         ).all()
         bloc = [f"Demande {dossier.numero or '(numéro illisible)'}"]
-        if dossier.statut != "rattache":
+        if dossier.statut == "en_attente":
             bloc.append(
                 f"  Non rattaché : {(dossier.motif or 'en attente de vérification').rstrip('.')}. "
                 "Un opérateur va examiner ce dossier ; aucune pièce n'a encore été ajoutée."
@@ -184,6 +210,7 @@ def _texte(session: Session, lot: Lot, destinataire: Destinataire) -> tuple[str,
         if dossier.statut == "rattache" and not pieces:
             bloc.append("  Aucune pièce trouvée pour cette demande.")
         lignes.append("\n".join(bloc))
+    lignes.extend(_demandes_attendues(session, destinataire))
     anomalies = _anomalies(lot, destinataire)
     if anomalies:
         lignes.append("Anomalies relevées :\n" + "\n".join(f"- {a}" for a in anomalies))
@@ -195,6 +222,26 @@ def _texte(session: Session, lot: Lot, destinataire: Destinataire) -> tuple[str,
     )
     lignes.append("Le service de numérisation des pièces justificatives")
     return sujet, "\n\n".join(lignes)
+
+
+def _demandes_attendues(session: Session, destinataire: Destinataire) -> list[str]:
+    """A block per demande the envoi declared but whose dossier was not found in the lot."""
+    if destinataire.envoi is None:
+        return []
+    trouvees = {d.numero for d in destinataire.dossiers}
+    declarees = session.scalars(
+        select(Demande.numero)
+        .join(EnvoiDemande, EnvoiDemande.demande_id == Demande.id)
+        .where(EnvoiDemande.envoi_id == destinataire.envoi.id)
+        .order_by(EnvoiDemande.rang)
+    )
+    return [
+        f"Demande {numero}\n  En attente : aucune fiche récapitulative n'a été trouvée pour "
+        "cette demande dans le lot ; aucune pièce n'a encore été ajoutée. Un opérateur "
+        "vérifie le lot."
+        for numero in declarees
+        if numero not in trouvees
+    ]
 
 
 def _anomalies(lot: Lot, destinataire: Destinataire) -> list[str]:

@@ -253,6 +253,7 @@ def enregistrer_dossier(
         )
         if existant is not None:
             return False
+        statut, motif = _issue_des_pieces(issue, pieces)
         session.add(
             LotDossier(
                 lot_id=lot_id,
@@ -261,8 +262,8 @@ def enregistrer_dossier(
                 demande_id=issue.demande_id,
                 envoi_id=issue.envoi_id,
                 envoi_index=dossier.sending,
-                statut=issue.statut,
-                motif=issue.motif,
+                statut=statut,
+                motif=motif,
                 nb_pages=len(dossier.pages),
                 traite_le=utcnow(),
             )
@@ -278,17 +279,29 @@ def enregistrer_dossier(
             SYSTEME,
             entite="lot",
             entite_id=lot_id,
-            action="dossier_rattache" if issue.statut == "rattache" else "dossier_en_attente",
+            action={"rattache": "dossier_rattache", "rejete": "dossier_rejete"}.get(
+                statut, "dossier_en_attente"
+            ),
             demande_id=issue.demande_id,
             changements={
                 "dossier": dossier.index,
                 "numero": dossier.numero,
                 "pieces": attachees,
-                "motif": issue.motif,
+                "motif": motif,
             },
         )
         uow.commit()
         return True
+
+
+def _issue_des_pieces(
+    issue: Rapprochement, pieces: Sequence[PieceStockee]
+) -> tuple[str, str | None]:
+    """The dossier's status and reason: ``rejete`` when it was matched but every piece was refused."""
+    if issue.statut == "rattache" and pieces and all(p.piece.statut == "rejetee" for p in pieces):
+        motifs = dict.fromkeys(p.piece.motif_rejet or "motif non précisé" for p in pieces)
+        return "rejete", " ; ".join(motifs)
+    return issue.statut, issue.motif
 
 
 def _attacher(

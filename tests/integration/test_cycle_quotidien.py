@@ -12,7 +12,7 @@ from sne.models import Demande, Piece
 from sne.services import cycle, lots
 from sne.stockage import local_store
 from sne.uow import utcnow
-from tests.factories import OPERATEUR, Referentiel, enregistrer_demande
+from tests.factories import OPERATEUR, Referentiel, enregistrer_demande, pdf_valide
 
 
 def test_the_daily_run_purges_removes_the_files_and_alerts_once(
@@ -39,7 +39,7 @@ def test_the_daily_run_purges_removes_the_files_and_alerts_once(
         )
         uow.commit()
     lot = tmp_path / "lot.pdf"
-    lot.write_bytes(b"%PDF-1.4 lot jamais traite")
+    pdf_valide(lot)
     lot_id = lots.deposer(
         ref.uow(),
         OPERATEUR,

@@ -15,7 +15,7 @@ from sne.documents.cles import keyring_for
 from sne.mail import envoyeur
 from sne.models import Envoi, Historique, Lot, Notification
 from sne.services import echeances, lots, notifications
-from tests.factories import OPERATEUR, Chaine, deposer_envoi
+from tests.factories import OPERATEUR, Chaine, deposer_envoi, pdf_valide
 from workers.jobs import cycle_quotidien, traiter_lot
 
 RECU = datetime(2026, 4, 2, 16, 0)  # Thursday before Easter: due Tuesday 7 (Monday is off)
@@ -24,7 +24,7 @@ RECU = datetime(2026, 4, 2, 16, 0)  # Thursday before Easter: due Tuesday 7 (Mon
 def _lot(chaine: Chaine, tmp_path: Path) -> int:
     settings, uow, ref, _ = chaine
     source = tmp_path / "lot.pdf"
-    source.write_bytes(b"%PDF-1.4 lot")
+    pdf_valide(source)
     return lots.deposer(
         uow(),
         OPERATEUR,

@@ -13,7 +13,7 @@ from demo.envoi import preparer
 from scanning.manifest import Dossier, Envoi, Manifest, Role
 from sne.config import Settings
 from sne.documents.cles import keyring_for
-from sne.errors import Forbidden
+from sne.errors import Forbidden, SneError
 from sne.models import Demande, Lot, LotDossier, Piece
 from sne.services import lots, radiation
 from sne.services.rattachement import rapprocher
@@ -24,14 +24,14 @@ from tests.factories import (
     Chaine,
     Referentiel,
     deposer_envoi,
+    pdf_valide,
 )
 from tests.factories import enregistrer_demande as _demande
 from workers.jobs import traiter_lot
 
 
-def _pdf(path: Path, contenu: bytes = b"%PDF-1.4 lot") -> Path:
-    path.write_bytes(contenu)
-    return path
+def _pdf(path: Path) -> Path:
+    return pdf_valide(path, pages=2)
 
 
 # Intake ------------------------------------------------------------------------------------
@@ -69,7 +69,8 @@ def test_a_second_deposit_of_the_same_file_is_recognised_and_not_processed(
     source = _pdf(tmp_path / "lot.pdf")
     kwargs = {"canal": "courrier_demandeur", "storage": tmp_path / "s", "enqueue": queued.append}
     premier = lots.deposer(ref.uow(), OPERATEUR, source, **kwargs)  # type: ignore[arg-type]  # kwargs typed loosely
-    copie = _pdf(tmp_path / "encore.pdf")
+    copie = tmp_path / "encore.pdf"
+    copie.write_bytes(source.read_bytes())
     second = lots.deposer(ref.uow(), OPERATEUR, copie, **kwargs)  # type: ignore[arg-type]  # idem
     assert second.doublon_de == premier.id
     assert queued == [premier.id]
@@ -94,6 +95,63 @@ def test_intake_refuses_bad_files_and_roles_in_french(ref: Referentiel, tmp_path
             storage=tmp_path,
             enqueue=lambda _: None,
         )
+
+
+def _refus(ref: Referentiel, fichier: Path, storage: Path) -> str:
+    """Deposit ``fichier`` expecting a refusal; check nothing was recorded nor stored."""
+    avant = fichier.read_bytes()
+    queued: list[int] = []
+    with pytest.raises(SneError) as refus:
+        lots.deposer(
+            ref.uow(),
+            OPERATEUR,
+            fichier,
+            canal="courrier_demandeur",
+            storage=storage,
+            enqueue=queued.append,
+            territoire="013",
+        )
+    assert fichier.read_bytes() == avant and queued == []
+    assert not storage.exists() or not any(storage.rglob("*.*"))
+    with ref.uow() as unit:
+        assert unit.session.scalar(select(func.count()).select_from(Lot)) == 0
+    return f"{refus.value.code} {refus.value.message}"
+
+
+def test_a_file_that_cannot_be_processed_is_refused_at_once_and_nothing_is_recorded(
+    ref: Referentiel, tmp_path: Path
+) -> None:
+    import pikepdf
+
+    storage = tmp_path / "storage"
+    faux = tmp_path / "faux.pdf"
+    faux.write_bytes(b"Ceci est un courrier, pas un PDF.")
+    assert "DEPOT_FORMAT_INCONNU" in _refus(ref, faux, storage)
+    abime = tmp_path / "abime.pdf"
+    abime.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>")
+    assert _refus(ref, abime, storage).endswith(
+        "est refusé : le PDF est endommagé et ne peut pas être ouvert."
+    )
+    protege = tmp_path / "protege.pdf"
+    with pikepdf.open(pdf_valide(tmp_path / "clair.pdf", pages=3)) as pdf:
+        pdf.save(protege, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    assert "mot de passe" in _refus(ref, protege, storage)
+    vide = tmp_path / "vide.pdf"
+    with pikepdf.new() as pdf:
+        pdf.save(vide)
+    assert "DEPOT_VIDE" in _refus(ref, vide, storage)
+    # A 48-page batch cut in the middle: never half processed, refused with the reason.
+    entier = pdf_valide(tmp_path / "entier.pdf", pages=48)
+    tronque = tmp_path / "tronque.pdf"
+    tronque.write_bytes(entier.read_bytes()[: entier.stat().st_size // 2])
+    message = _refus(ref, tronque, storage)
+    assert "DEPOT_PDF_INCOMPLET" in message and "tronqué" in message
+
+
+def test_a_whole_batch_passes_the_checks(ref: Referentiel, tmp_path: Path) -> None:
+    from sne.services.controle_depot import verifier_lot
+
+    assert verifier_lot(pdf_valide(tmp_path / "entier.pdf", pages=48)) == 48
 
 
 # Matching ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 
+import pikepdf
 import pytest
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from sne.errors import Forbidden, NotFound
 from sne.models import Lot, Piece
 from sne.services import lots, radiation
 from synth.batch import photo_piece
-from tests.factories import JOUR, OPERATEUR, Chaine
+from tests.factories import JOUR, OPERATEUR, Chaine, pdf_valide
 from tests.factories import enregistrer_demande as _demande
 from workers.enqueue import enqueue_traiter_lot
 from workers.jobs import traiter_lot
@@ -187,6 +188,12 @@ def test_uploads_are_refused_in_french_before_anything_is_stored(
     executable.write_bytes(b"MZ\x90\x00 not a document")
     with pytest.raises(lots.LotInvalide, match="ni un PDF, ni une image JPEG"):
         deposer(fichier=executable)
+    protege = tmp_path / "protege.pdf"
+    with pikepdf.open(pdf_valide(tmp_path / "clair.pdf")) as pdf:
+        pdf.save(protege, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    with pytest.raises(lots.LotInvalide, match="mot de passe") as refus:
+        deposer(fichier=protege)
+    assert refus.value.code == "DEPOT_PDF_CHIFFRE"
     with pytest.raises(Forbidden, match="ne permet pas de déposer"):
         deposer(acteur=ref.agent)
     with pytest.raises(lots.LotInvalide, match="portail grand public"):

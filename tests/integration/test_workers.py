@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,75 @@ def test_rq_job_is_json_in_redis_and_run_by_a_real_worker(tmp_path: Path, redis_
     assert _statut(settings, numero) == "radiee"
     assert client.hget(f"rq:job:{job_id}", "status") == b"finished"
     client.flushdb()
+
+
+@pytest.mark.redis
+def test_a_lot_recorded_while_redis_is_down_is_queued_by_the_workers_sweep(
+    tmp_path: Path, redis_url: str
+) -> None:
+    from click.testing import CliRunner
+    from sqlalchemy import func, select, update
+
+    from sne.cli import main
+    from sne.models import Lot
+    from sne.services import lots
+    from sne.uow import utcnow
+    from tests.factories import OPERATEUR, nouvelle_chaine, pdf_valide
+    from workers.balayage import balayer, lots_en_file
+    from workers.enqueue import enqueue_traiter_lot
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    settings, uow, _, ctx = nouvelle_chaine(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'sne.sqlite3'}",
+            var_dir=tmp_path,
+            secret_key="k" * 40,
+        )
+    )
+    source = pdf_valide(tmp_path / "courrier.pdf", pages=2)
+    ferme = "redis://127.0.0.1:1/0"  # nothing listens there: Redis is down for the deposit
+    env = {
+        "SNE_VAR_DIR": str(settings.var_dir),
+        "DATABASE_URL": settings.database_url,
+        "SNE_SECRET_KEY": settings.secret_key,
+        "REDIS_URL": ferme,
+    }
+    sortie = CliRunner().invoke(
+        main,
+        ["lots", "deposer", str(source), "--canal", "courrier_demandeur", "--territoire", "013"],
+        env=env,
+    )
+    assert sortie.exit_code == 0, sortie.output
+    assert "injoignable" in sortie.output and "bien enregistré" in sortie.output
+    assert "Traceback" not in sortie.output
+    # Deposited again while still stuck: that lot is queued again, not refused as a duplicate.
+    encore = lots.deposer(
+        uow(),
+        OPERATEUR,
+        source,
+        canal="courrier_demandeur",
+        storage=ctx.store,
+        enqueue=lambda lot_id: _ignorer(enqueue_traiter_lot(RQQueue(redis_url), lot_id)),
+        territoire="013",
+    )
+    assert encore.remis_en_file and encore.en_file and encore.doublon_de is None
+    assert lots_en_file(redis_url) == {encore.id}
+    with uow() as unit:
+        assert unit.session.scalar(select(func.count()).select_from(Lot)) == 1
+    client.flushdb()  # the job is lost again (Redis emptied): only the sweep can save the lot
+    avec_redis = dataclasses.replace(settings, redis_url=redis_url)
+    assert balayer(avec_redis, uow(), RQQueue(redis_url)) == []  # received a moment ago: not yet
+    with uow() as unit:  # a few minutes later
+        unit.session.execute(update(Lot).values(created_at=utcnow() - timedelta(minutes=10)))
+        unit.commit()
+    travailler_en_rafale(settings, redis_url)  # a real worker: its maintenance pass sweeps
+    with uow() as unit:
+        lot = unit.session.get(Lot, encore.id)
+        assert lot is not None and lot.manifest is not None  # split: it was processed
+        assert lot.statut == "traite" and lot.mis_en_file_le is not None
+    client.flushdb()
+
+
+def _ignorer(_: object) -> None:
+    """Drop a job id: the deposit's enqueue callback returns nothing."""
