@@ -225,6 +225,7 @@ def preparer_referentiel(uow: Callable[[], UnitOfWork], bilan: BilanDemo) -> Non
                 email=f"{login}@sne-demo.example.fr",
                 guichet=guichet,
                 territoire=None if guichet else code,
+                provisoire=False,  # the demo prints its password: no change forced at sign-in
             )
             bilan.comptes.append(login)
 

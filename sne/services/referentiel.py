@@ -14,8 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from sne import codes
-from sne.acteurs import Acteur, acteur_pour
-from sne.errors import Conflict, Forbidden, NotFound, SneError, ValidationError
+from sne.acteurs import Acteur
+from sne.errors import Conflict, Forbidden, NotFound, ValidationError
 from sne.models import Guichet, Territoire, Utilisateur
 from sne.numero import GUICHET_RE, TERRITOIRE_RE
 from sne.services.formulaire import EMAIL_RE
@@ -146,8 +146,13 @@ def creer_utilisateur(
     email: str | None = None,
     guichet: str | None = None,
     territoire: str | None = None,
+    provisoire: bool = True,
 ) -> CompteCree:
-    """Open an account; an agent belongs to a guichet, a manager or consultant to a territory."""
+    """Open an account; an agent belongs to a guichet, a manager or consultant to a territory.
+
+    ``provisoire``: the password was chosen by whoever opens the account, so its owner
+    changes it at first sign-in (only the demo's published accounts say False).
+    """
     with uow:
         session = uow.session
         problemes = {}
@@ -192,6 +197,7 @@ def creer_utilisateur(
             territoire_code=territoire,
             actif=True,
             created_at=utcnow(),
+            mot_de_passe_a_changer=provisoire,
         )
         session.add(user)
         session.flush()
@@ -205,20 +211,6 @@ def creer_utilisateur(
         )
         uow.commit()
         return CompteCree(user.id, login, role)
-
-
-def authentifier(uow: UnitOfWork, login: str, mot_de_passe: str) -> Acteur:
-    """Check a login and password; the same message for every failure (no account probing)."""
-    with uow:
-        user = uow.session.scalar(
-            select(Utilisateur).where(Utilisateur.login == login.strip().lower())
-        )
-        if user is None or not verifier_mot_de_passe(user.password_hash, mot_de_passe):
-            raise SneError("Identifiant ou mot de passe incorrect.", code="AUTHENTIFICATION")
-        if _HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = hacher(mot_de_passe)
-            uow.commit()
-        return acteur_pour(uow.session, user.login)
 
 
 def fermer_compte(uow: UnitOfWork, acteur: Acteur, login: str, motif: str) -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from demo.donnees import DEMO_MOT_DE_PASSE, BilanDemo, preparer_referentiel
 from guichet_portal import serveur
 from sne import migrate
 from sne.acteurs import acteur_pour
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
-from sne.demo import DEMO_MOT_DE_PASSE, BilanDemo, preparer_referentiel
 from sne.services import demandes
 from sne.uow import UnitOfWork
 from tests.conftest import JOUR

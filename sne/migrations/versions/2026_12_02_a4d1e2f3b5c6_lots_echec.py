@@ -1,7 +1,7 @@
 """batches that fail, are closed by an operator (status ``clos``, its reason) or were never queued
 
-Revision ID: f2b7c8d9e0a1
-Revises: e1a6b7c8d9f0
+Revision ID: a4d1e2f3b5c6
+Revises: f2b7c8d9e0a1
 Create Date: 2026-12-02 14:00:00
 
 A batch whose processing failed stays ``erreur`` with its French reason until an
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "f2b7c8d9e0a1"
-down_revision = "e1a6b7c8d9f0"
+revision = "a4d1e2f3b5c6"
+down_revision = "f2b7c8d9e0a1"
 branch_labels = None
 depends_on = None
 
