@@ -17,7 +17,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from sne.services.formulaire import BOOLEENS
+from sne.services.formulaire import BOOLEENS, CHAMPS_ETAT_CIVIL
 
 
 @dataclass(frozen=True)
@@ -31,18 +31,7 @@ class Section:
     ressources: bool = False
 
 
-IDENTITE = (
-    "civilite",
-    "nom_naissance",
-    "nom_usage",
-    "prenoms",
-    "date_naissance",
-    "date_naissance_prevue",
-    "commune_naissance",
-    "nationalite",
-    "lien",
-    "mineur_emancipe",
-)
+IDENTITE = CHAMPS_ETAT_CIVIL
 SECTIONS = (
     Section(
         "a",

@@ -66,8 +66,8 @@ CHAMPS_H = (
 CHAMPS_MORALE = ("raison_sociale", "siret")
 CHAMPS_DEMANDE = ("type_demandeur", *CHAMPS_MORALE, *CHAMPS_B, *CHAMPS_C_A_G_I, *CHAMPS_H)
 
-CHAMPS_PERSONNE = (
-    "role",
+#: Who a person is (section a of the Cerfa), as the portals ask for it.
+CHAMPS_ETAT_CIVIL = (
     "civilite",
     "nom_naissance",
     "nom_usage",
@@ -78,6 +78,10 @@ CHAMPS_PERSONNE = (
     "nationalite",
     "lien",
     "mineur_emancipe",
+)
+CHAMPS_PERSONNE = (
+    "role",
+    *CHAMPS_ETAT_CIVIL,
     "sexe",
     "co_parentalite",
     "situation_familiale",
