@@ -27,7 +27,7 @@ from scanning.manifest import Manifest, Role
 from scanning.plan import TYPES_PAR_CODE
 from scanning.reconcile import DossierAttendu, reconcilier
 from scanning.split import sha256_of
-from sne import calendrier
+from sne import calendrier, codes
 from sne.acteurs import SYSTEME, Acteur
 from sne.errors import Forbidden, NotFound
 from sne.models import Demande, Envoi, EnvoiDemande, Guichet, Lot, LotDossier, Piece
@@ -39,12 +39,8 @@ from sne.uow import UnitOfWork, utcnow
 
 log = logging.getLogger(__name__)
 
-CANAUX = {
-    "courrier_guichet": "courrier d'un guichet",
-    "courrier_demandeur": "courrier d'un demandeur",
-    "depot_professionnel": "dépôt sur le portail professionnel",
-    "portail_demandeur": "pièce déposée par le demandeur sur le portail grand public",
-}
+#: The channels a lot arrives by, with the labels read inside sentences.
+CANAUX = codes.CANAL
 #: The channel where an upload names its demande instead of carrying a separator page.
 TELEVERSEMENT = "portail_demandeur"
 #: Who may deposit a batch on each channel: operators receive mail, guichets deposit PDFs.
