@@ -651,7 +651,7 @@ def _verite(
             "sending": side.sending,
             "envers": side.envers,
             # Clockwise degrees that turn the scanned page upright (a PDF page's /Rotate).
-            "rotation": 180 if side.envers else side.quart,
+            "rotation": ((180 if side.envers else 0) + side.quart) % 360,
             "transparence": side.transparence,
             "verso_of": recto if side.verso else None,
             "piece": [pieces.type_de(side.piece[0]), side.piece[1]] if side.piece else None,

@@ -29,7 +29,12 @@ def test_an_empty_database_then_the_demo_accounts_one_per_role(tmp_var: Path) ->
     assert serveur.comptes_demo(settings) == []
 
     preparer_referentiel(lambda: UnitOfWork(factory), BilanDemo("013"))
-    # Accounts created by someone else must choose their password at first sign-in: said.
+    # The demo's accounts, whose password is printed, sign in straight away.
+    assert all(not changer for _, _, changer in serveur.comptes_demo(settings))
+    with UnitOfWork(factory) as uow:
+        uow.session.execute(text("UPDATE utilisateur SET mot_de_passe_a_changer = true"))
+        uow.commit()
+    # An account opened by someone else must choose its password at first sign-in: said.
     assert "première connexion" in serveur.accueil("127.0.0.1:8000", serveur.comptes_demo(settings))
     with UnitOfWork(factory) as uow:
         agent = acteur_pour(uow.session, "agent.nord")
