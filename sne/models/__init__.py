@@ -6,6 +6,7 @@ radiations, history; ``doublons``: forced duplicates, merges, reports;
 """
 
 from sne.models.demandes import (
+    TITULAIRES,
     TITULAIRES_SQL,
     Attestation,
     Demande,
@@ -20,6 +21,7 @@ from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notifi
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 
 __all__ = [
+    "TITULAIRES",
     "TITULAIRES_SQL",
     "Attestation",
     "Demande",

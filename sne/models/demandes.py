@@ -141,6 +141,8 @@ class Demande(Base):
 
 #: Literal predicate of the partial index on applicants and co-holders (queries repeat it).
 TITULAIRES_SQL = "role IN ('demandeur', 'cotitulaire')"
+#: The same predicate as a clause, written literally so the planner uses the partial index.
+TITULAIRES = text(f"personne.{TITULAIRES_SQL}")
 
 
 def _cle_nom(context: Any) -> str | None:

@@ -15,19 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, or_, select, text
+from sqlalchemy import Select, or_, select
 
 from sne import identite
 from sne.acteurs import Acteur
 from sne.errors import SneError
 from sne.identite import Identite
-from sne.models import TITULAIRES_SQL, Demande, Guichet, Personne
+from sne.models import TITULAIRES, Demande, Guichet, Personne
 from sne.numero import NumeroInvalide, analyser
 from sne.uow import UnitOfWork
 
 PAR_PAGE_MAX = 100
-#: The partial index's predicate, written literally so the planner can use the index.
-_TITULAIRES = text(f"personne.{TITULAIRES_SQL}")
 
 #: Short French reason shown beside a result found by an identity rule (none when identical).
 RAISONS = {
@@ -120,7 +118,7 @@ def _base(acteur: Acteur) -> Select[Any]:
         .join(Guichet, Guichet.id == Demande.guichet_id)
         .outerjoin(
             Personne,
-            (Personne.demande_id == Demande.id) & _TITULAIRES,
+            (Personne.demande_id == Demande.id) & TITULAIRES,
         )
     )
     if acteur.territoire_code is not None:
@@ -170,7 +168,7 @@ def _par_naissance(
     permutee = identite.date_permutee(naissance)
     if permutee is not None:
         dates.add(permutee)
-    query = _base(acteur).where(Personne.date_naissance.in_(sorted(dates)), _TITULAIRES)
+    query = _base(acteur).where(Personne.date_naissance.in_(sorted(dates)), TITULAIRES)
     notes: dict[str, tuple[float, ResultatRecherche]] = {}
     for demande, code, nom_guichet, personne in uow.session.execute(query):
         note = _noter(personne, nom, prenoms, naissance)
@@ -245,7 +243,7 @@ def _par_nom(
         )
     else:
         condition = Personne.cle_identite == identite.cle_identite(nom, prenoms)
-    query = _base(acteur).where(condition, _TITULAIRES)
+    query = _base(acteur).where(condition, TITULAIRES)
     notes: dict[str, tuple[float, ResultatRecherche]] = {}
     for demande, code, nom_guichet, personne in uow.session.execute(query):
         confiance, raison = _noter_sans_date(personne, nom, prenoms)

@@ -20,7 +20,6 @@ from sqlalchemy import (
     extract,
     func,
     select,
-    text,
 )
 from sqlalchemy.orm import Session
 
@@ -28,15 +27,12 @@ from sne import identite
 from sne.acteurs import Acteur
 from sne.identite import Correspondance, Identite
 from sne.models import (
-    TITULAIRES_SQL,
+    TITULAIRES,
     Demande,
     Personne,
 )
 from sne.services.doublons.controle import ecrite
 from sne.uow import UnitOfWork
-
-#: The partial index's predicate, repeated literally so the planner can use the index.
-_TITULAIRES = text(f"personne.{TITULAIRES_SQL}")
 
 
 @dataclass(frozen=True)
@@ -113,7 +109,7 @@ def balayer(uow: UnitOfWork, acteur: Acteur, territoire: str) -> list[GroupeDoub
         base = [
             Demande.territoire_code == territoire,
             Demande.statut == "active",
-            _TITULAIRES,
+            TITULAIRES,
             Personne.cle_identite.is_not(None),
             Personne.date_naissance.is_not(None),
         ]

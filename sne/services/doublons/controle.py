@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import (
     insert,
     select,
-    text,
 )
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from sne.acteurs import Acteur
 from sne.errors import Conflict, SneError, ValidationError
 from sne.identite import Identite
 from sne.models import (
-    TITULAIRES_SQL,
+    TITULAIRES,
     Demande,
     DoublonForce,
     Personne,
@@ -33,9 +32,6 @@ from sne.models import (
 from sne.services import formulaire
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
-
-#: The partial index's predicate, repeated literally so the planner can use the index.
-_TITULAIRES = text(f"personne.{TITULAIRES_SQL}")
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,7 @@ def candidats(
         .join(Demande, Demande.id == Personne.demande_id)
         .where(
             Personne.date_naissance.in_(sorted(dates)),
-            _TITULAIRES,
+            TITULAIRES,
             Demande.territoire_code == territoire,
             Demande.statut == "active",
         )
