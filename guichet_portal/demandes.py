@@ -48,8 +48,7 @@ def _keyring() -> Keyring:
 @exige("consulter")
 def voir(numero: str) -> str:
     """Show the demande's sections, its radiation, its history and the actions allowed."""
-    vue = demandes.consulter(acces.uow(), acces.acteur(), numero)
-    evenements = historique.historique(acces.uow(), acces.acteur(), vue.numero)
+    vue, evenements = historique.consulter_avec_historique(acces.uow(), acces.acteur(), numero)
     return render_template(
         "guichet/demande.html",
         vue=vue,

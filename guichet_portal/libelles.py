@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sne import codes
 
 CHAMPS = {
     "adresse_ligne1": "Adresse",
@@ -52,6 +56,7 @@ CHAMPS = {
     "montant_mensuel": "montant mensuel",
     # radiation
     "motif": "Motif de la radiation",
+    "date_radiation": "Date de la radiation",
     "logement_adresse": "Adresse du logement",
     "logement_code_postal": "Code postal du logement",
     "logement_commune": "Commune du logement",
@@ -102,3 +107,32 @@ def libelle(cle: str) -> str:
 def resume(erreurs: Mapping[str, str]) -> list[tuple[str, str]]:
     """Each problem as (« Field : what is wrong », anchor of the field)."""
     return [(f"{libelle(cle)} : {texte}", "#" + ident(cle)) for cle, texte in erreurs.items()]
+
+
+#: The code list each coded datum of a radiation is read from.
+CODES_RADIATION = {
+    "motif": codes.MOTIF_RADIATION,
+    "sous_motif": codes.SOUS_MOTIF_IRRECEVABILITE,
+    "logement_zus_qpv": codes.ZUS_QPV,
+    "logement_typologie": codes.TYPOLOGIE_ATTRIBUEE,
+    "reservataire": codes.RESERVATAIRE,
+    "statut_dalo": codes.STATUT_DALO,
+}
+
+
+def radiation(details: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A radiation's data as (French name, value as read): codes by label, dates, yes/no."""
+    lignes = []
+    for champ, valeur in details.items():
+        if champ in CODES_RADIATION:
+            lisible = codes.libelle(CODES_RADIATION[champ], valeur)
+        elif isinstance(valeur, bool):
+            lisible = "Oui" if valeur else "Non"
+        elif isinstance(valeur, date):
+            lisible = f"{valeur:%d/%m/%Y}"
+        elif champ == "logement_surface":
+            lisible = f"{valeur} m²"
+        else:
+            lisible = str(valeur)
+        lignes.append((CHAMPS.get(champ, champ), lisible))
+    return lignes

@@ -181,6 +181,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["ressource_ligne"] = _ressource_ligne
     app.jinja_env.filters["changements_lignes"] = _changements_lignes
     app.jinja_env.filters["ident"] = libelles.ident
+    app.jinja_env.filters["radiation_rubriques"] = libelles.radiation
     app.jinja_env.filters["resume_erreurs"] = libelles.resume
     app.jinja_env.filters["libelle_type_logement"] = lambda code: codes.libelle(
         codes.TYPE_LOGEMENT, code

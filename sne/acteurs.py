@@ -115,6 +115,12 @@ def acteur_pour(session: Session, login: str) -> Acteur:
     guichet = user.guichet
     if guichet is not None and not guichet.actif:
         raise Forbidden(f"Le guichet {guichet.code} du compte « {login} » est fermé.")
+    return acteur_de(user)
+
+
+def acteur_de(user: Utilisateur) -> Acteur:
+    """The ``Acteur`` of a loaded account (its guichet, loaded with it, gives its territory)."""
+    guichet = user.guichet
     return Acteur(
         utilisateur_id=user.id,
         login=user.login,

@@ -45,6 +45,8 @@ class Demande(Base):
             "statut",
             "date_expiration",
         ),
+        # The guichet's worklist: its active demandes by expiry (also serves guichet_id alone).
+        Index("ix_demande_guichet_statut_expiration", "guichet_id", "statut", "date_expiration"),
         CheckConstraint(
             "statut IN ('active', 'radiee', 'purgee', 'fusionnee')", name="statut_connu"
         ),
@@ -54,7 +56,7 @@ class Demande(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     numero: Mapped[str] = mapped_column(String(18), unique=True)
     territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"))
-    guichet_id: Mapped[int] = mapped_column(ForeignKey("guichet.id"), index=True)
+    guichet_id: Mapped[int] = mapped_column(ForeignKey("guichet.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
     statut: Mapped[str] = mapped_column(String(12), default="active")
     type_demandeur: Mapped[str] = mapped_column(String(8), default="physique")
@@ -264,6 +266,34 @@ class Radiation(Base):
     annulee_le: Mapped[date | None] = mapped_column(Date)
 
     demande: Mapped[Demande] = relationship(back_populates="radiations")
+
+    #: The dwelling attributed and the attribution's terms (RADATT), in the forms' order.
+    CHAMPS_ATTRIBUTION = (
+        "logement_adresse",
+        "logement_code_postal",
+        "logement_commune",
+        "logement_rpls",
+        "logement_zus_qpv",
+        "logement_surface",
+        "logement_typologie",
+        "reservataire",
+        "statut_dalo",
+        "accord_collectif",
+        "date_bail",
+        "bailleur",
+    )
+
+    def details(self) -> dict[str, Any]:
+        """Motif, date and every datum recorded with the radiation (the empty ones left out)."""
+        champs = (
+            "motif",
+            "date_radiation",
+            "sous_motif",
+            "date_avertissement",
+            *self.CHAMPS_ATTRIBUTION,
+            "commentaire",
+        )
+        return {c: getattr(self, c) for c in champs if getattr(self, c) is not None}
 
 
 class Preavis(Base):

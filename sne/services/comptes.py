@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from sne.acteurs import Acteur, acteur_pour
+from sne.acteurs import Acteur, acteur_de, acteur_pour
 from sne.errors import SneError
 from sne.models import Utilisateur
 from sne.services.referentiel import (
@@ -117,7 +117,7 @@ def charger(uow: UnitOfWork, utilisateur_id: int, jeton_session: str) -> Compte 
             return None
         if user.guichet is not None and not user.guichet.actif:
             return None
-        return _compte(user, acteur_pour(uow.session, user.login))
+        return _compte(user, acteur_de(user))
 
 
 def deconnecter(uow: UnitOfWork, acteur: Acteur) -> None:

@@ -6,14 +6,15 @@ unique and the filing date (ancienneté) never change once given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from sne import codes
 from sne.acteurs import Acteur
@@ -59,6 +60,8 @@ class DemandeVue:
     date_radiation: date | None
     motif_radiation: str | None
     document: dict[str, Any]
+    #: The radiation in force: motif, date and the data its motif required (attribution…).
+    radiation: dict[str, Any] | None = None
 
     @property
     def statut_libelle(self) -> str:
@@ -66,8 +69,10 @@ class DemandeVue:
         return codes.libelle(codes.STATUT_DEMANDE, self.statut)
 
 
-def charger(session: Session, numero: str, *, verrou: bool = False) -> Demande:
-    """Load the demande ``numero`` with its household, or raise ``NotFound``."""
+def charger(
+    session: Session, numero: str, *, verrou: bool = False, avec: Sequence[ExecutableOption] = ()
+) -> Demande:
+    """Load the demande ``numero`` with its household (and ``avec``), or raise ``NotFound``."""
     try:
         numero = str(analyser(numero))
     except NumeroInvalide as exc:
@@ -75,7 +80,7 @@ def charger(session: Session, numero: str, *, verrou: bool = False) -> Demande:
     query = (
         select(Demande)
         .where(Demande.numero == numero)
-        .options(selectinload(Demande.personnes).selectinload(Personne.ressources))
+        .options(selectinload(Demande.personnes).selectinload(Personne.ressources), *avec)
     )
     if verrou:
         query = query.with_for_update()
@@ -334,18 +339,25 @@ def renouveler(
 def consulter(uow: UnitOfWork, acteur: Acteur, numero: str) -> DemandeVue:
     """Return the demande ``numero`` for display, if the actor may see it."""
     with uow:
-        demande = charger(uow.session, numero)
-        acteur.exiger("consulter", demande.territoire_code)
-        radiation = demande.radiation
-        return DemandeVue(
-            numero=demande.numero,
-            statut=demande.statut,
-            territoire=demande.territoire_code,
-            guichet=demande.guichet.code,
-            date_depot=demande.date_depot,
-            date_renouvellement=demande.date_renouvellement,
-            date_expiration=demande.date_expiration,
-            date_radiation=demande.date_radiation,
-            motif_radiation=radiation.motif if radiation else None,
-            document=formulaire.en_document(demande),
-        )
+        return vue_de(uow.session, acteur, numero)
+
+
+def vue_de(session: Session, acteur: Acteur, numero: str) -> DemandeVue:
+    """Load ``numero`` with its guichet and household in the caller's transaction, and view it."""
+    demande = charger(session, numero, avec=[joinedload(Demande.guichet, innerjoin=True)])
+    acteur.exiger("consulter", demande.territoire_code)
+    # An active demande has no radiation in force: its radiations are not even loaded.
+    radiation = demande.radiation if demande.statut != "active" else None
+    return DemandeVue(
+        numero=demande.numero,
+        statut=demande.statut,
+        territoire=demande.territoire_code,
+        guichet=demande.guichet.code,
+        date_depot=demande.date_depot,
+        date_renouvellement=demande.date_renouvellement,
+        date_expiration=demande.date_expiration,
+        date_radiation=demande.date_radiation,
+        motif_radiation=radiation.motif if radiation else None,
+        document=formulaire.en_document(demande),
+        radiation=radiation.details() if radiation else None,
+    )

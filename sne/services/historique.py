@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from sne.acteurs import Acteur
-from sne.errors import NotFound
 from sne.models import Demande, Guichet, Historique, Utilisateur
-from sne.numero import NumeroInvalide, analyser
+from sne.services.demandes import DemandeVue, vue_de
 from sne.services.tableau_de_bord import ACTIONS
 from sne.uow import UnitOfWork
 
@@ -32,37 +31,26 @@ class Evenement:
     changement_identite: bool
 
 
-def historique(uow: UnitOfWork, acteur: Acteur, numero: str) -> list[Evenement]:
-    """The history of the demande ``numero``, newest first, if the actor may see the demande."""
-    try:
-        numero = str(analyser(numero))
-    except NumeroInvalide as exc:
-        raise NotFound(exc.message, code="NUMERO_INVALIDE") from exc
+def consulter_avec_historique(
+    uow: UnitOfWork, acteur: Acteur, numero: str
+) -> tuple[DemandeVue, list[Evenement]]:
+    """The demande ``numero`` and its history, newest first, read in one transaction."""
     with uow:
-        # Only what the check needs: the household is not loaded for the history.
-        demande = uow.session.execute(
-            select(Demande.id, Demande.numero, Demande.territoire_code).where(
-                Demande.numero == numero
-            )
-        ).first()
-        if demande is None:
-            raise NotFound(
-                f"Aucune demande ne porte le numéro unique {numero}.", code="NUMERO_INCONNU"
-            )
-        acteur.exiger("consulter", demande.territoire_code)
+        vue = vue_de(uow.session, acteur, numero)
+        demande_id = select(Demande.id).where(Demande.numero == vue.numero).scalar_subquery()
         query = (
             select(Historique, Utilisateur.prenom, Utilisateur.nom, Guichet.code)
             .outerjoin(Utilisateur, Utilisateur.id == Historique.utilisateur_id)
             .outerjoin(Guichet, Guichet.id == Historique.guichet_id)
             .where(
                 or_(
-                    Historique.demande_id == demande.id,
-                    (Historique.entite == "demande") & (Historique.entite_id == demande.numero),
+                    Historique.demande_id == demande_id,
+                    (Historique.entite == "demande") & (Historique.entite_id == vue.numero),
                 )
             )
             .order_by(Historique.at.desc(), Historique.id.desc())
         )
-        return [
+        evenements = [
             Evenement(
                 at=ligne.at,
                 action=ligne.action,
@@ -77,3 +65,4 @@ def historique(uow: UnitOfWork, acteur: Acteur, numero: str) -> list[Evenement]:
             )
             for ligne, prenom, nom, guichet in uow.session.execute(query)
         ]
+        return vue, evenements

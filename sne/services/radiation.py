@@ -33,20 +33,7 @@ DELAI_AVERTISSEMENT = relativedelta(months=1)
 #: A demand radiated for non-renewal can be reactivated up to 18 months after its last filing.
 DELAI_REACTIVATION = relativedelta(months=18)
 
-CHAMPS_ATTRIBUTION = (
-    "logement_adresse",
-    "logement_code_postal",
-    "logement_commune",
-    "logement_rpls",
-    "logement_zus_qpv",
-    "logement_surface",
-    "logement_typologie",
-    "reservataire",
-    "statut_dalo",
-    "accord_collectif",
-    "date_bail",
-    "bailleur",
-)
+CHAMPS_ATTRIBUTION = Radiation.CHAMPS_ATTRIBUTION
 ATTRIBUTION_OBLIGATOIRE = (
     "logement_adresse",
     "logement_code_postal",

@@ -207,6 +207,17 @@ def test_radiate_on_attribution_asks_every_field_and_keeps_what_was_typed(
     page = texte(agent.get(f"/demandes/{numero}"))
     assert "Demande radiée le 16/03/2026 : Attribution d'un logement" in page
     assert f"/demandes/{numero}/renouveler" not in page
+    radiation = page[page.index('id="radiation"') : page.index('id="historique"')]
+    for libelle, valeur in (
+        ("Adresse du logement", "3 rue Paradis"),
+        ("Surface habitable", "52 m²"),
+        ("Réservataire", "Préfet — publics prioritaires"),
+        ("Statut DALO", "Pas de recours DALO"),
+        ("Accord collectif", "Non"),
+        ("Date de signature du bail", "16/03/2026"),
+        ("Bailleur", "Habitat Marseille Provence"),
+    ):
+        assert f"<dt>{libelle}</dt><dd>{valeur}</dd>" in radiation
 
 
 def test_identity_change_needs_a_justification_and_is_marked(
