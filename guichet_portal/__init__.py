@@ -25,19 +25,23 @@ from sne.config import Settings
 from sne.db import make_engine, make_session_factory
 from sne.documents.cles import keyring_for
 from sne.uow import UnitOfWork
+from workers.enqueue import JobQueue
+from workers.queue import make_queue
 
 
 def create_app(
     settings: Settings | None = None,
     *,
     uow_factory: Callable[[], UnitOfWork] | None = None,
+    queue: JobQueue | None = None,
     config: Mapping[str, Any] | None = None,
 ) -> Flask:
     """Build the portal for ``settings`` (from the environment by default).
 
     ``uow_factory`` replaces the database built from the settings (tests pass
-    one bound to a transaction rolled back afterwards); ``config`` overrides
-    Flask settings (tests lower the sign-in limits, for instance).
+    one bound to a transaction rolled back afterwards); ``queue`` replaces the
+    job queue (RQ with ``REDIS_URL``, else a thread of this process);
+    ``config`` overrides Flask settings (tests lower the sign-in limits, for instance).
     """
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
@@ -57,14 +61,19 @@ def create_app(
         SNE_LIMITE_CONNEXION_COMPTE="10 per minute",
     )
     app.config.update(config or {})
+    session_factory = None
     if uow_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
 
         def uow_factory() -> UnitOfWork:
             return UnitOfWork(session_factory)
 
+    if queue is None:
+        queue = make_queue(settings, session_factory, arriere_plan=True)
+
     app.extensions["sne.settings"] = settings
     app.extensions["sne.uow"] = uow_factory
+    app.extensions["sne.queue"] = queue
     app.extensions["sne.keyring"] = keyring_for(settings)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -18,6 +18,7 @@ from sne.acteurs import PERMISSIONS, Acteur
 from sne.services import impression
 from sne.services.comptes import Compte
 from sne.uow import UnitOfWork
+from workers.enqueue import JobQueue
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Permissions a route may declare: the services' own, plus the printing roles.
@@ -88,6 +89,11 @@ def uow() -> UnitOfWork:
     """A new unit of work on the portal's database."""
     factory = cast(Callable[[], UnitOfWork], current_app.extensions["sne.uow"])
     return factory()
+
+
+def queue() -> JobQueue:
+    """The portal's job queue (jobs are enqueued by services after their commit)."""
+    return cast(JobQueue, current_app.extensions["sne.queue"])
 
 
 def peut(permission: str) -> bool:

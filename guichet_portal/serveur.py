@@ -16,12 +16,13 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
-from sqlalchemy import func, select
+from sqlalchemy import Engine
 
 from demo.donnees import COMPTES, DEMO_MOT_DE_PASSE
 from sne.config import Settings
-from sne.db import make_engine
-from sne.models import Demande, Utilisateur
+from sne.db import make_engine, make_session_factory
+from sne.services import comptes, demandes
+from sne.uow import UnitOfWork
 
 #: French names of the roles, for the list of demo accounts.
 ROLES = {
@@ -54,25 +55,26 @@ class Serveur(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type 
         return create_app()
 
 
+def _uow(settings: Settings) -> tuple[UnitOfWork, Engine]:
+    """A unit of work on the settings' database, and its engine to dispose of afterwards."""
+    engine = make_engine(settings.database_url)
+    return UnitOfWork(make_session_factory(engine)), engine
+
+
 def base_vide(settings: Settings) -> bool:
     """Tell whether the (migrated) database holds no demande yet."""
-    engine = make_engine(settings.database_url)
+    uow, engine = _uow(settings)
     try:
-        with engine.connect() as connection:
-            return not connection.scalar(select(func.count()).select_from(Demande))
+        return demandes.aucune_demande(uow)
     finally:
         engine.dispose()
 
 
 def comptes_demo(settings: Settings) -> list[tuple[str, str, bool]]:
     """One demo account per role present: (login, French role, must change its password)."""
-    engine = make_engine(settings.database_url)
+    uow, engine = _uow(settings)
     try:
-        with engine.connect() as connection:
-            lignes = connection.execute(
-                select(Utilisateur.login, Utilisateur.mot_de_passe_a_changer)
-            )
-            presents = {login: bool(changer) for login, changer in lignes}
+        presents = comptes.logins_presents(uow)
     finally:
         engine.dispose()
     vus: dict[str, tuple[str, str, bool]] = {}

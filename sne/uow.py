@@ -28,6 +28,11 @@ class UnitOfWork:
         self._session_factory = session_factory
         self._after_commit: list[Callable[[], None]] = []
 
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        """The factory of this unit's sessions (jobs run in-process share it)."""
+        return self._session_factory
+
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
         self._after_commit = []

@@ -8,10 +8,14 @@ of ``workers.enqueue`` (``enqueue_traiter_lot(queue, lot_id)``…).
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import queue as stdlib_queue
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -20,7 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
 from sne.stockage import store_for
-from workers import jobs
+from sne.uow import UnitOfWork
+from workers import balayage, jobs
 from workers.enqueue import (
     CYCLE_QUOTIDIEN,
     ENVOYER_NOTIFICATION,
@@ -36,6 +41,7 @@ __all__ = [
     "JOBS",
     "QUEUES",
     "RETRY_INTERVALS",
+    "BackgroundQueue",
     "InProcessQueue",
     "JobQueue",
     "RQQueue",
@@ -84,13 +90,94 @@ class InProcessQueue:
         return f"local-{self._count}"
 
 
+class BackgroundQueue:
+    """Runs jobs one after another on a thread of this process: the portals' embedded default.
+
+    A request that deposits a batch returns at once while the thread splits it;
+    follow-up jobs (mails) go to the same thread. Jobs live in memory: those of a
+    stopped process are lost, so the first queue to start in a ``var/`` (one per
+    machine, a file lock decides) queues again the lots a previous run left
+    unfinished (the sweep, ``workers.balayage``). Redis workers are the way to
+    run jobs apart from the web processes (README, deploying on several machines).
+    """
+
+    def __init__(
+        self, settings: Settings, session_factory: sessionmaker[Session] | None = None
+    ) -> None:
+        self.settings = settings
+        self.session_factory = session_factory
+        self._file: stdlib_queue.Queue[tuple[str, dict[str, Any]]] = stdlib_queue.Queue()
+        self._count = 0
+        self._verrou_balayage: Any = None
+        self._thread = threading.Thread(target=self._travailler, name="sne-jobs", daemon=True)
+
+    def demarrer(self) -> BackgroundQueue:
+        """Start the thread (once the process will not fork again) and sweep if first."""
+        if not self._thread.is_alive():
+            self._thread.start()
+            self._balayer_si_premier()
+        return self
+
+    def enqueue(self, job: str, *, queue: str = "default", **arguments: Any) -> str:
+        """Hand ``job`` to the thread and return at once."""
+        self._file.put((job, json_only(arguments)))
+        self._count += 1
+        return f"fond-{self._count}"
+
+    def attendre(self) -> None:
+        """Block until every job handed so far (and their follow-ups) has run."""
+        self._file.join()
+
+    def _travailler(self) -> None:
+        while True:
+            job, arguments = self._file.get()
+            try:
+                _run(job, arguments, context(self.settings, self.session_factory, self))
+            except Exception:
+                log.exception("job %s failed (in-process, background)", job)
+            finally:
+                self._file.task_done()
+
+    def _balayer_si_premier(self) -> None:
+        """Queue the lots left unfinished by a previous run, in one process of the machine only."""
+        chemin = self.settings.var_dir / "run" / "balayage.lock"
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        verrou = chemin.open("w")
+        try:
+            fcntl.flock(verrou, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            verrou.close()
+            return
+        self._verrou_balayage = verrou  # held while this process lives
+        factory = self.session_factory or _session_factory(self.settings.database_url)
+        try:
+            balayage.balayer(
+                self.settings,
+                UnitOfWork(factory),
+                self,
+                delai=timedelta(0),
+                statuts=("recu", "en_cours"),
+            )
+        except Exception:
+            log.exception("sweep of unfinished lots failed at start")
+
+
 def make_queue(
-    settings: Settings, session_factory: sessionmaker[Session] | None = None
+    settings: Settings,
+    session_factory: sessionmaker[Session] | None = None,
+    *,
+    arriere_plan: bool = False,
 ) -> JobQueue:
-    """The queue the settings call for (in-process jobs then use ``session_factory``, if given)."""
+    """The queue the settings call for (in-process jobs then use ``session_factory``, if given).
+
+    Without Redis, jobs run in this process: at once, or on a thread with
+    ``arriere_plan`` (web processes, which must answer while a batch is split).
+    """
     if settings.redis_url:
         return RQQueue(settings.redis_url)
     journaliser(settings)
+    if arriere_plan:
+        return BackgroundQueue(settings, session_factory).demarrer()
     return InProcessQueue(settings, session_factory)
 
 

@@ -169,3 +169,10 @@ def changer_mot_de_passe(
         )
         uow.commit()
         return _compte(user, acteur)
+
+
+def logins_presents(uow: UnitOfWork) -> dict[str, bool]:
+    """Every account's login, and whether it must choose its password at next sign-in."""
+    with uow:
+        lignes = uow.session.execute(select(Utilisateur.login, Utilisateur.mot_de_passe_a_changer))
+        return {login: bool(changer) for login, changer in lignes}

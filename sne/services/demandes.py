@@ -336,6 +336,12 @@ def renouveler(
         return _enregistree(demande)
 
 
+def aucune_demande(uow: UnitOfWork) -> bool:
+    """Tell whether the database holds no demande yet (``make run`` then loads the demo)."""
+    with uow:
+        return uow.session.scalar(select(Demande.id).limit(1)) is None
+
+
 def consulter(uow: UnitOfWork, acteur: Acteur, numero: str) -> DemandeVue:
     """Return the demande ``numero`` for display, if the actor may see it."""
     with uow:

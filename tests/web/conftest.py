@@ -18,6 +18,7 @@ from sne.config import Settings
 from sne.models import Utilisateur
 from tests.conftest import JOUR
 from tests.factories import Referentiel
+from workers.queue import InProcessQueue
 
 MOT_DE_PASSE = "correct horse battery"
 JETON_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -55,6 +56,8 @@ def fabrique(ref: Referentiel, tmp_var: Path, horloge: Horloge) -> Iterator[Call
         app = create_app(
             settings,
             uow_factory=ref.uow,
+            # Jobs run at once, on the test's transaction (the portal's default is a thread).
+            queue=InProcessQueue(settings, ref.uow().session_factory),
             config={"SNE_HORLOGE": horloge, "SNE_AUJOURDHUI": lambda: JOUR, **config},
         )
         app.config["TESTING"] = True
