@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from sne import codes
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
-from sne.models import Demande, Historique, Personne, Piece, Preavis
+from sne.models import Demande, Historique, Lot, Personne, Piece, Preavis
 from sne.services import echeances, radiation
 from sne.services.formulaire import BOOLEENS, CHAMPS_B, CHAMPS_MORALE
 from sne.services.notifications import Planifier
@@ -236,7 +236,20 @@ def purger(session: Session, acteur: Acteur, demande: Demande, jour: date) -> li
         demande_id=demande.id,
         changements={"pieces_supprimees": len(fichiers)},
     )
-    return [f for f in fichiers if f]
+    cles = [f for f in fichiers if f]
+    encore_tenus = _encore_tenus(session, cles)
+    return [f for f in cles if f not in encore_tenus]
+
+
+def _encore_tenus(session: Session, cles: list[str]) -> set[str]:
+    """The stored files among ``cles`` that another piece or a lot still holds.
+
+    The store keeps one file per content: two dossiers that received the same
+    bytes share it, and a lot's original may be a piece's file too.
+    """
+    pieces = select(Piece.storage_key).where(Piece.storage_key.in_(cles))
+    lots = select(Lot.storage_key).where(Lot.storage_key.in_(cles))
+    return set(session.scalars(pieces.union(lots)))
 
 
 def statistiques(demande: Demande) -> dict[str, object]:
