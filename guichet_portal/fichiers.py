@@ -1,0 +1,67 @@
+"""Files in the portal: the file store, uploads written to a working folder, streamed answers.
+
+Uploads are written to disk as they arrive (Werkzeug spools them) and handed to
+the services as paths; stored files go back to the browser chunk by chunk.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import current_app, request
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response
+
+from sne.config import Settings
+from sne.stockage import FileStore, store_for
+
+
+def settings() -> Settings:
+    """The portal's settings."""
+    reglages: Settings = current_app.extensions["sne.settings"]
+    return reglages
+
+
+def store() -> FileStore:
+    """The one file store of the settings (a folder, or the bucket)."""
+    return store_for(settings())
+
+
+def limiter_envoi(octets: int) -> None:
+    """Raise this request's body limit (the portal's default is 2 MB) before reading the form."""
+    request.max_content_length = octets
+
+
+@contextmanager
+def dossier_travail() -> Iterator[Path]:
+    """A working folder on this machine, removed afterwards."""
+    racine = settings().var_dir / "tmp"
+    racine.mkdir(parents=True, exist_ok=True)
+    dossier = Path(tempfile.mkdtemp(dir=racine, prefix="portail-"))
+    try:
+        yield dossier
+    finally:
+        shutil.rmtree(dossier, ignore_errors=True)
+
+
+def ecrire(fichier: FileStorage, dossier: Path, rang: int) -> Path:
+    """Write an uploaded file into ``dossier`` under a safe name of its own; return the path."""
+    nom = secure_filename(fichier.filename or "") or "fichier"
+    chemin = dossier / f"{rang:02d}-{nom}"
+    fichier.save(chemin)
+    return chemin
+
+
+def flux(contenu: Iterator[bytes], *, nom: str, type_mime: str, en_ligne: bool) -> Response:
+    """Stream a stored file: opened in the browser (``inline``) or downloaded."""
+    disposition = "inline" if en_ligne else "attachment"
+    reponse = current_app.response_class(contenu, mimetype=type_mime, direct_passthrough=True)
+    reponse.headers["Content-Disposition"] = f'{disposition}; filename="{nom}"'
+    reponse.headers["X-Content-Type-Options"] = "nosniff"
+    reponse.headers["Cache-Control"] = "private, no-store"
+    return reponse
