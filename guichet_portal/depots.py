@@ -30,6 +30,7 @@ MODES = {
     "plusieurs": "Plusieurs demandes dans un PDF, chacune derrière sa fiche récapitulative imprimée",
     "une": "Les pièces d'une seule demande, sans fiche (le portail l'associe à la demande)",
 }
+fichiers.limiter_envois(bp, {"nouveau": LIMITE_FORMULAIRE})
 #: Lot statuses after which nothing moves any more.
 FINIS = ("traite", "a_revoir", "erreur", "clos")
 
@@ -47,7 +48,6 @@ def _queue() -> JobQueue:
 @exige("deposer_pieces")
 def nouveau() -> Response | tuple[str, int]:
     """The deposit form: the file, and for one demande its numéro and document count."""
-    fichiers.limiter_envoi(LIMITE_FORMULAIRE)
     mode = request.form.get("mode", "plusieurs")
     numero = request.form.get("numero", "").strip().upper()
     documents = request.form.get("documents", "").strip()

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from flask import current_app, request
+from flask import Blueprint, current_app, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
@@ -32,9 +33,19 @@ def store() -> FileStore:
     return store_for(settings())
 
 
-def limiter_envoi(octets: int) -> None:
-    """Raise this request's body limit (the portal's default is 2 MB) before reading the form."""
-    request.max_content_length = octets
+def limiter_envois(blueprint: Blueprint, limites: Mapping[str, int]) -> None:
+    """Give some of ``blueprint``'s views a body limit of their own (the portal's is 2 MB).
+
+    Set in a URL value preprocessor: those run before every ``before_request``
+    function, so before the CSRF check reads the form with the default limit.
+    """
+
+    def limiter(endpoint: str | None, _valeurs: dict[str, Any] | None) -> None:
+        nom = (endpoint or "").rpartition(".")[2]
+        if nom in limites:
+            request.max_content_length = limites[nom]
+
+    blueprint.url_value_preprocessor(limiter)
 
 
 @contextmanager

@@ -25,6 +25,7 @@ TYPES_PIECE = {
     t.code: f"{next(c.libelle for c in CATEGORIES if c.code == t.categorie)} — {t.libelle}"
     for t in TYPES
 }
+fichiers.limiter_envois(bp, {"ajouter": LIMITE_AJOUT})
 
 
 @bp.get("")
@@ -91,7 +92,6 @@ def marquer(numero: str, piece_id: int) -> Response | tuple[str, int]:
 @exige("ajouter_pieces")
 def ajouter(numero: str) -> tuple[str, int]:
     """Add files scanned at the guichet, one piece each with its declared type."""
-    fichiers.limiter_envoi(LIMITE_AJOUT)
     dossier = pieces.lister(acces.uow(), acces.acteur(), numero)
     types = {i: request.form.get(f"type-{i}", "") for i in range(1, LIGNES + 1)}
     erreurs: dict[str, str] = {}

@@ -106,13 +106,12 @@ def lister(uow: UnitOfWork, acteur: Acteur, *, limite: int = 100) -> list[LigneE
         else:
             requete = requete.where(Envoi.territoire_code == acteur.territoire_code)
         envois = session.scalars(requete).all()
-        comptes = dict(
-            session.execute(
-                select(Notification.envoi_id, func.count())
-                .where(Notification.envoi_id.in_([e.id for e in envois]))
-                .group_by(Notification.envoi_id)
-            ).tuples()
-        )
+        lignes = session.execute(
+            select(Notification.envoi_id, func.count())
+            .where(Notification.envoi_id.in_([e.id for e in envois]))
+            .group_by(Notification.envoi_id)
+        ).all()
+        comptes = {envoi_id: nombre for envoi_id, nombre in lignes}
         return [_ligne(e, int(comptes.get(e.id, 0))) for e in envois]
 
 

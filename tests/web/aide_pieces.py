@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pikepdf
+from flask.testing import FlaskClient
 from sqlalchemy import select, update
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from sne.models import Demande, Piece, Utilisateur
 from sne.services import referentiel
@@ -92,3 +97,17 @@ def pdf_tronque(path: Path, pages: int = 3) -> Path:
     entier = pdf_valide(path.with_suffix(".entier.pdf"), pages).read_bytes()
     path.write_bytes(entier[: len(entier) // 2])
     return path
+
+
+def poster_fichiers(client: FlaskClient, adresse: str, data: Mapping[str, object]) -> Any:
+    """Post a multipart form from bytes in memory.
+
+    The test client would spool a large body to a temporary file it never closes
+    (a ``ResourceWarning``, an error under ``-W error``); encoded here, it stays in memory.
+    """
+    valeurs = {
+        cle: FileStorage(stream=v[0], filename=v[1]) if isinstance(v, tuple) else v
+        for cle, v in data.items()
+    }
+    limite, corps = encode_multipart(valeurs)
+    return client.post(adresse, data=corps, content_type=f"multipart/form-data; boundary={limite}")

@@ -13,7 +13,14 @@ from sqlalchemy import select
 from sne.models import Historique, Piece
 from synth.batch import photo_piece
 from tests.factories import Referentiel, enregistrer_demande, pdf_valide
-from tests.web.aide_pieces import consultants, pdf_chiffre, pdf_tronque, piece_stockee, store_de
+from tests.web.aide_pieces import (
+    consultants,
+    pdf_chiffre,
+    pdf_tronque,
+    piece_stockee,
+    poster_fichiers,
+    store_de,
+)
 from tests.web.conftest import jeton
 
 
@@ -153,7 +160,7 @@ def _ajouter(agent: FlaskClient, numero: str, fichiers: list[tuple[Path, str]]) 
     for rang, (chemin, type_piece) in enumerate(fichiers, start=1):
         data[f"fichier-{rang}"] = (io.BytesIO(chemin.read_bytes()), chemin.name)
         data[f"type-{rang}"] = type_piece
-    reponse = agent.post(adresse, data=data, content_type="multipart/form-data")
+    reponse = poster_fichiers(agent, adresse, data)
     return reponse.status_code, reponse.get_data(as_text=True)
 
 
