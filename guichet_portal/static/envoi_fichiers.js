@@ -25,10 +25,14 @@ document.querySelectorAll("form[data-progression]").forEach(function (form) {
           : "Fichiers envoyés, vérification en cours…";
       }
     });
+    var adresse = form.action || window.location.href;
     requete.addEventListener("load", function () {
-      if (requete.responseURL && requete.responseURL !== window.location.href) {
-        window.history.replaceState(null, "", requete.responseURL);
+      if (requete.responseURL && requete.responseURL !== adresse) {
+        // Redirected after success (a deposit's page): go there as the form would have.
+        window.location.assign(requete.responseURL);
+        return;
       }
+      // The same page answered (results, or the fields to correct): show it in place.
       document.open();
       document.write(requete.responseText);
       document.close();
