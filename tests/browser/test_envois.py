@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pypdfium2
 
 from demo.envoi import scanner_envoi
@@ -81,3 +82,34 @@ def test_an_agent_prepares_a_sending_prints_it_deposits_it_and_watches_it_proces
     texte = page.locator("main").inner_text()
     assert "Quittance de loyer" in texte or "À qualifier" in texte
     capture(page, "guichet_pieces")
+
+
+def test_bad_files_added_at_the_guichet_each_get_their_french_reason(
+    visite: Visite, portail: dict[str, Any], tmp_path: Path
+) -> None:
+    page = visite.page
+    numero = portail["a_radier"]
+    texte = tmp_path / "scan.pdf"
+    texte.write_text("ceci n'est pas un PDF", encoding="utf-8")
+    protege = tmp_path / "protege.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(protege, encryption=pikepdf.Encryption(owner="o", user="u"))
+    visite.connecter()
+    visite.ouvrir(f"/demandes/{numero}")
+    page.get_by_role("link", name="Voir les pièces du dossier").click()
+    visite.verifier()
+    page.get_by_role("link", name="Ajouter des pièces numérisées").click()
+    visite.verifier()
+    page.get_by_label("Fichier de la pièce 1").set_input_files(str(texte))
+    page.get_by_label("Type de la pièce 1").select_option("avis_imposition")
+    page.get_by_label("Fichier de la pièce 2").set_input_files(str(protege))
+    page.get_by_label("Type de la pièce 2").select_option("bulletin_salaire")
+    page.get_by_role("button", name="Ajouter les pièces").click()
+    page.get_by_text("protégé par un mot de passe").wait_for(timeout=60_000)
+    # The progress bar's script posted the form itself: its answer, the page with the fields to
+    # correct, comes with status 422 as without JavaScript, and the script shows it in place.
+    assert visite.erreurs == [f"422 sur {page.url}"]
+    visite.erreurs.clear()
+    visite.verifier()
+    assert "ni un PDF, ni une image JPEG" in page.locator("main").inner_text()
