@@ -63,7 +63,8 @@ def dossier_travail() -> Iterator[Path]:
 def ecrire(fichier: FileStorage, dossier: Path, rang: int) -> Path:
     """Write an uploaded file into ``dossier`` under a safe name of its own; return the path."""
     nom = secure_filename(fichier.filename or "") or "fichier"
-    chemin = dossier / f"{rang:02d}-{nom}"
+    chemin = dossier / f"envoi-{rang:02d}" / nom  # one folder per file: the name stays the user's
+    chemin.parent.mkdir()
     fichier.save(chemin)
     return chemin
 

@@ -36,6 +36,7 @@ document.querySelectorAll("form[data-progression]").forEach(function (form) {
       document.open();
       document.write(requete.responseText);
       document.close();
+      window.scrollTo(0, 0); // the messages about each file sit at the top
     });
     requete.addEventListener("error", function () {
       texte.textContent = "L'envoi a échoué : vérifiez la connexion puis recommencez.";

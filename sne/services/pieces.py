@@ -330,7 +330,8 @@ def _ajouter_un(
     travail: Path,
 ) -> Ajout:
     """Check, store and record one added file (its own commit: one refusal spoils no other)."""
-    extension = Path(fichier.nom).suffix.lstrip(".").lower()[:5] or "bin"
+    # The original keeps its own extension (letters and digits only): it may be anything.
+    extension = "".join(c for c in Path(fichier.nom).suffix if c.isalnum())[:5].lower() or "bin"
     original = store.put(fichier.chemin, folder="originaux", extension=extension, shard=True)
     dossier = Path(tempfile.mkdtemp(dir=travail, prefix="piece-"))
     controle = _controler(fichier, dossier)

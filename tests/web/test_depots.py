@@ -67,7 +67,7 @@ def test_a_multi_demande_pdf_becomes_a_queued_lot_followed_on_its_page(
     with ref.uow() as unit:
         lot = unit.session.get(Lot, lot_id)
         assert lot is not None and lot.canal == "depot_professionnel"
-        assert lot.guichet_id == ref.agent.guichet_id and lot.nom_fichier == "00-depot.pdf"
+        assert lot.guichet_id == ref.agent.guichet_id and lot.nom_fichier == "depot.pdf"
     assert file_notee.jobs == [("traiter_lot", {"lot_id": lot_id})]
     page = agent.get(f"/depots/{lot_id}").get_data(as_text=True)
     assert "reçu, en file d&#39;attente" in page and "Actualiser l&#39;état" in page
