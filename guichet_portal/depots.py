@@ -44,6 +44,14 @@ def _queue() -> JobQueue:
     return cast(JobQueue, queue)
 
 
+@bp.get("")
+@exige("deposer_pieces")
+def liste() -> str:
+    """The guichet's latest deposits, each linked to its progress page."""
+    depots_faits = depots.lister(acces.uow(), acces.acteur())
+    return render_template("guichet/depots/liste.html", depots=depots_faits)
+
+
 @bp.route("/nouveau", methods=["GET", "POST"])
 @exige("deposer_pieces")
 def nouveau() -> Response | tuple[str, int]:

@@ -13,13 +13,17 @@ by the workers (``sne.services.lots``):
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import pikepdf
+from sqlalchemy import select
 
 from scanning.qr_payload import Keyring
+from sne import codes
 from sne.acteurs import Acteur
+from sne.models import Lot
 from sne.services import controle_depot, impression, lots
 from sne.services.controle_depot import DepotRefuse
 from sne.services.envois import exiger_role
@@ -101,3 +105,42 @@ def _avec_fiche(
         resultat.pages.extend(depose.pages)
         resultat.save(sortie)
     return sortie
+
+
+@dataclass(frozen=True)
+class DepotFait:
+    """One of the guichet's deposits, as its list shows it."""
+
+    id: int
+    nom_fichier: str
+    recu_le: datetime
+    statut: str
+    statut_libelle: str
+    pages_total: int
+    dossiers_total: int
+    dossiers_faits: int
+
+
+def lister(uow: UnitOfWork, acteur: Acteur, *, limite: int = 50) -> list[DepotFait]:
+    """The latest professional deposits of the agent's own guichet, newest first."""
+    exiger_role(acteur, ROLES, "suivre les dépôts de pièces")
+    with uow:
+        lignes = uow.session.scalars(
+            select(Lot)
+            .where(Lot.canal == CANAL, Lot.guichet_id == acteur.guichet_id)
+            .order_by(Lot.id.desc())
+            .limit(limite)
+        ).all()
+        return [
+            DepotFait(
+                lot.id,
+                lot.nom_fichier,
+                lot.recu_le,
+                lot.statut,
+                codes.libelle(codes.STATUT_LOT, lot.statut),
+                lot.pages_total,
+                lot.dossiers_total,
+                lot.dossiers_faits,
+            )
+            for lot in lignes
+        ]

@@ -69,6 +69,8 @@ def test_an_agent_prepares_a_sending_prints_it_deposits_it_and_watches_it_proces
     texte = page.locator("main").inner_text()
     assert "traité" in texte and texte.count("Rattaché à la demande") == 2
     capture(page, "guichet_depot")
+    visite.ouvrir("/depots")
+    assert "envoi-scanne.pdf" in page.locator("main").inner_text()
 
     # The sending is processed and its notification mail is shown as sent.
     visite.ouvrir(f"/envois/{identifiant}")
