@@ -210,6 +210,11 @@ def ouvrir(
         if piece.storage_key is None or not voit_contenu(acteur, piece.sensible):
             raise NotFound(f"Aucune pièce n° {piece_id} dans la demande {demande.numero}.")
         cle, taille = piece.storage_key, piece.taille
+    if not store.exists(cle):  # checked before streaming: a missing file is no half-sent answer
+        raise NotFound(
+            f"Le fichier de la pièce n° {piece_id} est introuvable dans le stockage.",
+            code="FICHIER_PIECE_ABSENT",
+        )
     extension = cle.rsplit(".", 1)[-1].lower()
     return FichierPiece(
         nom=f"piece-{numero}-{piece_id}.{extension}",

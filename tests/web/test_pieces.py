@@ -224,3 +224,15 @@ def test_a_request_over_the_limit_is_refused_in_french(
     gros.write_bytes(b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024))
     code, page = _ajouter(agent, str(dossier["numero"]), [(gros, "passeport")])
     assert code == 413 and "Envoi trop volumineux" in page
+
+
+def test_a_piece_whose_file_is_gone_is_not_found_rather_than_half_sent(
+    ref: Referentiel, agent: FlaskClient, dossier: dict[str, object], tmp_var: Path
+) -> None:
+    with ref.uow() as unit:
+        piece = unit.session.get(Piece, dossier["simple"])
+        assert piece is not None and piece.storage_key is not None
+        cle = piece.storage_key
+    store_de(tmp_var).delete(cle)
+    reponse = agent.get(f"/demandes/{dossier['numero']}/pieces/{dossier['simple']}")
+    assert reponse.status_code == 404
