@@ -17,7 +17,10 @@ from guichet_portal import erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
 from guichet_portal.demandes import bp as demandes
+from guichet_portal.depots import bp as depots
+from guichet_portal.envois import bp as envois
 from guichet_portal.extensions import csrf, limiter, login_manager
+from guichet_portal.pieces import bp as pieces
 from guichet_portal.recherche import bp as recherche
 from guichet_portal.saisie import bp as saisie
 from guichet_portal.statiques import bp as statiques
@@ -81,6 +84,8 @@ def create_app(
     securite.init_app(app)
     erreurs.init_app(app)
     for blueprint in (statiques, auth, accueil, recherche, demandes, saisie):
+        app.register_blueprint(blueprint)
+    for blueprint in (pieces, envois, depots):  # pieces, envois and deposits (issue 15)
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(securite.jinja_globals())
     return app

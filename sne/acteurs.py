@@ -44,6 +44,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "corriger_identite": frozenset({"gestionnaire_territorial"}),
     "suivre_doublons_forces": frozenset({"gestionnaire_territorial"}),
     "traiter_signalements": frozenset({"gestionnaire_territorial"}),
+    # Pieces, envois and deposits (who reads a piece's content: sne.services.pieces).
+    "consulter_pieces": frozenset(
+        {
+            "agent_guichet",
+            "gestionnaire_territorial",
+            "consultant_liste",
+            "consultant_standard",
+            "consultant_complet",
+            "administrateur",
+        }
+    ),
+    "marquer_piece": frozenset({"agent_guichet", "gestionnaire_territorial"}),
+    "ajouter_pieces": frozenset({"agent_guichet"}),
+    "preparer_envoi": frozenset({"agent_guichet"}),
+    "suivre_envois": frozenset({"agent_guichet", "gestionnaire_territorial"}),
+    "deposer_pieces": frozenset({"agent_guichet"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -66,6 +82,12 @@ ACTIONS_LIBELLES = {
     "corriger_identite": "corriger le nom d'un demandeur",
     "suivre_doublons_forces": "suivre les doublons forcés",
     "traiter_signalements": "traiter les signalements de doublons",
+    "consulter_pieces": "consulter les pièces d'une demande",
+    "marquer_piece": "marquer une pièce",
+    "ajouter_pieces": "ajouter des pièces à une demande",
+    "preparer_envoi": "préparer un envoi de pièces",
+    "suivre_envois": "suivre les envois de pièces",
+    "deposer_pieces": "déposer des pièces numérisées",
 }
 
 

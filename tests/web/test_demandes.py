@@ -80,7 +80,8 @@ def test_a_consultant_reads_without_any_action_offered(
     consultant = client_de("consult13")
     page = texte(consultant.get(f"/demandes/{numero}"))
     assert "Claire Thi" in page
-    assert f"/demandes/{numero}/" not in page
+    # Reading the dossier's pieces is no action: that one link stays.
+    assert f"/demandes/{numero}/" not in page.replace(f"/demandes/{numero}/pieces", "")
     assert "Enregistrer une demande" not in page
 
 
