@@ -21,7 +21,6 @@ from sne import codes
 from sne.errors import Forbidden, NotFound, SneError
 from sne.services import depots, lots
 from workers.enqueue import JobQueue, enqueue_traiter_lot
-from workers.queue import make_queue
 
 bp = Blueprint("depots", __name__, url_prefix="/depots")
 #: Body limit of the deposit form: the 18 MB file and the form's few fields.
@@ -33,15 +32,6 @@ MODES = {
 fichiers.limiter_envois(bp, {"nouveau": LIMITE_FORMULAIRE})
 #: Lot statuses after which nothing moves any more.
 FINIS = ("traite", "a_revoir", "erreur", "clos")
-
-
-def _queue() -> JobQueue:
-    """The jobs' queue of the portal: Redis when configured, else in-process."""
-    queue = current_app.extensions.get("sne.queue")
-    if queue is None:
-        queue = make_queue(fichiers.settings())
-        current_app.extensions["sne.queue"] = queue
-    return cast(JobQueue, queue)
 
 
 @bp.get("")
@@ -71,7 +61,7 @@ def nouveau() -> Response | tuple[str, int]:
         if documents and not documents.isdigit():
             erreurs["documents"] = "indiquez un nombre entier"
         if not erreurs and envoye is not None:
-            queue = _queue()
+            queue = acces.queue()
             with fichiers.dossier_travail() as travail:
                 chemin = fichiers.ecrire(envoye, travail, 0)
                 try:
