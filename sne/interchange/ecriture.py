@@ -243,7 +243,7 @@ def _personne(parent: ET.Element, nom: str, p: Mapping[str, Any]) -> None:
         _code(element, "situationFamiliale", p.get("situation_familiale"))
         _code(element, "lienDemandeur", p.get("lien"))
     elif nom == "personneACharge":
-        _code(element, "lienParente", f.LIEN_PARENTE_ECRITURE.get(p.get("lien") or ""))
+        _code(element, "lienParente", p.get("lien"))
     _situation_professionnelle(element, p)
     if nom == "cotitulaire":
         _revenu_fiscal(element, p)

@@ -134,20 +134,6 @@ LISTES_RESSOURCES = (
     ("listeRessourceVerseePersACharge", False, True),
 )
 
-#: Official codes ↔ ours, where the stored lists still differ (mapped at the border).
-LIEN_PARENTE_LECTURE: Mapping[str, str] = MappingProxyType({"E": "ENF", "P": "ASC", "A": "AUT"})
-#: ``COL`` (collatéral) has no official code: written as ``A`` (autre).
-LIEN_PARENTE_ECRITURE: Mapping[str, str] = MappingProxyType(
-    {"ENF": "E", "ASC": "P", "COL": "A", "AUT": "A"}
-)
-#: Civilité 3 (Mademoiselle, old files) is read as 2 (Madame).
-CIVILITE_LECTURE: Mapping[str, str] = MappingProxyType({"1": "1", "2": "2", "3": "2"})
-ZUS_QPV_LECTURE: Mapping[str, str] = MappingProxyType(
-    {"ZUSOUI": "OUI", "ZUSNON": "NON", "ZUSNSP": "NSP"}
-)
-ZUS_QPV_ECRITURE: Mapping[str, str] = MappingProxyType(
-    {ours: officiel for officiel, ours in ZUS_QPV_LECTURE.items()}
-)
 #: Order of the persons in an imported document (and of the elements in an exported file).
 ORDRE_ROLES = ("demandeur", "cotitulaire", "a_charge", "a_naitre", "garde_alternee")
 

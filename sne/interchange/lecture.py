@@ -813,10 +813,7 @@ class _Lecture:
         c = _Champs()
         c.valeurs["role"] = role
         titulaire = role in {"demandeur", "cotitulaire"}
-        civilite = n.code(
-            "civilite", f.CIVILITE_LECTURE, "civilité", c, "civilite", obligatoire=titulaire
-        )
-        c.valeurs["civilite"] = f.CIVILITE_LECTURE.get(civilite or "")
+        n.code("civilite", codes.CIVILITE, "civilité", c, "civilite", obligatoire=titulaire)
         self._noms(n, c)
         n.texte("prenom", c, "prenoms", obligatoire=True)
         n.date("dateNaissance", c, "date_naissance", obligatoire=True)
@@ -829,8 +826,7 @@ class _Lecture:
         if role == "cotitulaire":
             n.code("lienDemandeur", codes.LIEN_COTITULAIRE, "lien", c, "lien", obligatoire=True)
         elif role == "a_charge":
-            lien = n.code("lienParente", f.LIEN_PARENTE_LECTURE, "lien de parenté", c, "lien")
-            c.valeurs["lien"] = f.LIEN_PARENTE_LECTURE.get(lien or "")
+            n.code("lienParente", codes.LIEN_PERSONNE_A_CHARGE, "lien de parenté", c, "lien")
         # The applicant's family situation and tax income are the demande's; the co-holder's its own.
         famille = contacts if contacts is not None else c
         if role == "cotitulaire" or contacts is not None:
@@ -934,10 +930,11 @@ class _Lecture:
         n.texte("commentaire", c, "commentaire")
         logement = n.sous("logementAttribue", f.PERMIS_ATTRIBUTION)
         codes_attribution = {
-            "zusQpv": (f.ZUS_QPV_LECTURE, "ZUS/QPV"),
+            "zusQpv": (codes.ZUS_QPV, "ZUS/QPV"),
             "typologie": (codes.TYPOLOGIE_ATTRIBUEE, "typologie"),
             "reservataire": (codes.RESERVATAIRE, "réservataire"),
             "statutDalo": (codes.STATUT_DALO, "statut DALO"),
+            "accordCollectif": (codes.ACCORD_COLLECTIF, "accord collectif"),
         }
         for nom, cle in f.ATTRIBUTION:
             if nom in codes_attribution:
@@ -945,14 +942,10 @@ class _Lecture:
                 logement.code(nom, table, libelle, c, cle)
             elif nom == "surface":
                 logement.nombre(nom, c, cle)
-            elif nom == "accordCollectif":
-                logement.booleen(nom, c, cle, absent=None)
             elif nom == "dateBail":
                 logement.date(nom, c, cle)
             else:
                 logement.texte(nom, c, cle)
-        zus = c.valeurs.get("logement_zus_qpv")
-        c.valeurs["logement_zus_qpv"] = f.ZUS_QPV_LECTURE.get(zus or "")
         donnees = {
             cle: valeur
             for cle, valeur in c.valeurs.items()
