@@ -64,6 +64,15 @@ class CheminsPersonne:
 
 
 @dataclass(frozen=True)
+class Evenement:
+    """One line of history an extract carries (ours): when, which operation, what was said."""
+
+    date: date
+    type: str
+    commentaire: str | None = None
+
+
+@dataclass(frozen=True)
 class FichierNuu:
     """What a file says, ready for the services, and every anomaly of its structure.
 
@@ -84,6 +93,8 @@ class FichierNuu:
     document: dict[str, Any] | None = None
     motif_radiation: str | None = None
     donnees_radiation: dict[str, Any] | None = None
+    date_renouvellement: date | None = None
+    evenements: tuple[Evenement, ...] = ()
     chemins: Mapping[str, str] = field(default_factory=dict)
     chemins_personnes: tuple[CheminsPersonne, ...] = ()
     anomalies: tuple[Anomalie, ...] = ()
@@ -608,11 +619,34 @@ class _Lecture:
             "justification": justification,
             "justification_doublon": justification_doublon,
         }
+        if type_fichier is None:
+            valeurs |= self._reprise(dl)
         if type_fichier not in {"REN", "RAD"}:
             valeurs |= self._document(dl)
         elif type_fichier == "RAD":
             valeurs |= self._radiation(dl)
         return self.fin(**valeurs)
+
+    def _reprise(self, dl: _Noeud) -> dict[str, Any]:
+        """What an extract adds for a take-over: the last renewal and the history (ours)."""
+        if "radiation" in dl.enfants:
+            self.signaler(
+                "ELEMENT_NON_STOCKABLE",
+                dl.chemin_de("radiation"),
+                "un extrait décrit une demande active : sa radiation ne peut pas être reprise",
+            )
+        renouvellement = dl.date("dateDernierRenouvellement")
+        evenements = []
+        liste = dl.sous("listeEvenement", {"evenement": True})
+        for noeud in liste.items("evenement", f.PERMIS_EVENEMENT):
+            quand = noeud.date("dateEvenement", obligatoire=True)
+            quoi = noeud.code(
+                "typeEvenement", f.TYPES_FICHIER, "type d'événement", obligatoire=True
+            )
+            commentaire = noeud.texte("commentaire")
+            if quand is not None and quoi is not None:
+                evenements.append(Evenement(quand, quoi, commentaire))
+        return {"date_renouvellement": renouvellement, "evenements": tuple(evenements)}
 
     # The demande document (CRE, CRS, MOD).
 
