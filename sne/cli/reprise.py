@@ -35,6 +35,13 @@ def reprise_group() -> None:
     show_default=True,
     help="Demandes par transaction.",
 )
+@click.option(
+    "--processus",
+    type=click.IntRange(1, 32),
+    default=1,
+    show_default=True,
+    help="Processus qui lisent les fichiers pendant que la base enregistre le lot précédent.",
+)
 @pass_app
 @domain_errors
 def import_command(
@@ -44,6 +51,7 @@ def import_command(
     jour: str | None,
     rapport: Path | None,
     taille_lot: int,
+    processus: int,
 ) -> None:
     """Reprend les demandes des fichiers interfaceNuu de SOURCE (dossier, .zip ou .tar.gz).
 
@@ -56,7 +64,12 @@ def import_command(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="SOURCE") from exc
     bilan = nuu_reprise.reprendre(
-        app.uow(), app.acteur(login), fichiers, aujourd_hui=jour_de(jour), taille_lot=taille_lot
+        app.uow(),
+        app.acteur(login),
+        fichiers,
+        aujourd_hui=jour_de(jour),
+        taille_lot=taille_lot,
+        processus=processus,
     )
     refuses = [f for f in bilan.fichiers if f.resultat == "refusee"]
     for fichier in refuses:

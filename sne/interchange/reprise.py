@@ -10,10 +10,14 @@ safe), or refused with every anomaly, in French, naming the elements.
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing.pool import AsyncResult
+from typing import TypeVar
 
 from sne.acteurs import Acteur
 from sne.interchange.anomalies import Anomalie
@@ -22,6 +26,7 @@ from sne.interchange.lecture import DEMANDE_LOGEMENT, FichierNuu, lire
 from sne.services import reprise
 from sne.uow import UnitOfWork
 
+T = TypeVar("T")
 TAILLE_LOT = 500
 #: Outcomes of a file, as the report names them.
 RESULTATS = {"reprise": "reprise", "deja_reprise": "déjà reprise", "refusee": "refusée"}
@@ -56,8 +61,13 @@ def reprendre(
     *,
     aujourd_hui: date,
     taille_lot: int = TAILLE_LOT,
+    processus: int = 1,
 ) -> BilanReprise:
-    """Take over every file of ``fichiers`` ((name, bytes) pairs), ``taille_lot`` per transaction."""
+    """Take over every file of ``fichiers`` ((name, bytes) pairs), ``taille_lot`` per transaction.
+
+    With ``processus`` > 1, that many processes read the files (the XML reading is
+    most of the CPU time) while this one checks and inserts the previous lot.
+    """
     acteur.exiger("reprendre")
     debut = time.perf_counter()
     lignes: list[FichierRepris] = []
@@ -71,8 +81,7 @@ def reprendre(
             lignes.append(FichierRepris(nom, issue.numero, issue.resultat, tuple(refus)))
         lot.clear()
 
-    for nom, contenu in fichiers:
-        fichier = lire(contenu)
+    for nom, fichier in _lus(fichiers, taille_lot, processus):
         anomalies = list(fichier.anomalies) + _anomalies_de_reprise(fichier)
         if fichier.numero is not None and not anomalies:
             if fichier.numero in vus:
@@ -101,6 +110,33 @@ def reprendre(
     if lot:
         vider()
     return BilanReprise(tuple(lignes), time.perf_counter() - debut)
+
+
+def _lus(
+    fichiers: Iterable[tuple[str, bytes]], taille_lot: int, processus: int
+) -> Iterator[tuple[str, FichierNuu]]:
+    """Each file read, in order; with a pool, the next lot is read while this one is used."""
+    if processus <= 1:
+        for nom, contenu in fichiers:
+            yield nom, lire(contenu)
+        return
+    with multiprocessing.get_context("spawn").Pool(processus) as pool:
+        en_cours: tuple[list[str], AsyncResult[list[FichierNuu]]] | None = None
+        for paquet in batched(fichiers, taille_lot):
+            noms = [nom for nom, _ in paquet]
+            lecture = pool.map_async(lire, [contenu for _, contenu in paquet], chunksize=50)
+            if en_cours is not None:
+                yield from zip(en_cours[0], en_cours[1].get(), strict=True)
+            en_cours = (noms, lecture)
+        if en_cours is not None:
+            yield from zip(en_cours[0], en_cours[1].get(), strict=True)
+
+
+def batched(elements: Iterable[T], taille: int) -> Iterator[list[T]]:
+    """``elements`` in lists of ``taille`` (the last one shorter)."""
+    iterateur = iter(elements)
+    while paquet := list(itertools.islice(iterateur, taille)):
+        yield paquet
 
 
 def _anomalies_de_reprise(fichier: FichierNuu) -> list[Anomalie]:

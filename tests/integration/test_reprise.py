@@ -226,3 +226,15 @@ def test_command_reports_per_file_and_exits_1_on_a_refusal(
     assert lignes[2].startswith("autre.xml;0130126000032G1388;refusée;[GUICHET_INCONNU]")
     encore = sne_cli("reprise", "import", str(source), "--date", jour)
     assert "1 déjà reprise(s)" in encore.output
+
+
+def test_reading_processes_give_the_same_report_in_the_same_order(ref: Referentiel) -> None:
+    fichiers = [
+        (f"{rang}.xml", extrait(f"01301260001{rang:02d}G1301", date(2026, 1, 5), foyer=rang))
+        for rang in range(1, 6)
+    ]
+    fichiers.insert(2, ("casse.xml", b"pas du XML"))
+    bilan = reprendre(ref.uow(), ADMIN, fichiers, aujourd_hui=JOUR, taille_lot=2, processus=2)
+    assert [(f.nom, f.resultat) for f in bilan.fichiers] == [
+        (nom, "refusee" if nom == "casse.xml" else "reprise") for nom, _ in fichiers
+    ]
