@@ -30,14 +30,14 @@ def fichiers(chemin: Path) -> Iterator[tuple[str, bytes]]:
 def _lire(chemin: Path) -> Iterator[tuple[str, bytes]]:
     if chemin.is_dir():
         for fichier in sorted(p for p in chemin.rglob("*") if p.is_file()):
-            with fichier.open("rb") as flux:
-                yield str(fichier.relative_to(chemin)), flux.read(TAILLE_MAX + 1)
+            with fichier.open("rb") as ouvert:
+                yield str(fichier.relative_to(chemin)), ouvert.read(TAILLE_MAX + 1)
     elif chemin.name.lower().endswith(".zip"):
         with zipfile.ZipFile(chemin) as archive:
             for info in archive.infolist():
                 if not info.is_dir():
-                    with archive.open(info) as flux:
-                        yield info.filename, flux.read(TAILLE_MAX + 1)
+                    with archive.open(info) as membre_zip:
+                        yield info.filename, membre_zip.read(TAILLE_MAX + 1)
     else:
         with tarfile.open(chemin, "r:*") as archive:
             for membre in archive:

@@ -23,6 +23,8 @@ recorded (the history is append-only).
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -49,7 +51,7 @@ def _recoder(table: str, colonne: str, paires: tuple[tuple[str, str], ...], ou: 
         )
 
 
-def _remplacer_accord(nouveau_type: sa.types.TypeEngine[object], conversion: str) -> None:
+def _remplacer_accord(nouveau_type: sa.types.TypeEngine[Any], conversion: str) -> None:
     """Replace ``radiation.accord_collectif`` by a column of ``nouveau_type`` filled by ``conversion``."""
     with op.batch_alter_table("radiation") as batch_op:
         batch_op.add_column(sa.Column("accord_collectif_nouveau", nouveau_type, nullable=True))
