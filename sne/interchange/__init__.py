@@ -21,7 +21,9 @@ none for them).
 ``demandeLogement``: ``numUnique`` (MOD, REN, RAD, extracts), *numUniqueOrigine*
 (CRS), ``numGuichet`` (the sending guichet; may be absent when ``numUnique``
 is there), ``dateCreationDemande``, *justification*, *justificationDoublon*,
-``personnePhysique`` (or *personneMorale*), ``logementRecherche``, *radiation*.
+``personnePhysique`` (or *personneMorale*), ``logementRecherche``, *radiation*;
+in an extract only (the take-over, ``reprise``): *dateDernierRenouvellement* and
+*listeEvenement/evenement* (*dateEvenement*, *typeEvenement@code*, *commentaire*).
 
 Document fields (``sne.services.formulaire``) ← elements:
 
