@@ -57,7 +57,7 @@ def _menages(rng: random.Random) -> list[list[tuple[date, dict[str, Any]]]]:
     par_mois = []
     for mois in range(MOIS):
         debut = (JOUR - relativedelta(months=MOIS - mois)).replace(day=1)
-        menages = []
+        menages: list[tuple[date, dict[str, Any]]] = []
         while len(menages) < MENAGES_PAR_MOIS:
             depot = debut + relativedelta(days=rng.randint(0, 27))
             try:
@@ -97,7 +97,7 @@ def _ecrire_archive(chemin: Path, rng: random.Random) -> int:
 def _modele(depot: date, document: dict[str, Any]) -> tuple[date, bytes]:
     """The extract of one household, renewed once if filed before 2025, with its history."""
     renouvellement = depot + relativedelta(years=1) if depot.year < 2025 else None
-    evenements = (Evenement(depot, "CRE", None),)
+    evenements: tuple[Evenement, ...] = (Evenement(depot, "CRE", None),)
     if renouvellement is not None:
         evenements += (Evenement(renouvellement, "REN", None),)
     contenu = ecrire(

@@ -21,6 +21,7 @@ from sne.models import Demande, Historique
 from sne.services import demandes, formulaire
 from tests.conftest import JOUR
 from tests.factories import ADMIN, Referentiel, document_demande
+from tests.samples import sample_nuu
 
 
 def extrait(
@@ -238,3 +239,23 @@ def test_reading_processes_give_the_same_report_in_the_same_order(ref: Referenti
     assert [(f.nom, f.resultat) for f in bilan.fichiers] == [
         (nom, "refusee" if nom == "casse.xml" else "reprise") for nom, _ in fichiers
     ]
+
+
+def test_the_take_over_sample_keeps_everything_it_says(ref: Referentiel) -> None:
+    bilan = reprise(ref, [("reprise.xml", sample_nuu("reprise_extrait_renouvele.xml"))])
+    assert [(f.resultat, f.anomalies) for f in bilan.fichiers] == [("reprise", ())]
+    vue = demandes.consulter(ref.uow(), ref.gestionnaire, "0130525000734G1302")
+    assert (vue.guichet, vue.date_depot, vue.date_renouvellement, vue.date_expiration) == (
+        "G1302",
+        date(2025, 5, 20),
+        date(2026, 3, 10),
+        date(2027, 3, 10),
+    )
+    assert vue.document["personnes"][0]["civilite"] == "3"  # Mademoiselle, kept as read
+    with ref.uow() as uow:
+        actions = uow.session.scalars(
+            select(Historique.action)
+            .where(Historique.entite_id == "0130525000734G1302")
+            .order_by(Historique.id)
+        ).all()
+    assert actions == ["reprise", "enregistrement", "modification", "renouvellement"]

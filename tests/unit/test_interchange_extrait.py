@@ -8,6 +8,7 @@ from sne.interchange import ecrire, lire
 from sne.interchange.lecture import Evenement
 from sne.services import formulaire
 from tests.factories import JOUR, document_demande
+from tests.samples import sample_nuu
 
 NUMERO = "0130524000123G1302"
 HISTOIRE = (
@@ -59,3 +60,33 @@ def test_an_unknown_event_type_is_an_anomaly() -> None:
     (anomalie,) = lire(contenu).anomalies
     assert anomalie.code == "CODE_INCONNU"
     assert anomalie.chemin.endswith("/listeEvenement/evenement[1]/typeEvenement/@code")
+
+
+def test_the_take_over_sample_written_back_reads_the_same() -> None:
+    fichier = lire(sample_nuu("reprise_extrait_renouvele.xml"))
+    assert fichier.anomalies == () and fichier.document is not None
+    assert fichier.document["personnes"][0]["civilite"] == "3"
+    assert fichier.numero and fichier.date_creation
+    relu = lire(
+        ecrire(
+            fichier.document,
+            type_fichier=None,
+            version=fichier.version or "02.01",
+            date_fichier=JOUR,
+            guichet=fichier.numero[-5:],
+            numero=fichier.numero,
+            date_creation=fichier.date_creation,
+            date_renouvellement=fichier.date_renouvellement,
+            evenements=fichier.evenements,
+        )
+    )
+    assert relu.anomalies == () and relu.document is not None
+    assert (relu.numero, relu.date_creation, relu.date_renouvellement, relu.evenements) == (
+        fichier.numero,
+        fichier.date_creation,
+        fichier.date_renouvellement,
+        fichier.evenements,
+    )
+    depot = fichier.date_creation
+    attendu = formulaire.valider(fichier.document, date_depot=depot)
+    assert formulaire.valider(relu.document, date_depot=depot) == attendu
