@@ -16,6 +16,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
+from sne import codes
 from sne.acteurs import ADMIN_CLI, Acteur, acteur_pour
 from sne.models import Demande, Guichet, Territoire, Utilisateur
 from sne.services import demandes, radiation, referentiel
@@ -283,7 +284,7 @@ def foyer(rng: random.Random, depot: date) -> dict[str, Any]:
                 "date_naissance": (
                     depot - relativedelta(years=age_e, days=rng.randint(1, 300))
                 ).isoformat(),
-                "lien": "ENF",
+                "lien": "E",
             }
         )
     if couple and age < 40 and rng.random() < 0.15:
@@ -412,12 +413,14 @@ def _attribuer(
             "logement_code_postal": postal,
             "logement_commune": commune,
             "logement_rpls": f"RPLS13-{rng.randint(100000, 999999)}",
-            "logement_zus_qpv": rng.choice(["OUI", "NON", "NSP"]),
+            "logement_zus_qpv": rng.choice(list(codes.ZUS_QPV)),
             "logement_surface": rng.randint(28, 95),
             "logement_typologie": rng.choice(["T1", "T2", "T3", "T4", "T5"]),
             "reservataire": rng.choice(["COLTER", "COLACT", "PPRIOR", "PFONCT", "AUTRES", "AUCUN"]),
             "statut_dalo": rng.choices(["NON", "ACTIF", "ACTREL"], weights=[85, 10, 5])[0],
-            "accord_collectif": rng.random() < 0.2,
+            "accord_collectif": rng.choices(list(codes.ACCORD_COLLECTIF), weights=[15, 5, 75, 5])[
+                0
+            ],
             "date_bail": bail.isoformat(),
             "bailleur": "13 Habitat",
         },

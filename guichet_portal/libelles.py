@@ -117,6 +117,7 @@ CODES_RADIATION = {
     "logement_typologie": codes.TYPOLOGIE_ATTRIBUEE,
     "reservataire": codes.RESERVATAIRE,
     "statut_dalo": codes.STATUT_DALO,
+    "accord_collectif": codes.ACCORD_COLLECTIF,
 }
 
 

@@ -29,5 +29,9 @@ French domain words used as identifiers:
   ``portail_demandeur`` for applicants;
 - échéance: the due date of a lot or an envoi (two working days after reception);
 - signalement: a guichet's report of a suspected duplicate to the territorial manager;
-- notification: a mail prepared after a lot is processed, sent after the commit.
+- notification: a mail prepared after a lot is processed, sent after the commit;
+- reprise: the take-over of a territory's existing demandes (numbers, ancienneté and
+  history kept) from a previous system's interfaceNuu extracts (its ``lot``: the 500
+  demandes taken per transaction, not a scanned batch);
+- extrait: an interfaceNuu file without ``typeFichier``, one demande as the SNE returns it.
 """

@@ -60,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "preparer_envoi": frozenset({"agent_guichet"}),
     "suivre_envois": frozenset({"agent_guichet", "gestionnaire_territorial"}),
     "deposer_pieces": frozenset({"agent_guichet"}),
+    "reprendre": frozenset({"administrateur"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -88,6 +89,7 @@ ACTIONS_LIBELLES = {
     "preparer_envoi": "préparer un envoi de pièces",
     "suivre_envois": "suivre les envois de pièces",
     "deposer_pieces": "déposer des pièces numérisées",
+    "reprendre": "reprendre les demandes d'un autre système",
 }
 
 

@@ -19,7 +19,10 @@ def _codes(pairs: list[tuple[str, str]]) -> Mapping[str, str]:
     return MappingProxyType(dict(pairs))
 
 
-CIVILITE = _codes([("1", "M."), ("2", "Mme")])
+#: Official list: 3 (Mademoiselle) only comes from old files; it is kept and shown as it is.
+CIVILITE = _codes([("1", "M."), ("2", "Mme"), ("3", "Mlle")])
+#: What a form offers for a new entry (no one is registered as « Mademoiselle » any more).
+CIVILITE_SAISIE = _codes([("1", "M."), ("2", "Mme")])
 NATIONALITE = _codes(
     [("1", "Française"), ("2", "Union européenne"), ("3", "Hors Union européenne")]
 )
@@ -36,12 +39,8 @@ SEXE = _table(M="Masculin", F="Féminin")
 #: Children in shared custody (official codes).
 CO_PARENTALITE = _table(G="Garde alternée", D="Droit de visite")
 LIEN_COTITULAIRE = _table(M="Conjoint(e)", P="Partenaire de PACS", C="Concubin(e)", L="Colocataire")
-LIEN_PERSONNE_A_CHARGE = _table(
-    ENF="Enfant",
-    ASC="Ascendant",
-    COL="Collatéral",
-    AUT="Autre personne à charge",
-)
+#: Official ``lienParente`` list (a collateral relative is ``A``, autre).
+LIEN_PERSONNE_A_CHARGE = _table(E="Enfant", P="Parent ou ascendant", A="Autre personne à charge")
 TYPE_LOGEMENT = _table(
     C="Chambre", T1="T1", T2="T2", T3="T3", T4="T4", T5="T5", T6P="6 pièces et plus"
 )
@@ -133,9 +132,9 @@ SOUS_MOTIF_IRRECEVABILITE = _table(
     IRRSEJ="Séjour irrégulier",
     IRRRES="Ressources supérieures aux plafonds",
 )
-ZUS_QPV = _table(OUI="Oui", NON="Non", NSP="Ne sait pas")
+ZUS_QPV = _table(ZUSOUI="Oui", ZUSNON="Non", ZUSNSP="Ne sait pas")
+#: RPLS typology of the dwelling attributed (a room is recorded as T1).
 TYPOLOGIE_ATTRIBUEE = _table(
-    C="Chambre",
     T1="T1",
     T2="T2",
     T3="T3",
@@ -159,6 +158,12 @@ STATUT_DALO = _table(
     ACTIF="Recours DALO actif",
     CADUC="Décision DALO caduque",
     ACTREL="Décision DALO active, relogement",
+)
+ACCORD_COLLECTIF = _table(
+    ACD="Accord collectif départemental",
+    ACI="Accord collectif intercommunal",
+    AUCUN="Hors accord collectif",
+    NONDOC="Non renseigné",
 )
 
 TYPE_GUICHET = _table(

@@ -157,7 +157,7 @@ def document_demande(*, foyer: int = 0, **overrides: Any) -> dict[str, Any]:
                 "nom_naissance": "Benali",
                 "prenoms": "Inès",
                 "date_naissance": "2019-09-01",
-                "lien": "ENF",
+                "lien": "E",
             },
         ],
     }

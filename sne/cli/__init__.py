@@ -21,6 +21,7 @@ from sne.cli import (
     jobs,
     lots,
     referentiel,
+    reprise,
     scan,
 )
 from sne.cli.app import App
@@ -56,6 +57,7 @@ for command in (
     doublons.doublons,
     interchange.import_xml,
     interchange.export_xml,
+    reprise.reprise_group,
     impression.print_group,
     scan.scan_group,
     jobs.jobs_group,

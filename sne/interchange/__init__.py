@@ -21,7 +21,9 @@ none for them).
 ``demandeLogement``: ``numUnique`` (MOD, REN, RAD, extracts), *numUniqueOrigine*
 (CRS), ``numGuichet`` (the sending guichet; may be absent when ``numUnique``
 is there), ``dateCreationDemande``, *justification*, *justificationDoublon*,
-``personnePhysique`` (or *personneMorale*), ``logementRecherche``, *radiation*.
+``personnePhysique`` (or *personneMorale*), ``logementRecherche``, *radiation*;
+in an extract only (the take-over, ``reprise``): *dateDernierRenouvellement* and
+*listeEvenement/evenement* (*dateEvenement*, *typeEvenement@code*, *commentaire*).
 
 Document fields (``sne.services.formulaire``) ← elements:
 
@@ -40,7 +42,7 @@ Document fields (``sne.services.formulaire``) ← elements:
 ``listeCotitulaire/cotitulaire``       role cotitulaire: ``lienDemandeur@code`` → lien,
                                        ``situationFamiliale``, ``revenuFiscal`` (its own)
 ``listePersonneACharge/``              role a_charge: ``sexe@code``, ``lienParente@code``
-``personneACharge``                    (E, P, A ↔ ENF, ASC, AUT; COL written A)
+``personneACharge``                    (E, P, A: stored as they are)
 ``personneANaitre``                    ``nombre`` persons of role a_naitre on
                                        ``dateNaissancePrevue``
 ``listePersonneEnGarde/``              role garde_alternee: ``dateNaissance``,
@@ -56,7 +58,7 @@ Document fields (``sne.services.formulaire``) ← elements:
 *handicap*                             *logementAdapte*, *fauteuilRoulant*, *precision*
 =====================================  ==================================================
 
-Person elements: ``civilite@code`` (3, Mademoiselle, read as 2), ``nom`` (the
+Person elements: ``civilite@code`` (1, 2, and 3 Mademoiselle of old files), ``nom`` (the
 name in use) and ``nomPatronymique`` (the birth name; when absent ``nom`` is the
 birth name), ``prenom``, ``dateNaissance``, ``sexe@code``, *communeNaissance*,
 ``nationalite@code``, *mineurEmancipe*, ``situationProfessionnelle``
@@ -76,7 +78,10 @@ monthly ``montant``).
 *sousMotif@code*, *dateAvertissement*, *commentaire*, *logementAttribue*
 (*adresse*, *codePostal*, *libelleCommune*, *identifiantRpls*, *zusQpv@code*
 (ZUSOUI, ZUSNON, ZUSNSP), *surface*, *typologie@code*, *reservataire@code*,
-*statutDalo@code*, *accordCollectif*, *dateBail*, *bailleur*).
+*statutDalo@code*, *accordCollectif@code* (ACD, ACI, AUCUN, NONDOC), *dateBail*, *bailleur*).
+
+Every code is stored as the official list spells it (``sne.codes``): no code is
+translated at the border.
 
 Values: dates ``AAAA-MM-JJ``; amounts with a decimal point (``1650.00``);
 booleans ``true``/``false`` (``1``/``0`` read too), absent meaning false.

@@ -288,6 +288,9 @@ def _chemin_du_refus(code: str, fichier: FichierNuu) -> str:
         "DATE_CREATION_INCOHERENTE": f"{DEMANDE_LOGEMENT}/dateCreationDemande",
         "RADREN_AUTOMATIQUE": f"{DEMANDE_LOGEMENT}/radiation/motif/@code",
         "COTITULAIRE_DIFFERENT": fichier.chemin("personnes[1]"),
+        "GUICHET_INCONNU": f"{DEMANDE_LOGEMENT}/{numero}",
+        "GUICHET_INCOHERENT": f"{DEMANDE_LOGEMENT}/{numero}",
+        "DATE_RENOUVELLEMENT_INVALIDE": f"{DEMANDE_LOGEMENT}/dateDernierRenouvellement",
     }
     return chemins.get(code, DEMANDE_LOGEMENT)
 

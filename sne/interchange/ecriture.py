@@ -12,7 +12,7 @@ cannot carry ``consentementSms``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 
 from sne import codes
 from sne.interchange import format as f
+from sne.interchange.lecture import Evenement
 
 
 def _valeur(valeur: Any) -> str:
@@ -50,16 +51,24 @@ def _code(parent: ET.Element, nom: str, valeur: str | None) -> None:
 def ecrire(
     document: Mapping[str, Any],
     *,
-    type_fichier: str,
+    type_fichier: str | None,
     version: str,
     date_fichier: date,
     guichet: str,
     numero: str | None = None,
     date_creation: date | None = None,
     justification: str | None = None,
+    date_renouvellement: date | None = None,
+    evenements: Sequence[Evenement] = (),
 ) -> bytes:
-    """Serialise ``document`` as a ``type_fichier`` (CRE or MOD) file of interface ``version``."""
-    if type_fichier not in f.TYPES_EXPORT:
+    """Serialise ``document`` as a ``type_fichier`` (CRE or MOD) file of interface ``version``.
+
+    Without ``type_fichier``, an extract of the demande ``numero`` (what a take-over
+    reads), which may carry its last renewal and its history.
+    """
+    if type_fichier is None and numero is None:
+        raise ValueError("un extrait porte le numéro unique de sa demande")
+    if type_fichier is not None and type_fichier not in f.TYPES_EXPORT:
         raise ValueError(f"type de fichier {type_fichier} : seuls CRE et MOD portent une demande")
     if version not in f.VERSIONS:
         raise ValueError(f"version {version} inconnue")
@@ -74,6 +83,14 @@ def ecrire(
     _texte(dl, "numUnique", numero)
     _texte(dl, "numGuichet", guichet)
     _texte(dl, "dateCreationDemande", date_creation)
+    _texte(dl, "dateDernierRenouvellement", date_renouvellement)
+    if evenements:
+        liste = _element(dl, "listeEvenement")
+        for evenement in evenements:
+            element = _element(liste, "evenement")
+            _texte(element, "dateEvenement", evenement.date)
+            _code(element, "typeEvenement", evenement.type)
+            _texte(element, "commentaire", evenement.commentaire)
     _texte(dl, "justification", justification)
     personnes = sorted(document["personnes"], key=lambda p: f.ORDRE_ROLES.index(p["role"]))
     if document.get("type_demandeur") == "morale":
@@ -243,7 +260,7 @@ def _personne(parent: ET.Element, nom: str, p: Mapping[str, Any]) -> None:
         _code(element, "situationFamiliale", p.get("situation_familiale"))
         _code(element, "lienDemandeur", p.get("lien"))
     elif nom == "personneACharge":
-        _code(element, "lienParente", f.LIEN_PARENTE_ECRITURE.get(p.get("lien") or ""))
+        _code(element, "lienParente", p.get("lien"))
     _situation_professionnelle(element, p)
     if nom == "cotitulaire":
         _revenu_fiscal(element, p)

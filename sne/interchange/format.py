@@ -33,12 +33,14 @@ TYPES_NON_PRIS_EN_CHARGE: Mapping[str, str] = MappingProxyType(
     {"SUP": "suppression", "DIS": "dispatching", "COP": "copie numérique des pièces"}
 )
 TYPES_EXPORT = ("CRE", "MOD")
+#: What only an extract (no ``typeFichier``) carries: the take-over's renewal date and history.
+REPRISE = frozenset({"dateDernierRenouvellement", "listeEvenement"})
 #: Children of ``demandeLogement`` that make no sense for a file type.
 INTERDITS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        "CRE": frozenset({"numUnique", "numUniqueOrigine", "radiation"}),
-        "CRS": frozenset({"numUnique", "justificationDoublon", "radiation"}),
-        "MOD": frozenset({"numUniqueOrigine", "radiation"}),
+        "CRE": frozenset({"numUnique", "numUniqueOrigine", "radiation"}) | REPRISE,
+        "CRS": frozenset({"numUnique", "justificationDoublon", "radiation"}) | REPRISE,
+        "MOD": frozenset({"numUniqueOrigine", "radiation"}) | REPRISE,
         "REN": frozenset(
             {
                 "numUniqueOrigine",
@@ -49,7 +51,8 @@ INTERDITS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "logementRecherche",
                 "radiation",
             }
-        ),
+        )
+        | REPRISE,
         "RAD": frozenset(
             {
                 "numUniqueOrigine",
@@ -59,7 +62,8 @@ INTERDITS: Mapping[str, frozenset[str]] = MappingProxyType(
                 "personneMorale",
                 "logementRecherche",
             }
-        ),
+        )
+        | REPRISE,
     }
 )
 
@@ -79,8 +83,10 @@ PERMIS_ENTETE = _permis("typeFichier dateFichier")
 PERMIS_DEMANDE = _permis("demandeLogement")
 PERMIS_DEMANDE_LOGEMENT = _permis(
     "numUnique numUniqueOrigine numGuichet dateCreationDemande justification "
-    "justificationDoublon personnePhysique personneMorale logementRecherche radiation"
+    "justificationDoublon personnePhysique personneMorale logementRecherche radiation "
+    "dateDernierRenouvellement listeEvenement"
 )
+PERMIS_EVENEMENT = _permis("dateEvenement typeEvenement commentaire")
 #: Person elements every person may carry (``sexe``, ``communeNaissance``, ``mineurEmancipe``,
 #: ``nomPatronymique``… are only written when known).
 _PERSONNE = (
@@ -134,20 +140,6 @@ LISTES_RESSOURCES = (
     ("listeRessourceVerseePersACharge", False, True),
 )
 
-#: Official codes ↔ ours, where the stored lists still differ (mapped at the border).
-LIEN_PARENTE_LECTURE: Mapping[str, str] = MappingProxyType({"E": "ENF", "P": "ASC", "A": "AUT"})
-#: ``COL`` (collatéral) has no official code: written as ``A`` (autre).
-LIEN_PARENTE_ECRITURE: Mapping[str, str] = MappingProxyType(
-    {"ENF": "E", "ASC": "P", "COL": "A", "AUT": "A"}
-)
-#: Civilité 3 (Mademoiselle, old files) is read as 2 (Madame).
-CIVILITE_LECTURE: Mapping[str, str] = MappingProxyType({"1": "1", "2": "2", "3": "2"})
-ZUS_QPV_LECTURE: Mapping[str, str] = MappingProxyType(
-    {"ZUSOUI": "OUI", "ZUSNON": "NON", "ZUSNSP": "NSP"}
-)
-ZUS_QPV_ECRITURE: Mapping[str, str] = MappingProxyType(
-    {ours: officiel for officiel, ours in ZUS_QPV_LECTURE.items()}
-)
 #: Order of the persons in an imported document (and of the elements in an exported file).
 ORDRE_ROLES = ("demandeur", "cotitulaire", "a_charge", "a_naitre", "garde_alternee")
 

@@ -64,6 +64,15 @@ class CheminsPersonne:
 
 
 @dataclass(frozen=True)
+class Evenement:
+    """One line of history an extract carries (ours): when, which operation, what was said."""
+
+    date: date
+    type: str
+    commentaire: str | None = None
+
+
+@dataclass(frozen=True)
 class FichierNuu:
     """What a file says, ready for the services, and every anomaly of its structure.
 
@@ -84,6 +93,8 @@ class FichierNuu:
     document: dict[str, Any] | None = None
     motif_radiation: str | None = None
     donnees_radiation: dict[str, Any] | None = None
+    date_renouvellement: date | None = None
+    evenements: tuple[Evenement, ...] = ()
     chemins: Mapping[str, str] = field(default_factory=dict)
     chemins_personnes: tuple[CheminsPersonne, ...] = ()
     anomalies: tuple[Anomalie, ...] = ()
@@ -608,11 +619,34 @@ class _Lecture:
             "justification": justification,
             "justification_doublon": justification_doublon,
         }
+        if type_fichier is None:
+            valeurs |= self._reprise(dl)
         if type_fichier not in {"REN", "RAD"}:
             valeurs |= self._document(dl)
         elif type_fichier == "RAD":
             valeurs |= self._radiation(dl)
         return self.fin(**valeurs)
+
+    def _reprise(self, dl: _Noeud) -> dict[str, Any]:
+        """What an extract adds for a take-over: the last renewal and the history (ours)."""
+        if "radiation" in dl.enfants:
+            self.signaler(
+                "ELEMENT_NON_STOCKABLE",
+                dl.chemin_de("radiation"),
+                "un extrait décrit une demande active : sa radiation ne peut pas être reprise",
+            )
+        renouvellement = dl.date("dateDernierRenouvellement")
+        evenements = []
+        liste = dl.sous("listeEvenement", {"evenement": True})
+        for noeud in liste.items("evenement", f.PERMIS_EVENEMENT):
+            quand = noeud.date("dateEvenement", obligatoire=True)
+            quoi = noeud.code(
+                "typeEvenement", f.TYPES_FICHIER, "type d'événement", obligatoire=True
+            )
+            commentaire = noeud.texte("commentaire")
+            if quand is not None and quoi is not None:
+                evenements.append(Evenement(quand, quoi, commentaire))
+        return {"date_renouvellement": renouvellement, "evenements": tuple(evenements)}
 
     # The demande document (CRE, CRS, MOD).
 
@@ -813,10 +847,7 @@ class _Lecture:
         c = _Champs()
         c.valeurs["role"] = role
         titulaire = role in {"demandeur", "cotitulaire"}
-        civilite = n.code(
-            "civilite", f.CIVILITE_LECTURE, "civilité", c, "civilite", obligatoire=titulaire
-        )
-        c.valeurs["civilite"] = f.CIVILITE_LECTURE.get(civilite or "")
+        n.code("civilite", codes.CIVILITE, "civilité", c, "civilite", obligatoire=titulaire)
         self._noms(n, c)
         n.texte("prenom", c, "prenoms", obligatoire=True)
         n.date("dateNaissance", c, "date_naissance", obligatoire=True)
@@ -829,8 +860,7 @@ class _Lecture:
         if role == "cotitulaire":
             n.code("lienDemandeur", codes.LIEN_COTITULAIRE, "lien", c, "lien", obligatoire=True)
         elif role == "a_charge":
-            lien = n.code("lienParente", f.LIEN_PARENTE_LECTURE, "lien de parenté", c, "lien")
-            c.valeurs["lien"] = f.LIEN_PARENTE_LECTURE.get(lien or "")
+            n.code("lienParente", codes.LIEN_PERSONNE_A_CHARGE, "lien de parenté", c, "lien")
         # The applicant's family situation and tax income are the demande's; the co-holder's its own.
         famille = contacts if contacts is not None else c
         if role == "cotitulaire" or contacts is not None:
@@ -934,10 +964,11 @@ class _Lecture:
         n.texte("commentaire", c, "commentaire")
         logement = n.sous("logementAttribue", f.PERMIS_ATTRIBUTION)
         codes_attribution = {
-            "zusQpv": (f.ZUS_QPV_LECTURE, "ZUS/QPV"),
+            "zusQpv": (codes.ZUS_QPV, "ZUS/QPV"),
             "typologie": (codes.TYPOLOGIE_ATTRIBUEE, "typologie"),
             "reservataire": (codes.RESERVATAIRE, "réservataire"),
             "statutDalo": (codes.STATUT_DALO, "statut DALO"),
+            "accordCollectif": (codes.ACCORD_COLLECTIF, "accord collectif"),
         }
         for nom, cle in f.ATTRIBUTION:
             if nom in codes_attribution:
@@ -945,14 +976,10 @@ class _Lecture:
                 logement.code(nom, table, libelle, c, cle)
             elif nom == "surface":
                 logement.nombre(nom, c, cle)
-            elif nom == "accordCollectif":
-                logement.booleen(nom, c, cle, absent=None)
             elif nom == "dateBail":
                 logement.date(nom, c, cle)
             else:
                 logement.texte(nom, c, cle)
-        zus = c.valeurs.get("logement_zus_qpv")
-        c.valeurs["logement_zus_qpv"] = f.ZUS_QPV_LECTURE.get(zus or "")
         donnees = {
             cle: valeur
             for cle, valeur in c.valeurs.items()

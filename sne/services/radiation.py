@@ -168,8 +168,12 @@ def _attribution(
     radiation.statut_dalo = v.code(
         "statut_dalo", donnees.get("statut_dalo"), codes.STATUT_DALO, "DALO"
     )
-    if donnees.get("accord_collectif") not in (None, ""):
-        radiation.accord_collectif = v.booleen("accord_collectif", donnees.get("accord_collectif"))
+    radiation.accord_collectif = v.code(
+        "accord_collectif",
+        donnees.get("accord_collectif"),
+        codes.ACCORD_COLLECTIF,
+        "accord collectif",
+    )
     radiation.date_bail = v.date("date_bail", donnees.get("date_bail"))
     if radiation.date_bail and radiation.date_bail > aujourd_hui:
         v.erreur("date_bail", "la radiation se fait à la signature du bail, pas avant")

@@ -93,7 +93,7 @@ def test_co_holder_needs_a_link_code() -> None:
     doc = document_demande()
     del doc["personnes"][1]["lien"]
     assert "lien" in problemes(doc)["personnes[2].lien"]
-    doc["personnes"][1]["lien"] = "ENF"  # a dependant's code, not a co-holder's
+    doc["personnes"][1]["lien"] = "E"  # a dependant's code, not a co-holder's
     assert "inconnu" in problemes(doc)["personnes[2].lien"]
 
 

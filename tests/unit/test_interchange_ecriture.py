@@ -78,7 +78,7 @@ def complet() -> dict[str, Any]:
             "prenoms": "Lan",
             "date_naissance": "1950-02-14",
             "sexe": "F",
-            "lien": "ASC",
+            "lien": "P",
         },
         {"role": "a_naitre", "date_naissance_prevue": "2026-09-30"},
         {"role": "a_naitre", "date_naissance_prevue": "2026-09-30"},

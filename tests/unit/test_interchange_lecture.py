@@ -150,23 +150,22 @@ def test_real_format_household_reads_every_part() -> None:
         2025,
         20950,
     )
-    assert [(p["lien"], p["sexe"]) for p in (fils, mere)] == [("ENF", "M"), ("ASC", "F")]
+    assert [(p["lien"], p["sexe"]) for p in (fils, mere)] == [("E", "M"), ("P", "F")]
     # The dependants' resources are listed once by the applicant: the first dependant keeps them.
     assert fils["ressources"] == [{"type": "AMV", "montant_mensuel": Decimal("961.08")}]
     assert [p["date_naissance_prevue"] for p in naissances] == [date(2026, 8, 10)] * 2
     assert (garde["nom_naissance"], garde["sexe"], garde["co_parentalite"]) == (None, "F", "G")
 
 
-def test_official_codes_are_mapped_at_the_border() -> None:
+def test_official_codes_are_read_as_they_are_written() -> None:
     ancien = sample("cre_format_reel_menage_complet.xml").replace(
         b'<ns1:civilite code="2"/>', b'<ns1:civilite code="3"/>'
     )
     fichier = lire(ancien)
     assert fichier.anomalies == () and fichier.document is not None
-    assert fichier.document["personnes"][0]["civilite"] == "2"  # Mademoiselle, old files
-    assert lire(sample("rad_attribution.xml")).donnees_radiation is not None
+    assert fichier.document["personnes"][0]["civilite"] == "3"  # Mademoiselle, old files
     attribution = lire(sample("rad_attribution.xml")).donnees_radiation or {}
-    assert attribution["logement_zus_qpv"] == "OUI"  # ZUSOUI in the file
+    assert (attribution["logement_zus_qpv"], attribution["accord_collectif"]) == ("ZUSOUI", "ACD")
 
 
 @pytest.mark.parametrize(
@@ -207,12 +206,12 @@ def test_radiation_sample_gives_the_data_radier_takes() -> None:
         "logement_code_postal": "13013",
         "logement_commune": "Marseille",
         "logement_rpls": "RPLS0013-000451",
-        "logement_zus_qpv": "OUI",
+        "logement_zus_qpv": "ZUSOUI",
         "logement_surface": 81,
         "logement_typologie": "T4",
         "reservataire": "PPRIOR",
         "statut_dalo": "NON",
-        "accord_collectif": True,
+        "accord_collectif": "ACD",
         "date_bail": date(2026, 9, 1),
         "bailleur": "Habitat Marseille Provence",
     }
