@@ -103,7 +103,18 @@ def test_an_operator_attaches_a_held_dossier_cuts_and_qualifies_its_pieces(
     assert "Pièce qualifiée" in page.locator("main").inner_text()
     page.get_by_role("link", name="Revenir au lot").click()
     visite.verifier()
+    # An orphan page: set aside, and only with a reason (the refusal is beside the field).
+    page.get_by_role("link", name="Page 1 à placer").click()
+    visite.verifier()
+    page.get_by_role("button", name="Mettre de côté").click()
+    visite.verifier()
+    assert visite.erreur("Ou mettre la page de côté, pour ce motif (obligatoire)")
+    page.get_by_label("Ou mettre la page de côté, pour ce motif").fill("Publicité sans rapport")
+    page.get_by_role("button", name="Mettre de côté").click()
+    visite.verifier()
+    assert "Page 1 mise de côté" in page.locator("main").inner_text()
     etat = vue.consulter(portail["uow"](), ADMIN, lot_id)
+    assert etat.a_placer == (1,)
     (dossier, _) = etat.dossiers
     assert dossier.statut == "rattache"
     assert [(p.type, p.pages) for p in dossier.pieces] == [
