@@ -229,27 +229,29 @@ def test_the_lot_page_shows_each_page_role_and_fate_and_the_dossiers(
     assert "Page 1 à placer" in html and "Page 2 à placer" in html
 
 
-def test_a_thumbnail_is_drawn_once_then_read_from_the_store(
+def test_thumbnails_are_drawn_once_then_only_read_from_the_store(
     ref: Referentiel, lot: Lot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    adresse = f"/console/lots/{lot.id}/pages/3/vignette.jpg"
-    premiere = lot.operateur.get(adresse)
-    assert premiere.status_code == 200 and premiere.mimetype == "image/jpeg"
-    assert premiere.data[:3] == b"\xff\xd8\xff"
     with ref.uow() as unit:
         modele = unit.session.get(LotModele, lot.id)
         assert modele is not None
         sha256 = modele.sha256
-    assert lot.store.exists(vignettes.cle(sha256, "vignette", 3))
+    # Processing drew the grid's thumbnails; the large previews wait for their first view.
+    assert all(lot.store.exists(vignettes.cle(sha256, "vignette", i)) for i in range(11))
+    assert not lot.store.exists(vignettes.cle(sha256, "apercu", 3))
+    apercu = lot.operateur.get(f"/console/lots/{lot.id}/pages/3/apercu.jpg")
+    assert apercu.status_code == 200 and apercu.mimetype == "image/jpeg"
+    assert apercu.data[:3] == b"\xff\xd8\xff"
+    assert lot.store.exists(vignettes.cle(sha256, "apercu", 3))
 
     def redessiner(*_args: Any, **_kwargs: Any) -> Any:
         raise AssertionError("une vignette stockée a été redessinée")
 
     monkeypatch.setattr(vignettes, "vignettes", redessiner)
-    seconde = lot.operateur.get(adresse)
-    assert seconde.status_code == 200 and seconde.data == premiere.data
-    monkeypatch.undo()
-    assert vignettes.generer(ref.uow(), lot.store, lot.id) == 10  # the other pages
+    assert lot.operateur.get(f"/console/lots/{lot.id}/pages/3/apercu.jpg").data == apercu.data
+    for index in range(11):
+        reponse = lot.operateur.get(f"/console/lots/{lot.id}/pages/{index}/vignette.jpg")
+        assert reponse.status_code == 200 and reponse.data[:3] == b"\xff\xd8\xff"
     assert vignettes.generer(ref.uow(), lot.store, lot.id) == 0
 
 
