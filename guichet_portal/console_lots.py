@@ -93,6 +93,16 @@ def vignette(lot_id: int, index: int, taille: str) -> Response:
     return reponse
 
 
+@bp.get("/<int:lot_id>/pieces/<int:piece_id>/pages/<int:position>.jpg")
+@exige(PERMISSION)
+def apercu_piece(lot_id: int, piece_id: int, position: int) -> Response:
+    """A page of a piece as its file now is (turned, moved), drawn once per file version."""
+    jpeg = vignettes.apercu_piece(acces.uow(), acces.acteur(), _store(), lot_id, piece_id, position)
+    reponse = current_app.response_class(jpeg, mimetype="image/jpeg")
+    reponse.headers["Cache-Control"] = "private, no-cache"
+    return reponse
+
+
 @bp.post("/<int:lot_id>/terminer")
 @exige(PERMISSION)
 def terminer(lot_id: int) -> Response | tuple[str, int]:

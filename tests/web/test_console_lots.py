@@ -20,6 +20,7 @@ import pikepdf
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 from sqlalchemy import select
 
 from demo.envoi import preparer, scanner_envoi
@@ -184,7 +185,7 @@ def test_every_console_route_asks_the_resolution_permission(app: Flask) -> None:
     from guichet_portal.acces import ATTRIBUT
 
     regles = [r for r in app.url_map.iter_rules() if r.endpoint.startswith("console_lots.")]
-    assert len(regles) == 16
+    assert len(regles) == 17
     for regle in regles:
         assert getattr(app.view_functions[regle.endpoint], ATTRIBUT) == "resoudre_numerisation"
 
@@ -346,7 +347,9 @@ def test_an_operator_fixes_a_wrong_cut_and_qualifies_while_seeing_the_pages(
     piece = rattacher(ref, lot)
     adresse = f"/console/lots/{lot.id}/pieces/{piece.id}"
     html = lot.operateur.get(adresse).get_data(as_text=True)
-    assert html.count("apercu.jpg") == 5 and "Carte nationale d&#39;identité" in html
+    assert (
+        html.count(f"/pieces/{piece.id}/pages/") == 5 and "Carte nationale d&#39;identité" in html
+    )
     # Split before its third page: pages 7, 8, 9 of the lot become a new piece.
     assert (
         poster(lot.operateur, adresse + "/scinder", adresse, position_coupe="2").status_code == 302
@@ -361,6 +364,12 @@ def test_an_operator_fixes_a_wrong_cut_and_qualifies_while_seeing_the_pages(
     seconde = pieces_du_dossier(ref, lot, 0)[1]
     with pikepdf.open(io.BytesIO(lot.store.read_bytes(seconde.storage_key or ""))) as pdf:
         assert [int(p.obj.get("/Rotate", 0)) % 360 for p in pdf.pages][1] == 90
+    # The piece's page shows the page as its file now is: turned, so wider than high.
+    assert f"/pieces/{seconde.id}/pages/1.jpg" in lot.operateur.get(autre).get_data(as_text=True)
+    apercu = lot.operateur.get(f"{autre}/pages/1.jpg")
+    with Image.open(io.BytesIO(apercu.data)) as image:
+        assert image.width > image.height
+    assert lot.operateur.get(f"{autre}/pages/3.jpg").status_code == 404
     # Move its first page to the end of the first piece.
     deplace = poster(lot.operateur, autre + "/deplacer", autre, position="0", vers=str(premiere.id))
     assert deplace.status_code == 302
