@@ -313,6 +313,8 @@ def test_loose_pages_are_set_aside_with_a_reason_or_added_to_a_dossier(
         poster(lot.operateur, page0 + "/mettre-de-cote", page0, motif="Publicité").status_code
         == 302
     )
+    aucun = poster(lot.operateur, page1 + "/ajouter", page1, dossier="")
+    assert aucun.status_code == 422 and 'id="dossier-erreur"' in aucun.get_data(as_text=True)
     assert poster(lot.operateur, page1 + "/ajouter", page1, dossier="1").status_code == 302
     etat = comptes_justes(ref, lot)
     assert etat.a_placer == ()
@@ -370,7 +372,9 @@ def test_an_operator_fixes_a_wrong_cut_and_qualifies_while_seeing_the_pages(
     with Image.open(io.BytesIO(apercu.data)) as image:
         assert image.width > image.height
     assert lot.operateur.get(f"{autre}/pages/3.jpg").status_code == 404
-    # Move its first page to the end of the first piece.
+    # Move its first page to the end of the first piece (a piece must be chosen).
+    sans = poster(lot.operateur, autre + "/deplacer", autre, position="0", vers="")
+    assert sans.status_code == 422 and 'id="vers-erreur"' in sans.get_data(as_text=True)
     deplace = poster(lot.operateur, autre + "/deplacer", autre, position="0", vers=str(premiere.id))
     assert deplace.status_code == 302
     premiere, seconde = pieces_du_dossier(ref, lot, 0)

@@ -206,7 +206,14 @@ def ajouter_au_dossier(
         lot = lot_a_resoudre(session, acteur, lot_id, verrou=True)
         modifiable(lot)
         manifest = _page_a_placer(session, lot, page)
-        ligne = _ligne(session, lot, index)
+        try:
+            ligne = _ligne(session, lot, index)
+        except NotFound:
+            raise ResolutionImpossible(
+                "Choisissez un dossier du lot.",
+                code="DOSSIER_A_CHOISIR",
+                details={"dossier": "dossier à choisir"},
+            ) from None
         if ligne.statut == "rejete":
             raise Conflict(
                 f"Le dossier n° {index + 1} a été rejeté : il ne reçoit plus de page.",

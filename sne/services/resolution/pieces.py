@@ -84,13 +84,21 @@ def _sources(store: FileStore, *pieces: Piece) -> list[bytes]:
     return [store.read_bytes(p.storage_key or "") for p in pieces]
 
 
-def _meme_dossier(source: Piece, cible: Piece) -> None:
-    if source.id == cible.id or source.lot_dossier_index != cible.lot_dossier_index:
+def _autre_piece(session: Session, cible: Cible, autre_id: int, champ: str) -> Piece:
+    """Another piece of the same dossier of the lot, chosen in the field ``champ``."""
+    autre = session.get(Piece, autre_id) if autre_id >= 0 else None
+    if (
+        autre is None
+        or autre.lot_id != cible.lot.id
+        or autre.id == cible.piece.id
+        or autre.lot_dossier_index != cible.piece.lot_dossier_index
+    ):
         raise ResolutionImpossible(
             "Choisissez une autre pièce du même dossier.",
             code="PIECE_CIBLE",
-            details={"vers": "autre pièce du même dossier"},
+            details={champ: "autre pièce du même dossier à choisir"},
         )
+    return autre
 
 
 def qualifier(uow: UnitOfWork, acteur: Acteur, lot_id: int, piece_id: int, type_code: str) -> None:
@@ -179,10 +187,7 @@ def deplacer_page(
         session = uow.session
         cible = _cible(session, acteur, lot_id, piece_id)
         source = cible.piece
-        vers = session.get(Piece, vers_id)
-        if vers is None or vers.lot_id != cible.lot.id:
-            raise NotFound(f"Le lot n° {lot_id} n'a pas de pièce n° {vers_id}.")
-        _meme_dossier(source, vers)
+        vers = _autre_piece(session, cible, vers_id, "vers")
         pages, pages_vers = _avec_fichier(source), _avec_fichier(vers)
         k = _position(pages, position)
         sources = _sources(store, source, vers)
@@ -297,10 +302,7 @@ def joindre(
         session = uow.session
         cible = _cible(session, acteur, lot_id, piece_id)
         piece = cible.piece
-        autre = session.get(Piece, autre_id)
-        if autre is None or autre.lot_id != cible.lot.id:
-            raise NotFound(f"Le lot n° {lot_id} n'a pas de pièce n° {autre_id}.")
-        _meme_dossier(piece, autre)
+        autre = _autre_piece(session, cible, autre_id, "autre")
         pages, pages_autre = _avec_fichier(piece), _avec_fichier(autre)
         sources = _sources(store, piece, autre)
         _reecrire(
