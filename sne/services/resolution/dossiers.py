@@ -28,7 +28,7 @@ from sne.services.resolution.commun import (
     stocker_pdf,
     tracer_decision,
 )
-from sne.services.resolution.vue import _decisions, _pieces, comptabiliser
+from sne.services.resolution.vue import comptabiliser, decisions_du_lot, pieces_du_lot
 from sne.stockage import FileStore
 from sne.uow import UnitOfWork, utcnow
 
@@ -99,7 +99,7 @@ def rattacher(
         manifest = manifeste(lot)
         ajoutees = sorted(
             p.index
-            for p in _decisions(session, lot).values()
+            for p in decisions_du_lot(session, lot).values()
             if p.statut == "ajoutee" and p.dossier_index == index
         )
         pages = [*manifest.dossiers[index].pages, *ajoutees]
@@ -155,7 +155,7 @@ def rejeter(uow: UnitOfWork, acteur: Acteur, lot_id: int, index: int, motif: str
 
 def _page_a_placer(session: Session, lot: Lot, page: int) -> Manifest:
     manifest = manifeste(lot)
-    vues, _ = comptabiliser(manifest, _pieces(session, lot), _decisions(session, lot))
+    vues, _ = comptabiliser(manifest, pieces_du_lot(session, lot), decisions_du_lot(session, lot))
     if not 0 <= page < len(vues):
         raise NotFound(f"Le lot n° {lot.id} n'a pas de page {page + 1}.")
     if vues[page].destin != "a_placer":

@@ -21,7 +21,7 @@ from sne.services.resolution.commun import (
     manifeste,
     tracer_decision,
 )
-from sne.services.resolution.vue import _decisions, _pieces, comptabiliser
+from sne.services.resolution.vue import comptabiliser, decisions_du_lot, pieces_du_lot
 from sne.uow import UnitOfWork, utcnow
 
 #: History actions of the operators' decisions (``commun.tracer_decision``).
@@ -66,8 +66,8 @@ def terminer_revue(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> list[int]:
                 select(LotDossier).where(LotDossier.lot_id == lot.id).order_by(LotDossier.index)
             )
         )
-        pieces = _pieces(session, lot)
-        vues, _ = comptabiliser(manifeste(lot), pieces, _decisions(session, lot))
+        pieces = pieces_du_lot(session, lot)
+        vues, _ = comptabiliser(manifeste(lot), pieces, decisions_du_lot(session, lot))
         reste = _reste(
             dossiers,
             sum(1 for v in vues if v.destin == "a_placer"),

@@ -121,7 +121,8 @@ class LotVue:
     comptes: Comptes
 
 
-def _pieces(session: Session, lot: Lot) -> list[Piece]:
+def pieces_du_lot(session: Session, lot: Lot) -> list[Piece]:
+    """The pieces cut from the lot, by dossier and rank."""
     return list(
         session.scalars(
             select(Piece)
@@ -131,7 +132,8 @@ def _pieces(session: Session, lot: Lot) -> list[Piece]:
     )
 
 
-def _decisions(session: Session, lot: Lot) -> dict[int, LotPage]:
+def decisions_du_lot(session: Session, lot: Lot) -> dict[int, LotPage]:
+    """The operators' decisions on the lot's loose pages, by page index."""
     return {p.index: p for p in session.scalars(select(LotPage).where(LotPage.lot_id == lot.id))}
 
 
@@ -245,8 +247,8 @@ def consulter(uow: UnitOfWork, acteur: Acteur, lot_id: int, page: int = 1) -> Lo
         session = uow.session
         lot = lot_a_resoudre(session, acteur, lot_id)
         manifest = manifeste(lot)
-        pieces = _pieces(session, lot)
-        decisions = _decisions(session, lot)
+        pieces = pieces_du_lot(session, lot)
+        decisions = decisions_du_lot(session, lot)
         toutes, doublons = comptabiliser(manifest, pieces, decisions)
         nb_pages_liste = max(1, -(-len(toutes) // PAR_PAGE))
         page = min(max(1, page), nb_pages_liste)
