@@ -452,3 +452,21 @@ def test_the_review_closes_when_nothing_waits_and_the_mail_lists_the_decisions(
     assert "Page 1 du lot mise de côté : Page blanche tachée." in corps
     assert re.search(r"Demande " + lot.numeros[0] + r"\n  Pièces téléversées", corps)
     comptes_justes(ref, lot)
+
+
+def test_closing_the_review_schedules_its_mails_after_the_commit(
+    ref: Referentiel, lot: Lot
+) -> None:
+    from sne.services.resolution import dossiers, pieces, revue
+
+    piece_id = dossiers.rattacher(ref.uow(), ADMIN, lot.store, lot.id, 0, lot.numeros[0])
+    assert piece_id is not None
+    pieces.qualifier(ref.uow(), ADMIN, lot.id, piece_id, "carte_identite")
+    for index in (0, 1):
+        dossiers.mettre_de_cote(ref.uow(), ADMIN, lot.id, index, "Hors envoi")
+    planifiees: list[int] = []
+    crees = revue.terminer_revue(ref.uow(), ADMIN, lot.id, planifiees.append)
+    assert crees and planifiees == crees
+    with ref.uow() as unit:
+        assert unit.session.get(Notification, crees[0]) is not None  # committed before
+    comptes_justes(ref, lot)

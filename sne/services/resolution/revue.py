@@ -3,11 +3,14 @@
 The notification prepared when the pipeline finished said which dossiers
 waited; closing the review prepares one more per recipient (key ``…:revue``)
 with the same composition of the outcome, now final, and the list of the
-operators' decisions read back from the history. It is sent like the others
-(``sne lots notifications --relancer`` or the queue's sweep).
+operators' decisions read back from the history. It is sent like the others:
+by the queue when the caller passes ``planifier``, else with ``sne lots
+notifications --relancer``.
 """
 
 from __future__ import annotations
+
+import functools
 
 from sqlalchemy import select
 
@@ -52,8 +55,14 @@ def _reste(dossiers: list[LotDossier], a_placer: int, a_qualifier: int) -> str:
     return ", ".join(restes)
 
 
-def terminer_revue(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> list[int]:
-    """Close the review of a lot with nothing left to decide; return the notifications prepared."""
+def terminer_revue(
+    uow: UnitOfWork, acteur: Acteur, lot_id: int, planifier: notifications.Planifier | None = None
+) -> list[int]:
+    """Close the review of a lot with nothing left to decide; return the notifications prepared.
+
+    ``planifier`` schedules each mail's sending after the commit (the queue's job);
+    without it the mails wait for ``sne lots notifications --relancer``.
+    """
     with uow:
         session = uow.session
         lot = lot_a_resoudre(session, acteur, lot_id, verrou=True)
@@ -129,6 +138,8 @@ def terminer_revue(uow: UnitOfWork, acteur: Acteur, lot_id: int) -> list[int]:
             session.add(notification)
             session.flush()
             crees.append(notification.id)
+        for notification_id in crees if planifier is not None else ():
+            uow.after_commit(functools.partial(planifier, notification_id))
         tracer_decision(
             session,
             acteur,
