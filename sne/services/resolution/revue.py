@@ -138,8 +138,9 @@ def terminer_revue(
             session.add(notification)
             session.flush()
             crees.append(notification.id)
-        for notification_id in crees if planifier is not None else ():
-            uow.after_commit(functools.partial(planifier, notification_id))
+        if planifier is not None:
+            for notification_id in crees:
+                uow.after_commit(functools.partial(planifier, notification_id))
         tracer_decision(
             session,
             acteur,
