@@ -16,6 +16,7 @@ from flask import Flask
 from guichet_portal import erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
+from guichet_portal.console_lots import bp as console_lots
 from guichet_portal.demandes import bp as demandes
 from guichet_portal.depots import bp as depots
 from guichet_portal.envois import bp as envois
@@ -87,5 +88,6 @@ def create_app(
         app.register_blueprint(blueprint)
     for blueprint in (pieces, envois, depots):  # pieces, envois and deposits (issue 15)
         app.register_blueprint(blueprint)
+    app.register_blueprint(console_lots)
     app.jinja_env.globals.update(securite.jinja_globals())
     return app

@@ -18,7 +18,7 @@ from sne.acteurs import PERMISSIONS, Acteur
 from sne.services import impression
 from sne.services.comptes import Compte
 from sne.uow import UnitOfWork
-from workers.enqueue import JobQueue
+from workers.enqueue import JobQueue, enqueue_envoyer_notification
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Permissions a route may declare: the services' own, plus the printing roles.
@@ -94,6 +94,12 @@ def uow() -> UnitOfWork:
 def queue() -> JobQueue:
     """The portal's job queue (jobs are enqueued by services after their commit)."""
     return cast(JobQueue, current_app.extensions["sne.queue"])
+
+
+def planifier_mail() -> Callable[[int], None]:
+    """Send a prepared notification (its id) through the portal's queue, after the commit."""
+    file = queue()
+    return lambda notification_id: enqueue_envoyer_notification(file, notification_id)
 
 
 def peut(permission: str) -> bool:

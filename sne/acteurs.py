@@ -61,6 +61,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "suivre_envois": frozenset({"agent_guichet", "gestionnaire_territorial"}),
     "deposer_pieces": frozenset({"agent_guichet"}),
     "reprendre": frozenset({"administrateur"}),
+    "resoudre_numerisation": frozenset({"operateur_numerisation", "administrateur"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -90,6 +91,7 @@ ACTIONS_LIBELLES = {
     "suivre_envois": "suivre les envois de pièces",
     "deposer_pieces": "déposer des pièces numérisées",
     "reprendre": "reprendre les demandes d'un autre système",
+    "resoudre_numerisation": "résoudre ce que la numérisation a mis de côté",
 }
 
 

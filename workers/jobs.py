@@ -146,11 +146,22 @@ def _traiter_lot(ctx: JobContext, lot_id: int) -> dict[str, int]:
         for dossier in a_faire:
             _rattacher(ctx, lot_id, manifest, dossier, fichiers.get(dossier.index), travail)
     bilan = _terminer(ctx, lot_id)
+    dessiner_vignettes(ctx, lot_id)
     # Working files: the pieces are stored by hash; dossier PDFs stay only for operators.
     shutil.rmtree(travail / "pieces", ignore_errors=True)
     if bilan["rattaches"] == bilan["dossiers"] == len(manifest.dossiers):
         shutil.rmtree(travail, ignore_errors=True)
     return bilan
+
+
+def dessiner_vignettes(ctx: JobContext, lot_id: int) -> None:
+    """Draw the lot's page thumbnails once for the console; if this fails, the first view does."""
+    from sne.services.resolution import vignettes
+
+    try:
+        vignettes.generer(ctx.uow(), ctx.store, lot_id)
+    except Exception:
+        log.exception("lot %s: thumbnails not drawn (each is drawn at its first view)", lot_id)
 
 
 def dossier_pdfs(original: Path, manifest: Manifest, travail: Path) -> dict[int, Path]:

@@ -19,6 +19,7 @@ from sne.models.demandes import (
 from sne.models.doublons import DoublonForce, Fusion, SignalementDoublon
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
+from sne.models.resolution import LotPage
 
 __all__ = [
     "TITULAIRES",
@@ -33,6 +34,7 @@ __all__ = [
     "Historique",
     "Lot",
     "LotDossier",
+    "LotPage",
     "Notification",
     "NumeroSequence",
     "Personne",

@@ -105,6 +105,7 @@ def portail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         "a_radier": a_radier,
         "aujourd_hui": aujourd_hui,
         "uow": uow,
+        "settings": settings,
     }
     serveur.shutdown()
     fil.join(timeout=10)
