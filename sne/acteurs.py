@@ -44,6 +44,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "corriger_identite": frozenset({"gestionnaire_territorial"}),
     "suivre_doublons_forces": frozenset({"gestionnaire_territorial"}),
     "traiter_signalements": frozenset({"gestionnaire_territorial"}),
+    "exploiter_numerisation": frozenset({"operateur_numerisation", "administrateur"}),
+    "signaler_incident": frozenset({"agent_guichet"}),
+    "traiter_incidents": frozenset({"operateur_numerisation", "administrateur"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -66,6 +69,9 @@ ACTIONS_LIBELLES = {
     "corriger_identite": "corriger le nom d'un demandeur",
     "suivre_doublons_forces": "suivre les doublons forcés",
     "traiter_signalements": "traiter les signalements de doublons",
+    "exploiter_numerisation": "utiliser la console de numérisation",
+    "signaler_incident": "signaler un incident de numérisation",
+    "traiter_incidents": "répondre aux incidents de numérisation",
 }
 
 
