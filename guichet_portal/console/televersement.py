@@ -25,6 +25,8 @@ from werkzeug.utils import secure_filename
 
 #: Room left beside the file for the other fields and the multipart boundaries.
 MARGE = 64 * 1024
+#: Most bytes of the form's text fields held in memory (werkzeug's and Flask's default).
+MEMOIRE_CHAMPS = 500_000
 
 
 class TropVolumineux(Exception):
@@ -64,7 +66,7 @@ def recevoir(dossier: Path, nom_champ: str, max_octets: int) -> Iterator[Telever
                 request.environ,
                 stream_factory=ecrire,  # type: ignore[arg-type]
                 max_content_length=limite,
-                max_form_memory_size=MARGE,
+                max_form_memory_size=MEMOIRE_CHAMPS,
             )
         except RequestEntityTooLarge:
             raise TropVolumineux from None
