@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_wtf.csrf import CSRFError, validate_csrf
 from werkzeug.wrappers import Response
-from wtforms import ValidationError as JetonInvalide
 
 from guichet_portal import acces
 from guichet_portal.acces import exige
@@ -45,7 +44,6 @@ def depot() -> tuple[str, int]:
 
 
 @bp.post("/depot")
-@csrf.exempt  # the token is checked below, once the body is streamed to disk, not parsed in memory
 @exige("exploiter_numerisation")
 def deposer() -> Response | tuple[str, int]:
     """Receive the batch on disk, check the token, and hand it to the intake service."""
@@ -55,7 +53,7 @@ def deposer() -> Response | tuple[str, int]:
         with recevoir(reglages.var_dir / "televersements", "fichier", limite) as recu:
             try:
                 validate_csrf(recu.champs.get("csrf_token"))
-            except JetonInvalide as erreur:
+            except ValueError as erreur:  # wtforms' ValidationError: missing or wrong token
                 raise CSRFError(str(erreur)) from None
             saisie = {k: recu.champs.get(k, "").strip() for k in ("canal", "recu_le", "territoire")}
             if recu.fichier is None:
@@ -102,3 +100,7 @@ def deposer() -> Response | tuple[str, int]:
             f"Lot n° {lot.id} reçu, à traiter au plus tard le {lot.echeance:%d/%m/%Y}.", "success"
         )
     return redirect(url_for("console.file"))
+
+
+# The token is checked in the view, once the body is streamed to disk (not parsed in memory).
+csrf.exempt(deposer)

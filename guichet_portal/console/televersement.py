@@ -64,7 +64,7 @@ def recevoir(dossier: Path, nom_champ: str, max_octets: int) -> Iterator[Telever
         try:
             _flux, champs, fichiers = parse_form_data(
                 request.environ,
-                stream_factory=ecrire,  # type: ignore[arg-type]
+                stream_factory=ecrire,
                 max_content_length=limite,
                 max_form_memory_size=MEMOIRE_CHAMPS,
             )

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -145,7 +146,7 @@ class LigneLot:
         return self.statut in OUVERTS and self.doublon_de is None
 
 
-def _filtrer(requete: Select[tuple[Lot, str | None]], filtre: str | None, jour: date) -> Select:  # type: ignore[type-arg]
+def _filtrer(requete: Select[Any], filtre: str | None, jour: date) -> Select[Any]:
     ouverts = Lot.statut.in_(OUVERTS) & Lot.doublon_de_id.is_(None)
     if filtre == "aujourdhui":
         return requete.where(ouverts, Lot.echeance == jour)
@@ -377,15 +378,12 @@ def _journal(session: Session, condition: object) -> list[LigneNotification]:
 
 def _territoire_de(session: Session, notification: Notification) -> str | None:
     """The territory a notification belongs to, through its lot, envoi or demande."""
-    for modele, ident in (
-        (Lot, notification.lot_id),
-        (Envoi, notification.envoi_id),
-        (Demande, notification.demande_id),
-    ):
-        if ident is not None:
-            objet = session.get(modele, ident)
-            if objet is not None:
-                return str(objet.territoire_code)
+    lot = session.get(Lot, notification.lot_id) if notification.lot_id else None
+    envoi = session.get(Envoi, notification.envoi_id) if notification.envoi_id else None
+    demande = session.get(Demande, notification.demande_id) if notification.demande_id else None
+    for objet in (lot, envoi, demande):
+        if objet is not None:
+            return objet.territoire_code
     return None
 
 
