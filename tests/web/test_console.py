@@ -24,10 +24,11 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from sne.models import Guichet, Lot, Notification
+from sne.models import Envoi, Guichet, Lot, Notification
+from sne.services import demandes
 from sne.uow import utcnow
 from tests.conftest import JOUR
-from tests.factories import Referentiel, pdf_valide
+from tests.factories import Referentiel, document_demande, pdf_valide
 from tests.web.conftest import connecter, jeton
 from tests.web.console_outils import FileEnregistree, creer_operateur, lot, texte
 from workers.redis_queue import RUNNER
@@ -409,3 +410,53 @@ def test_failed_jobs_are_listed_with_their_reason_and_retried(
     assert Queue("mails", connection=connexion, serializer=JSONSerializer).count == 1
     with ref.uow() as unit:
         assert unit.session.scalar(select(func.count()).select_from(Lot)) == 0
+
+
+def test_an_operator_never_reaches_the_demande_edit_pages(
+    operateur: FlaskClient, ref: Referentiel
+) -> None:
+    numero = demandes.enregistrer(ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR).numero
+    for chemin in ("", "/modifier", "/renouveler", "/radier"):
+        assert operateur.get(f"/demandes/{numero}{chemin}").status_code == 403, chemin
+
+
+def test_the_notification_log_of_an_envoi_stays_in_its_territory(
+    operateur: FlaskClient, client_de: Callable[[str], FlaskClient], ref: Referentiel
+) -> None:
+    Referentiel(ref.uow, "084")
+    creer_operateur(ref, "operateur84", "084")
+    with ref.uow() as unit:
+        guichet = unit.session.scalar(select(Guichet).where(Guichet.code == ref.guichet))
+        assert guichet is not None
+        envoi = Envoi(
+            identifiant="E013-00007",
+            territoire_code="013",
+            guichet_id=guichet.id,
+            date_transmission=JOUR,
+            nb_dossiers=1,
+            nb_pages=3,
+            statut="traite",
+            created_at=utcnow(),
+        )
+        unit.session.add(envoi)
+        unit.session.flush()
+        unit.session.add(
+            Notification(
+                envoi_id=envoi.id,
+                destinataire="referent@hmp.example.fr",
+                sujet="Pièces numérisées : l'envoi E013-00007 reçu le 16/03/2026 a été traité",
+                corps="Bonjour,",
+                type="envoi_traite",
+                statut="echec",
+                tentatives=3,
+                derniere_erreur="SMTPServerDisconnected: Connection unexpectedly closed",
+                cle="lot:1:envoi:0",
+                created_at=utcnow(),
+            )
+        )
+        unit.commit()
+    page = texte(operateur.get("/console/envois/e013-00007/notifications"))
+    assert "l'envoi E013-00007" in page and "en échec" in page and "SMTPServerDisconnected" in page
+    ailleurs = client_de("operateur84")
+    assert ailleurs.get("/console/envois/E013-00007/notifications").status_code == 404
+    assert operateur.get("/console/envois/E013-99999/notifications").status_code == 404
