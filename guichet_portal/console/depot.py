@@ -32,6 +32,7 @@ def _formulaire(
         territoires=console.territoires(acces.uow(), acces.acteur()),
         national=console.portee(acces.acteur()) is None,
         max_mo=settings().console_max_octets // 1_000_000,
+        max_octets=settings().console_max_octets,
         jour=aujourd_hui(),
     ), statut
 

@@ -79,6 +79,14 @@ def test_an_operator_deposits_a_synth_batch_and_sees_it_in_the_queue(
     page = visite.page
     page.locator("label", has_text="courrier d'un guichet").click()
     page.get_by_label("Fichier du lot").set_input_files(str(lot))
+    # Over the limit, the page says so before sending anything (the limit lowered for the test).
+    page.locator("form[data-max-octets]").evaluate("f => f.setAttribute('data-max-octets', '1000')")
+    page.get_by_role("button", name="Déposer le lot").click()
+    assert page.url.endswith("/console/depot")
+    assert "un lot déposé ici en fait au plus 0 Mo" in page.locator("#fichier-annonce").inner_text()
+    assert page.get_by_label("Fichier du lot").get_attribute("aria-invalid") == "true"
+    visite.verifier()
+    page.locator("form[data-max-octets]").evaluate("f => f.setAttribute('data-max-octets', '1e9')")
     # Without Redis the batch is processed in-process before the page comes back: allow for it.
     page.set_default_timeout(180_000)
     page.get_by_role("button", name="Déposer le lot").click()
