@@ -1,9 +1,8 @@
-"""The jobs side of the console: the queue the portal enqueues on, failed jobs and their retry.
+"""The jobs side of the console: the portal's queue for lots and mails, failed jobs and retry.
 
-The queue is the one the settings call for (``workers.queue.make_queue``: RQ when
-``REDIS_URL`` is set, in-process otherwise), built once per application; tests
-may place their own under ``app.extensions["sne.file"]``. Failed jobs exist only
-on RQ (``workers.failures``): the in-process queue runs each job at once.
+The queue is the application's own (``create_app`` keeps it under
+``app.extensions["sne.queue"]``: RQ when ``REDIS_URL`` is set, else a thread of
+the web process). Failed jobs are kept only on RQ (``workers.failures``).
 """
 
 from __future__ import annotations
@@ -16,9 +15,6 @@ from flask import current_app
 from sne.config import Settings
 from workers import failures
 from workers.enqueue import JobQueue, enqueue_envoyer_notification, enqueue_traiter_lot
-from workers.queue import make_queue
-
-CLE = "sne.file"
 
 
 def _settings() -> Settings:
@@ -26,10 +22,8 @@ def _settings() -> Settings:
 
 
 def file() -> JobQueue:
-    """The application's job queue (built on first use)."""
-    if CLE not in current_app.extensions:
-        current_app.extensions[CLE] = make_queue(_settings())
-    return cast(JobQueue, current_app.extensions[CLE])
+    """The application's job queue."""
+    return cast(JobQueue, current_app.extensions["sne.queue"])
 
 
 def traiter_lot() -> Callable[[int], None]:

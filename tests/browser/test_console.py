@@ -2,8 +2,8 @@
 
 The module serves its own portal over the package's database, with mails going
 through a real SMTP server (aiosmtpd) so that the référent's mail is caught.
-Jobs run in-process (no Redis): a deposited batch is processed before the page
-comes back.
+Jobs run on a thread of the web process (no Redis), as in ``make run``; the
+test waits for that queue to be idle before looking for the mail.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sne.config import Settings
 from synth.batch import BatchSpec, generate_batch
 from tests.browser.conftest import Visite
 from tests.integration.test_notifications import Collecte, _port_libre
+from workers.queue import make_queue
 
 OPERATEUR = "operateur.scan"
 AGENT = "agent.nord"
@@ -53,10 +54,11 @@ def portail(
         smtp_host="127.0.0.1",
         smtp_port=smtp[0],
     )
-    serveur = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
+    file = make_queue(settings, arriere_plan=True)
+    serveur = make_server("127.0.0.1", 0, create_app(settings, queue=file), threaded=True)
     fil = threading.Thread(target=serveur.serve_forever, daemon=True)
     fil.start()
-    yield {**portail, "url": f"http://127.0.0.1:{serveur.server_port}", "settings": settings}
+    yield {**portail, "url": f"http://127.0.0.1:{serveur.server_port}", "file": file}
     serveur.shutdown()
     fil.join(timeout=10)
 
@@ -87,10 +89,7 @@ def test_an_operator_deposits_a_synth_batch_and_sees_it_in_the_queue(
     assert page.get_by_label("Fichier du lot").get_attribute("aria-invalid") == "true"
     visite.verifier()
     page.locator("form[data-max-octets]").evaluate("f => f.setAttribute('data-max-octets', '1e9')")
-    # Without Redis the batch is processed in-process before the page comes back: allow for it.
-    page.set_default_timeout(180_000)
     page.get_by_role("button", name="Déposer le lot").click()
-    page.set_default_timeout(10_000)
     visite.verifier()
     assert page.url.endswith("/console/")
     message = page.locator(".fr-alert").first.inner_text()
@@ -118,7 +117,10 @@ def test_an_operator_deposits_a_synth_batch_and_sees_it_in_the_queue(
 
 
 def test_an_agent_reports_an_incident_the_operator_answers_and_the_referent_is_mailed(
-    visite: Visite, smtp: tuple[int, Collecte], capture: Callable[[Any, str], None]
+    visite: Visite,
+    portail: dict[str, Any],
+    smtp: tuple[int, Collecte],
+    capture: Callable[[Any, str], None],
 ) -> None:
     _port, collecte = smtp
     avant = len(collecte.messages)
@@ -146,6 +148,7 @@ def test_an_agent_reports_an_incident_the_operator_answers_and_the_referent_is_m
     visite.verifier()
     assert "le référent du guichet la reçoit par courriel" in page.content()
 
+    portail["file"].attendre()  # the mail is sent by the portal's job thread
     nouveaux = collecte.messages[avant:]
     assert len(nouveaux) == 1
     [mail] = nouveaux

@@ -52,7 +52,7 @@ def app(fabrique: Callable[..., Flask], ref: Referentiel, file_jobs: FileEnregis
     creer_operateur(ref, "operateur13", "013")
     creer_operateur(ref, "operateur.national", None)
     application = fabrique()
-    application.extensions["sne.file"] = file_jobs
+    application.extensions["sne.queue"] = file_jobs
     return application
 
 

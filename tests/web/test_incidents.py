@@ -27,7 +27,7 @@ def file_jobs() -> FileEnregistree:
 def app(fabrique: Callable[..., Flask], ref: Referentiel, file_jobs: FileEnregistree) -> Flask:
     creer_operateur(ref, "operateur13", "013")
     application = fabrique()
-    application.extensions["sne.file"] = file_jobs
+    application.extensions["sne.queue"] = file_jobs
     return application
 
 

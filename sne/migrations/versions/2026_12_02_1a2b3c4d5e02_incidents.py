@@ -1,7 +1,7 @@
 """incident reports (fiches incident) of guichets about the digitisation service
 
 Revision ID: 1a2b3c4d5e02
-Revises: a4d1e2f3b5c6
+Revises: 1a2b3c4d5e00
 Create Date: 2026-12-02 16:40:00
 
 A guichet reports pieces sent and not processed, a deadline exceeded, pieces
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "1a2b3c4d5e02"
-down_revision = "a4d1e2f3b5c6"
+down_revision = "1a2b3c4d5e00"  # main's head when this branch was rebased
 branch_labels = None
 depends_on = None
 
