@@ -62,6 +62,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "deposer_pieces": frozenset({"agent_guichet"}),
     "reprendre": frozenset({"administrateur"}),
     "resoudre_numerisation": frozenset({"operateur_numerisation", "administrateur"}),
+    "exploiter_numerisation": frozenset({"operateur_numerisation", "administrateur"}),
+    "signaler_incident": frozenset({"agent_guichet"}),
+    "traiter_incidents": frozenset({"operateur_numerisation", "administrateur"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -92,6 +95,9 @@ ACTIONS_LIBELLES = {
     "deposer_pieces": "déposer des pièces numérisées",
     "reprendre": "reprendre les demandes d'un autre système",
     "resoudre_numerisation": "résoudre ce que la numérisation a mis de côté",
+    "exploiter_numerisation": "utiliser la console de numérisation",
+    "signaler_incident": "signaler un incident de numérisation",
+    "traiter_incidents": "répondre aux incidents de numérisation",
 }
 
 

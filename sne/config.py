@@ -54,6 +54,8 @@ class Settings:
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
     s3_region: str | None = None
+    #: Largest batch an operator may deposit from the digitisation console (bytes).
+    console_max_octets: int = 500_000_000
 
     @property
     def storage(self) -> Path:
@@ -102,6 +104,9 @@ class Settings:
             s3_access_key=env.get("SNE_S3_ACCESS_KEY") or None,
             s3_secret_key=env.get("SNE_S3_SECRET_KEY") or None,
             s3_region=env.get("SNE_S3_REGION") or None,
+            console_max_octets=_secondes(
+                env, "SNE_CONSOLE_MAX_OCTETS", 500_000_000, unite="octets"
+            ),
         )
 
 

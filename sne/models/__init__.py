@@ -17,6 +17,7 @@ from sne.models.demandes import (
     Ressource,
 )
 from sne.models.doublons import DoublonForce, Fusion, SignalementDoublon
+from sne.models.incidents import Incident
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 from sne.models.resolution import LotPage
@@ -32,6 +33,7 @@ __all__ = [
     "Fusion",
     "Guichet",
     "Historique",
+    "Incident",
     "Lot",
     "LotDossier",
     "LotPage",

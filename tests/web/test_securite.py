@@ -28,7 +28,7 @@ def test_every_route_declares_who_may_use_it(app: Flask) -> None:
     ]
     assert sans == []
     assert getattr(app.view_functions["auth.connexion"], ATTRIBUT) == "public"
-    assert getattr(app.view_functions["accueil.index"], ATTRIBUT) == "consulter"
+    assert getattr(app.view_functions["demandes.voir"], ATTRIBUT) == "consulter"
 
 
 def test_a_page_asks_to_sign_in_and_comes_back_afterwards(app: Flask) -> None:
