@@ -16,14 +16,14 @@ from flask import Flask
 from guichet_portal import erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
-from guichet_portal.console_lots import bp as console_lots
 from guichet_portal.console import bp as console
+from guichet_portal.console_lots import bp as console_lots
 from guichet_portal.demandes import bp as demandes
 from guichet_portal.depots import bp as depots
 from guichet_portal.envois import bp as envois
 from guichet_portal.extensions import csrf, limiter, login_manager
-from guichet_portal.pieces import bp as pieces
 from guichet_portal.incidents import bp as incidents
+from guichet_portal.pieces import bp as pieces
 from guichet_portal.recherche import bp as recherche
 from guichet_portal.saisie import bp as saisie
 from guichet_portal.statiques import bp as statiques
@@ -33,6 +33,22 @@ from sne.documents.cles import keyring_for
 from sne.uow import UnitOfWork
 from workers.enqueue import JobQueue
 from workers.queue import make_queue
+
+#: One blueprint per area: agents' daily work, then pieces and sendings, then the console.
+BLUEPRINTS = (
+    statiques,
+    auth,
+    accueil,
+    recherche,
+    demandes,
+    saisie,
+    pieces,
+    envois,
+    depots,
+    incidents,
+    console,
+    console_lots,
+)
 
 
 def create_app(
@@ -86,12 +102,7 @@ def create_app(
     limiter.init_app(app)
     securite.init_app(app)
     erreurs.init_app(app)
-    for blueprint in (statiques, auth, accueil, recherche, demandes, saisie):
-        app.register_blueprint(blueprint)
-    for blueprint in (pieces, envois, depots):  # pieces, envois and deposits (issue 15)
-        app.register_blueprint(blueprint)
-    app.register_blueprint(console_lots)
-    for blueprint in (console, incidents):
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(securite.jinja_globals())
     return app
