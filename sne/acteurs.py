@@ -44,6 +44,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "corriger_identite": frozenset({"gestionnaire_territorial"}),
     "suivre_doublons_forces": frozenset({"gestionnaire_territorial"}),
     "traiter_signalements": frozenset({"gestionnaire_territorial"}),
+    "suivre_indicateurs": frozenset({"gestionnaire_territorial", "administrateur"}),
+    "rafraichir_indicateurs": frozenset({"systeme", "administrateur"}),
+    "consulter_cus": frozenset({"agent_guichet", "gestionnaire_territorial", "administrateur"}),
+    "gerer_seuils_cus": frozenset({"gestionnaire_territorial", "administrateur"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -66,6 +70,10 @@ ACTIONS_LIBELLES = {
     "corriger_identite": "corriger le nom d'un demandeur",
     "suivre_doublons_forces": "suivre les doublons forcés",
     "traiter_signalements": "traiter les signalements de doublons",
+    "suivre_indicateurs": "suivre les indicateurs des guichets",
+    "rafraichir_indicateurs": "recalculer les indicateurs",
+    "consulter_cus": "consulter les tableaux CUS des attributions",
+    "gerer_seuils_cus": "saisir les seuils du premier quartile",
 }
 
 

@@ -2,7 +2,8 @@
 
 ``referentiel``: territories, guichets, accounts; ``demandes``: demandes, households,
 radiations, history; ``doublons``: forced duplicates, merges, reports;
-``numerisation``: pieces, sendings (envois), lots and notifications.
+``numerisation``: pieces, sendings (envois), lots and notifications; ``indicateurs``:
+the daily snapshot of indicators and the CUS thresholds.
 """
 
 from sne.models.demandes import (
@@ -17,6 +18,7 @@ from sne.models.demandes import (
     Ressource,
 )
 from sne.models.doublons import DoublonForce, Fusion, SignalementDoublon
+from sne.models.indicateurs import IndicateurMois, ReleveIndicateurs, SeuilQuartile
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 
@@ -31,6 +33,7 @@ __all__ = [
     "Fusion",
     "Guichet",
     "Historique",
+    "IndicateurMois",
     "Lot",
     "LotDossier",
     "Notification",
@@ -39,7 +42,9 @@ __all__ = [
     "Piece",
     "Preavis",
     "Radiation",
+    "ReleveIndicateurs",
     "Ressource",
+    "SeuilQuartile",
     "SignalementDoublon",
     "Territoire",
     "Utilisateur",

@@ -26,7 +26,7 @@ from sne import codes
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Personne, Piece, Preavis
-from sne.services import echeances, radiation
+from sne.services import echeances, indicateurs, radiation
 from sne.services.formulaire import BOOLEENS, CHAMPS_B, CHAMPS_MORALE
 from sne.services.notifications import Planifier
 from sne.services.trace import tracer
@@ -279,7 +279,7 @@ def cycle_quotidien(
     planifier: Planifier,
     territoire: str | None = None,
 ) -> BilanQuotidien:
-    """The daily run: lifecycle, removal of the purged files, then one alert per late item.
+    """The daily run: lifecycle, purged files removed, one alert per late item, indicators.
 
     The job, ``sne lifecycle`` and the demo all run this; it is safe to run twice.
     """
@@ -289,4 +289,6 @@ def cycle_quotidien(
     for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
         store.delete(cle)
     alertes = echeances.alerter_retards(uow, jour, destinataire=alerte_a, planifier=planifier)
+    # Last: the indicators' snapshot then counts what this run radiated and sent.
+    indicateurs.rafraichir(uow, acteur, jour, territoire)
     return BilanQuotidien(bilan, alertes)
