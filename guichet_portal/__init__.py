@@ -16,8 +16,10 @@ from flask import Flask
 from guichet_portal import erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
+from guichet_portal.cus import bp as cus
 from guichet_portal.demandes import bp as demandes
 from guichet_portal.extensions import csrf, limiter, login_manager
+from guichet_portal.indicateurs import bp as indicateurs
 from guichet_portal.recherche import bp as recherche
 from guichet_portal.saisie import bp as saisie
 from guichet_portal.statiques import bp as statiques
@@ -72,6 +74,8 @@ def create_app(
     securite.init_app(app)
     erreurs.init_app(app)
     for blueprint in (statiques, auth, accueil, recherche, demandes, saisie):
+        app.register_blueprint(blueprint)
+    for blueprint in (indicateurs, cus):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(securite.jinja_globals())
     return app
