@@ -528,7 +528,8 @@ def importer_seuils(
             problemes[f"ligne {numero}"] = f"{len(COLONNES_CSV)} colonnes attendues"
             continue
         try:
-            lus.append(_lire_seuil(*ligne, ou=f"ligne {numero} : "))
+            annee, epci, nom, seuil, codes_postaux = ligne
+            lus.append(_lire_seuil(annee, epci, nom, seuil, codes_postaux, f"ligne {numero} : "))
         except ValidationError as erreur:
             problemes.update({f"ligne {numero} ({k})": v for k, v in erreur.problems.items()})
     if problemes:

@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import (
-    ColumnElement,
     Select,
     String,
     case,
@@ -90,7 +90,7 @@ class Releve:
     duree_ms: int
 
 
-def _sources(territoire: str) -> Iterable[tuple[str, Select[tuple[object, ...]]]]:
+def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
     """Each indicator's set-based query: (guichet_id, mois, cle, nombre, somme) rows."""
     dans = Demande.territoire_code == territoire
     guichet_demande = Demande.guichet_id
@@ -116,7 +116,7 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[tuple[object, ...]]]
         )
     guichet_radiation = func.coalesce(Radiation.guichet_id, Demande.guichet_id)
 
-    def radiations(*colonnes: ColumnElement[object]) -> Select[tuple[object, ...]]:
+    def radiations(*colonnes: Any) -> Select[Any]:
         return (
             select(*colonnes)
             .join(Demande, Demande.id == Radiation.demande_id)
@@ -198,7 +198,7 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[tuple[object, ...]]]
         .group_by(guichet_demande, mois_de(Demande.date_depot)),
     )
 
-    def pieces(*colonnes: ColumnElement[object]) -> Select[tuple[object, ...]]:
+    def pieces(*colonnes: Any) -> Select[Any]:
         return (
             select(*colonnes)
             .join(Demande, Demande.id == Piece.demande_id)
@@ -281,9 +281,7 @@ def _rafraichir_territoire(uow: UnitOfWork, territoire: str, jour: date) -> Rele
     return Releve(territoire, jour, lignes or 0, duree)
 
 
-def _ordonner(
-    requete: Select[tuple[object, ...]], territoire: str, indicateur: str
-) -> Select[tuple[object, ...]]:
+def _ordonner(requete: Select[Any], territoire: str, indicateur: str) -> Select[Any]:
     """Put a source's columns in the snapshot's order (territory and indicator added)."""
     guichet, mois, cle, nombre, somme = requete.selected_columns
     return requete.with_only_columns(
@@ -485,7 +483,8 @@ def _mois_valide(texte: str | None, champ: str) -> str | None:
 
 
 def _mois_entre(du: str, au: str) -> list[str]:
-    mois, fin, liste = date.fromisoformat(du + "-01"), date.fromisoformat(au + "-01"), []
+    mois, fin = date.fromisoformat(du + "-01"), date.fromisoformat(au + "-01")
+    liste: list[str] = []
     while mois <= fin and len(liste) < 120:
         liste.append(f"{mois:%Y-%m}")
         mois += relativedelta(months=1)
