@@ -41,6 +41,7 @@ def index() -> str:
         options_bailleurs={b: b for b in bailleurs},
         bailleur=bailleur,
         resultat=resultat,
+        titres=cus.TABLEAUX,
     )
 
 

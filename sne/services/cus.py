@@ -324,7 +324,13 @@ class TableauxCus:
     tableaux: dict[str, Tableau]
 
 
-TABLEAUX = ("ps1", "ps2", "ps3", "pp5")
+#: Each table's code and what it counts, as the page titles it.
+TABLEAUX = {
+    "ps1": "PS-1 : ménages du premier quartile parmi les attributions hors QPV, par EPCI",
+    "ps2": "PS-2 : ménages prioritaires parmi toutes les attributions, par département",
+    "ps3": "PS-3 : ménages DALO parmi toutes les attributions",
+    "pp5": "PP-5 : mutations parmi toutes les attributions",
+}
 
 
 def _annee_attribution() -> ColumnElement[int]:
