@@ -19,6 +19,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import (
+    ColumnElement,
     Select,
     String,
     case,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    true,
 )
 
 from sne import codes
@@ -90,9 +92,17 @@ class Releve:
     duree_ms: int
 
 
-def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
-    """Each indicator's set-based query: (guichet_id, mois, cle, nombre, somme) rows."""
-    dans = Demande.territoire_code == territoire
+def _sources(territoire: str | None) -> Iterable[tuple[str, Any, Select[Any]]]:
+    """Each indicator, the column of its territory, its set-based query.
+
+    The query's rows are (guichet_id, mois, cle, nombre, somme); without a
+    territory, every territory is computed in the same pass (grouped by it).
+    """
+
+    def dans_le(colonne: Any) -> ColumnElement[bool]:
+        return colonne == territoire if territoire else true()
+
+    dans = dans_le(Demande.territoire_code)
     guichet_demande = Demande.guichet_id
     canal = case(
         (Guichet.type == TYPE_PORTAIL, literal_column("'portail'")),
@@ -100,6 +110,7 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
     )
     yield (
         "enregistrees",
+        Demande.territoire_code,
         select(guichet_demande, mois_de(Demande.date_depot), canal, func.count(), null())
         .join(Guichet, Guichet.id == Demande.guichet_id)
         .where(dans)
@@ -109,6 +120,7 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
         guichet = func.coalesce(Historique.guichet_id, Demande.guichet_id)
         yield (
             indicateur,
+            Demande.territoire_code,
             select(guichet, mois_de(Historique.at), VIDE, func.count(), null())
             .join(Demande, Demande.id == Historique.demande_id)
             .where(dans, Historique.action == action, Historique.entite == "demande")
@@ -125,6 +137,7 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
 
     yield (
         "radiees",
+        Demande.territoire_code,
         radiations(
             guichet_radiation,
             mois_de(Radiation.date_radiation),
@@ -137,6 +150,7 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
     attributions = Radiation.motif == "RADATT"
     yield (
         "attributions",
+        Demande.territoire_code,
         radiations(
             guichet_radiation,
             mois_de(Radiation.date_radiation),
@@ -149,6 +163,7 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
     )
     yield (
         "attributions_tardives",
+        Demande.territoire_code,
         radiations(
             guichet_radiation,
             mois_de(Radiation.date_radiation),
@@ -161,6 +176,7 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
     )
     yield (
         "doublons_forces",
+        DoublonForce.territoire_code,
         select(
             DoublonForce.guichet_id,
             mois_de(DoublonForce.jour),
@@ -168,24 +184,27 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
             func.count(),
             null(),
         )
-        .where(DoublonForce.territoire_code == territoire)
+        .where(dans_le(DoublonForce.territoire_code))
         .group_by(DoublonForce.guichet_id, mois_de(DoublonForce.jour), DoublonForce.action),
     )
     identite = exists().where(Piece.demande_id == Demande.id, Piece.categorie == CATEGORIE_IDENTITE)
     yield (
         "sans_piece_identite",
+        Demande.territoire_code,
         select(guichet_demande, mois_de(Demande.date_depot), VIDE, func.count(), null())
         .where(dans, Demande.type_demandeur == "physique", ~identite)
         .group_by(guichet_demande, mois_de(Demande.date_depot)),
     )
     premiere = (
         select(Attestation.demande_id, func.min(Attestation.date_emission).label("le"))
-        .where(Attestation.type == "enregistrement")
+        .join(Demande, Demande.id == Attestation.demande_id)
+        .where(dans, Attestation.type == "enregistrement")
         .group_by(Attestation.demande_id)
         .subquery()
     )
     yield (
         "delai_attestation",
+        Demande.territoire_code,
         select(
             guichet_demande,
             mois_de(Demande.date_depot),
@@ -208,16 +227,19 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
 
     yield (
         "pieces",
+        Demande.territoire_code,
         pieces(guichet_demande, mois_de(Piece.created_at), Piece.canal, func.count(), null()),
     )
     yield (
         "pieces_a_temps",
+        Demande.territoire_code,
         pieces(guichet_demande, mois_de(Piece.created_at), Piece.canal, func.count(), null()).where(
             jours_entre(Piece.created_at, Demande.date_depot) <= DELAI_PIECES
         ),
     )
     yield (
         "preavis",
+        Demande.territoire_code,
         select(guichet_demande, mois_de(Preavis.date_envoi), Preavis.canal, func.count(), null())
         .join(Demande, Demande.id == Preavis.demande_id)
         .where(dans)
@@ -229,13 +251,14 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
     guichet_notif = func.coalesce(Envoi.guichet_id, Lot.guichet_id, Demande.guichet_id)
     yield (
         "notifications_echec",
+        territoire_notif,
         select(
             guichet_notif, mois_de(Notification.created_at), Notification.type, func.count(), null()
         )
         .outerjoin(Lot, Lot.id == Notification.lot_id)
         .outerjoin(Envoi, Envoi.id == Notification.envoi_id)
         .outerjoin(Demande, Demande.id == Notification.demande_id)
-        .where(Notification.statut == "echec", territoire_notif == territoire)
+        .where(Notification.statut == "echec", dans_le(territoire_notif))
         .group_by(guichet_notif, mois_de(Notification.created_at), Notification.type),
     )
 
@@ -243,49 +266,55 @@ def _sources(territoire: str) -> Iterable[tuple[str, Select[Any]]]:
 def rafraichir(
     uow: UnitOfWork, acteur: Acteur, jour: date, territoire: str | None = None
 ) -> list[Releve]:
-    """Recompute the snapshot of ``territoire`` (every territory by default), one transaction each."""
+    """Recompute the snapshot of ``territoire`` (every territory by default) in one transaction.
+
+    Without a territory each fact table is read once for all of them, not once per territory.
+    """
     acteur.exiger("rafraichir_indicateurs", territoire)
-    with uow:
-        territoires = (
-            [territoire]
-            if territoire
-            else list(uow.session.scalars(select(Territoire.code).order_by(Territoire.code)))
-        )
-    return [_rafraichir_territoire(uow, code, jour) for code in territoires]
-
-
-def _rafraichir_territoire(uow: UnitOfWork, territoire: str, jour: date) -> Releve:
     debut = time.perf_counter()
     colonnes = ["territoire_code", "guichet_id", "mois", "indicateur", "cle", "nombre", "somme"]
     with uow:
         session = uow.session
-        session.execute(delete(IndicateurMois).where(IndicateurMois.territoire_code == territoire))
-        for indicateur, requete in _sources(territoire):
+        codes_territoires = (
+            [territoire]
+            if territoire
+            else list(session.scalars(select(Territoire.code).order_by(Territoire.code)))
+        )
+        effacer = delete(IndicateurMois)
+        if territoire:
+            effacer = effacer.where(IndicateurMois.territoire_code == territoire)
+        session.execute(effacer)
+        for indicateur, colonne, requete in _sources(territoire):
             session.execute(
                 insert(IndicateurMois).from_select(
-                    colonnes, _ordonner(requete, territoire, indicateur)
+                    colonnes, _ordonner(requete, colonne, indicateur)
                 )
             )
-        lignes = session.scalar(
-            select(func.count()).where(IndicateurMois.territoire_code == territoire)
+        lignes: dict[str, int] = dict(
+            session.execute(
+                select(IndicateurMois.territoire_code, func.count()).group_by(
+                    IndicateurMois.territoire_code
+                )
+            ).tuples()
         )
         duree = round((time.perf_counter() - debut) * 1000)
-        releve = session.get(ReleveIndicateurs, territoire)
-        if releve is None:
-            releve = ReleveIndicateurs(territoire_code=territoire)
-            session.add(releve)
-        releve.jour = jour
-        releve.calcule_le = utcnow()
-        releve.duree_ms = duree
+        for code in codes_territoires:
+            releve = session.get(ReleveIndicateurs, code)
+            if releve is None:
+                releve = ReleveIndicateurs(territoire_code=code)
+                session.add(releve)
+            releve.jour = jour
+            releve.calcule_le = utcnow()
+            releve.duree_ms = duree
         uow.commit()
-    return Releve(territoire, jour, lignes or 0, duree)
+    return [Releve(code, jour, lignes.get(code, 0), duree) for code in codes_territoires]
 
 
-def _ordonner(requete: Select[Any], territoire: str, indicateur: str) -> Select[Any]:
-    """Put a source's columns in the snapshot's order (territory and indicator added)."""
+def _ordonner(requete: Select[Any], territoire: Any, indicateur: str) -> Select[Any]:
+    """Put a source's columns in the snapshot's order, grouped by territory too."""
     guichet, mois, cle, nombre, somme = requete.selected_columns
     return requete.with_only_columns(
-        literal(territoire, String),
+        territoire,
         guichet,
         mois,
         literal(indicateur, String),
@@ -293,7 +322,7 @@ def _ordonner(requete: Select[Any], territoire: str, indicateur: str) -> Select[
         nombre,
         somme,
         maintain_column_froms=True,
-    )
+    ).group_by(territoire)
 
 
 # --- Reading the snapshot -------------------------------------------------------------------

@@ -202,3 +202,19 @@ def test_manager_cannot_write_to_another_territory(
         indicateurs.ecrire_au_referent(
             ref.uow(), ref.gestionnaire, guichet=autre.guichet, message="x", planifier=print
         )
+
+
+def test_one_pass_refreshes_every_territory_apart(
+    ref: Referentiel, donnees: dict[str, str]
+) -> None:
+    autre = Referentiel(ref.uow, territoire="084")
+    demandes.enregistrer(
+        ref.uow(), autre.agent, document_demande(foyer=7), aujourd_hui=date(2026, 3, 4)
+    )
+    releves = indicateurs.rafraichir(ref.uow(), SYSTEME, JOUR)
+    assert [(r.territoire, r.lignes > 0) for r in releves] == [("013", True), ("084", True)]
+    ici = indicateurs.consulter(ref.uow(), ref.gestionnaire, aujourd_hui=JOUR, du="2026-02")
+    la_bas = indicateurs.consulter(ref.uow(), autre.gestionnaire, aujourd_hui=JOUR, du="2026-02")
+    assert _table(ici)["enregistrees_guichet"] == (4, 3, 1)
+    assert _table(la_bas)["enregistrees_guichet"] == (1, 1)
+    assert la_bas.donnees_au == JOUR
