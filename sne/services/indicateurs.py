@@ -290,13 +290,14 @@ def rafraichir(
                     colonnes, _ordonner(requete, colonne, indicateur)
                 )
             )
-        lignes: dict[str, int] = dict(
-            session.execute(
+        lignes: dict[str, int] = {
+            code: nombre
+            for code, nombre in session.execute(
                 select(IndicateurMois.territoire_code, func.count()).group_by(
                     IndicateurMois.territoire_code
                 )
-            ).tuples()
-        )
+            )
+        }
         duree = round((time.perf_counter() - debut) * 1000)
         for code in codes_territoires:
             releve = session.get(ReleveIndicateurs, code)
