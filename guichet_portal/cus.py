@@ -31,12 +31,23 @@ def _annee() -> int:
 def index() -> str:
     """Choose a landlord and a year, then read its four tables with their rules."""
     annee = _annee()
-    bailleurs = cus.bailleurs(acces.uow(), acces.acteur())
+    territoire = request.args.get("territoire", "").strip() or None
+    try:
+        bailleurs = cus.bailleurs(acces.uow(), acces.acteur(), territoire)
+    except ValidationError as erreur:  # a national account names the territory first
+        bailleurs, message = [], erreur.message
+    else:
+        message = None
     bailleur = request.args.get("bailleur") or (bailleurs[0] if len(bailleurs) == 1 else "")
-    resultat = cus.tableaux(acces.uow(), acces.acteur(), bailleur, annee) if bailleur else None
+    resultat = (
+        cus.tableaux(acces.uow(), acces.acteur(), bailleur, annee, territoire) if bailleur else None
+    )
     return render_template(
         "guichet/indicateurs/cus.html",
         annee=annee,
+        territoire=territoire or "",
+        national=acces.acteur().territoire_code is None,
+        message=message,
         bailleurs=bailleurs,
         options_bailleurs={b: b for b in bailleurs},
         bailleur=bailleur,

@@ -26,7 +26,7 @@ from workers.queue import make_queue
 bp = Blueprint("indicateurs", __name__, url_prefix="/indicateurs")
 # The tables' values, written the French way (decimal comma), in every template.
 bp.add_app_template_filter(tableur.texte, "valeur")
-FILTRES = ("du", "au", "guichet", "graphique")
+FILTRES = ("du", "au", "guichet", "graphique", "territoire")
 TABLEAUX = ("guichets", "mois")
 
 
@@ -43,7 +43,7 @@ def _suivi(filtres: dict[str, str]) -> indicateurs.Suivi:
         au=filtres["au"] or None,
         guichet=filtres["guichet"] or None,
         graphique=filtres["graphique"] or None,
-        territoire=request.args.get("territoire") or None,
+        territoire=filtres["territoire"] or None,
     )
 
 
@@ -73,6 +73,7 @@ def index() -> tuple[str, int]:
         graphique_mois=graphiques.barres(suivi.serie_mois) if suivi else None,
         graphique_guichets=graphiques.barres(suivi.serie_guichets) if suivi else None,
         exports={k: v for k, v in filtres.items() if v},
+        national=acces.acteur().territoire_code is None,
     )
     return html, 422 if message else 200
 

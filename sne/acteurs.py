@@ -47,7 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "suivre_indicateurs": frozenset({"gestionnaire_territorial", "administrateur"}),
     "rafraichir_indicateurs": frozenset({"systeme", "administrateur"}),
     "consulter_cus": frozenset({"agent_guichet", "gestionnaire_territorial", "administrateur"}),
-    "gerer_seuils_cus": frozenset({"gestionnaire_territorial", "administrateur"}),
+    "gerer_seuils_cus": frozenset({"gestionnaire_territorial"}),
 }
 
 ACTIONS_LIBELLES = {

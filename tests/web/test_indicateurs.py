@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from sne.acteurs import SYSTEME
 from sne.models import Notification
-from sne.services import demandes, indicateurs, radiation
+from sne.services import demandes, indicateurs, radiation, referentiel
 from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande
+from tests.factories import ADMIN, Referentiel, document_demande
 from tests.integration.test_radiation import ATTRIBUTION
 from tests.ods import lignes_ods
 from tests.web.conftest import connecter, jeton
@@ -185,3 +185,35 @@ def test_manager_imports_thresholds_and_errors_name_the_lines(
     texte = html.unescape(mauvais.get_data(as_text=True))
     assert "ligne 2 (epci_code)" in texte and 'href="#fichier"' in texte
     assert client.post("/cus/seuils", data={"action": "saisir"}).status_code == 400  # no CSRF
+
+
+@pytest.fixture
+def admin(ref: Referentiel) -> str:
+    referentiel.creer_utilisateur(
+        ref.uow(),
+        ADMIN,
+        login="admin.national",
+        nom="National",
+        prenom="Admin",
+        role="administrateur",
+        mot_de_passe="correct horse battery",
+        provisoire=False,
+    )
+    return "admin.national"
+
+
+def test_a_national_account_names_the_territory_first(
+    admin: str, donnees: None, ouvrir: Callable[[str], FlaskClient]
+) -> None:
+    client = ouvrir(admin)
+    sans = client.get("/indicateurs")
+    assert sans.status_code == 422
+    assert "choisissez un territoire" in html.unescape(sans.get_data(as_text=True))
+    avec = html.unescape(client.get("/indicateurs?territoire=013").get_data(as_text=True))
+    assert "Territoire 013 — données au 16/03/2026" in avec
+    assert 'name="territoire"' in html.unescape(client.get("/cus").get_data(as_text=True))
+    page = html.unescape(
+        client.get(f"/cus?territoire=013&bailleur={AUTRE}&annee=2026").get_data(as_text=True)
+    )
+    assert f"{AUTRE}, attributions de 2026 : 1" in page
+    assert client.get("/cus/seuils").status_code == 403  # the manager's work
