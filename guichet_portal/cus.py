@@ -32,12 +32,11 @@ def index() -> str:
     """Choose a landlord and a year, then read its four tables with their rules."""
     annee = _annee()
     territoire = request.args.get("territoire", "").strip() or None
+    message: str | None = None
     try:
         bailleurs = cus.bailleurs(acces.uow(), acces.acteur(), territoire)
     except ValidationError as erreur:  # a national account names the territory first
         bailleurs, message = [], erreur.message
-    else:
-        message = None
     bailleur = request.args.get("bailleur") or (bailleurs[0] if len(bailleurs) == 1 else "")
     resultat = (
         cus.tableaux(acces.uow(), acces.acteur(), bailleur, annee, territoire) if bailleur else None
