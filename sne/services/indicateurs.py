@@ -275,11 +275,14 @@ def rafraichir(
     colonnes = ["territoire_code", "guichet_id", "mois", "indicateur", "cle", "nombre", "somme"]
     with uow:
         session = uow.session
-        codes_territoires = (
-            [territoire]
-            if territoire
-            else list(session.scalars(select(Territoire.code).order_by(Territoire.code)))
-        )
+        # Two refreshes at once (the night's and a manual one) would each insert the figures:
+        # the second waits here. FOR NO KEY UPDATE leaves registrations' foreign-key checks be.
+        quels = select(Territoire.code).order_by(Territoire.code).with_for_update(key_share=True)
+        if territoire:
+            quels = quels.where(Territoire.code == territoire)
+        codes_territoires = list(session.scalars(quels))
+        if territoire and not codes_territoires:
+            raise NotFound(f"Aucun territoire « {territoire} ».")
         effacer = delete(IndicateurMois)
         if territoire:
             effacer = effacer.where(IndicateurMois.territoire_code == territoire)

@@ -166,6 +166,8 @@ def test_only_the_manager_of_the_territory_reads_indicators(ref: Referentiel) ->
         indicateurs.rafraichir(ref.uow(), ref.gestionnaire, JOUR, "013")
     with pytest.raises(NotFound):
         indicateurs.consulter(ref.uow(), ref.gestionnaire, aujourd_hui=JOUR, guichet="G9999")
+    with pytest.raises(NotFound):
+        indicateurs.rafraichir(ref.uow(), SYSTEME, JOUR, "099")
     with pytest.raises(ValidationError):
         indicateurs.consulter(ref.uow(), ref.gestionnaire, aujourd_hui=JOUR, du="mars")
 
