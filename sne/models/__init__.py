@@ -2,8 +2,8 @@
 
 ``referentiel``: territories, guichets, accounts; ``demandes``: demandes, households,
 radiations, history; ``doublons``: forced duplicates, merges, reports;
-``numerisation``: pieces, sendings (envois), lots and notifications; ``indicateurs``:
-the daily snapshot of indicators and the CUS thresholds.
+``numerisation``: pieces, sendings (envois), lots and notifications.
+``indicateurs``: the daily snapshot of indicators and the CUS thresholds.
 """
 
 from sne.models.demandes import (

@@ -279,7 +279,7 @@ def cycle_quotidien(
     planifier: Planifier,
     territoire: str | None = None,
 ) -> BilanQuotidien:
-    """The daily run: lifecycle, purged files removed, one alert per late item, indicators.
+    """The daily run: lifecycle, removal of the purged files, then one alert per late item.
 
     The job, ``sne lifecycle`` and the demo all run this; it is safe to run twice.
     """
@@ -289,6 +289,7 @@ def cycle_quotidien(
     for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
         store.delete(cle)
     alertes = echeances.alerter_retards(uow, jour, destinataire=alerte_a, planifier=planifier)
-    # Last: the indicators' snapshot then counts what this run radiated and sent.
+    # Last, the indicators' snapshot (sne.services.indicateurs): it then counts what this run
+    # radiated and sent.
     indicateurs.rafraichir(uow, acteur, jour, territoire)
     return BilanQuotidien(bilan, alertes)
