@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from guichet_portal import acces, exports
 from guichet_portal.acces import exige
 from guichet_portal.securite import aujourd_hui
+from sne.documents.tableur import Tableau
 from sne.errors import NotFound, SneError, ValidationError
 from sne.services import cus
 
@@ -61,8 +62,18 @@ def exporter(tableau: str, format_: str) -> Response:
     """Download one table (ps1, ps2, ps3, pp5) of a landlord and a year as CSV or ODS."""
     if tableau not in cus.TABLEAUX:
         raise NotFound("Ce tableau n'existe pas.")
-    resultat = cus.tableaux(acces.uow(), acces.acteur(), request.args.get("bailleur", ""), _annee())
-    return exports.telecharger(resultat.tableaux[tableau], format_)
+
+    def construire() -> Tableau:
+        resultat = cus.tableaux(
+            acces.uow(),
+            acces.acteur(),
+            request.args.get("bailleur", ""),
+            _annee(),
+            request.args.get("territoire") or None,
+        )
+        return resultat.tableaux[tableau]
+
+    return exports.telecharger(exports.tableau_ou_400(construire), format_)
 
 
 @bp.route("/seuils", methods=["GET", "POST"])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, abort
 
 from sne.documents import tableur
+from sne.errors import ValidationError
 
 
 def telecharger(tableau: tableur.Tableau, format_: str) -> Response:
@@ -16,3 +19,11 @@ def telecharger(tableau: tableur.Tableau, format_: str) -> Response:
         f'attachment; filename="{tableau.nom_fichier}.{format_}"'
     )
     return reponse
+
+
+def tableau_ou_400(construire: Callable[[], tableur.Tableau]) -> tableur.Tableau:
+    """The table to export; filters the page would show as an error are a bad request here."""
+    try:
+        return construire()
+    except ValidationError:
+        abort(400)

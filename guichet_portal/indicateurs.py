@@ -84,10 +84,13 @@ def exporter(tableau: str, format_: str) -> Response:
     """Download the table of guichets or of months as CSV or ODS, with the page's filters."""
     if tableau not in TABLEAUX:
         raise NotFound("Ce tableau n'existe pas.")
-    suivi = _suivi(_filtres())
-    return exports.telecharger(
-        suivi.par_guichet if tableau == "guichets" else suivi.par_mois, format_
-    )
+    filtres = _filtres()
+
+    def construire() -> tableur.Tableau:
+        suivi = _suivi(filtres)
+        return suivi.par_guichet if tableau == "guichets" else suivi.par_mois
+
+    return exports.telecharger(exports.tableau_ou_400(construire), format_)
 
 
 def _planifier() -> Planifier:

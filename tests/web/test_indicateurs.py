@@ -112,6 +112,7 @@ def test_indicator_table_exports_read_back(
     assert csv.splitlines()[0] == "Indicateur;févr. 2026;mars 2026"
     assert "Demandes radiées;0;2" in csv
     assert client.get("/indicateurs/export/guichets.pdf").status_code == 404
+    assert client.get("/indicateurs/export/guichets.csv?du=mars").status_code == 400
 
 
 def test_manager_writes_to_the_referent_from_an_alert(
@@ -217,3 +218,6 @@ def test_a_national_account_names_the_territory_first(
     )
     assert f"{AUTRE}, attributions de 2026 : 1" in page
     assert client.get("/cus/seuils").status_code == 403  # the manager's work
+    assert client.get(f"/cus/export/ps1.csv?bailleur={AUTRE}").status_code == 400  # no territory
+    export = client.get(f"/cus/export/pp5.ods?territoire=013&bailleur={AUTRE}&annee=2026")
+    assert lignes_ods(export.data)[1] == [0.0, 1.0, 0.0]
