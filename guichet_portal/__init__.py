@@ -18,11 +18,13 @@ from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
 from guichet_portal.console import bp as console
 from guichet_portal.console_lots import bp as console_lots
+from guichet_portal.cus import bp as cus
 from guichet_portal.demandes import bp as demandes
 from guichet_portal.depots import bp as depots
 from guichet_portal.envois import bp as envois
 from guichet_portal.extensions import csrf, limiter, login_manager
 from guichet_portal.incidents import bp as incidents
+from guichet_portal.indicateurs import bp as indicateurs
 from guichet_portal.pieces import bp as pieces
 from guichet_portal.recherche import bp as recherche
 from guichet_portal.saisie import bp as saisie
@@ -48,6 +50,8 @@ BLUEPRINTS = (
     incidents,
     console,
     console_lots,
+    indicateurs,
+    cus,
 )
 
 

@@ -65,6 +65,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "exploiter_numerisation": frozenset({"operateur_numerisation", "administrateur"}),
     "signaler_incident": frozenset({"agent_guichet"}),
     "traiter_incidents": frozenset({"operateur_numerisation", "administrateur"}),
+    "suivre_indicateurs": frozenset({"gestionnaire_territorial", "administrateur"}),
+    "rafraichir_indicateurs": frozenset({"systeme", "administrateur"}),
+    "consulter_cus": frozenset({"agent_guichet", "gestionnaire_territorial", "administrateur"}),
+    "gerer_seuils_cus": frozenset({"gestionnaire_territorial"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -98,6 +102,10 @@ ACTIONS_LIBELLES = {
     "exploiter_numerisation": "utiliser la console de numérisation",
     "signaler_incident": "signaler un incident de numérisation",
     "traiter_incidents": "répondre aux incidents de numérisation",
+    "suivre_indicateurs": "suivre les indicateurs des guichets",
+    "rafraichir_indicateurs": "recalculer les indicateurs",
+    "consulter_cus": "consulter les tableaux CUS des attributions",
+    "gerer_seuils_cus": "saisir les seuils du premier quartile",
 }
 
 

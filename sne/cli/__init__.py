@@ -17,6 +17,7 @@ from sne.cli import (
     demo,
     doublons,
     impression,
+    indicateurs,
     interchange,
     jobs,
     lots,
@@ -62,6 +63,7 @@ for command in (
     scan.scan_group,
     jobs.jobs_group,
     lots.lots_group,
+    indicateurs.indicateurs_group,
     demo.demo,
     worker,
 ):

@@ -3,6 +3,7 @@
 ``referentiel``: territories, guichets, accounts; ``demandes``: demandes, households,
 radiations, history; ``doublons``: forced duplicates, merges, reports;
 ``numerisation``: pieces, sendings (envois), lots and notifications.
+``indicateurs``: the daily snapshot of indicators and the CUS thresholds.
 """
 
 from sne.models.demandes import (
@@ -18,6 +19,7 @@ from sne.models.demandes import (
 )
 from sne.models.doublons import DoublonForce, Fusion, SignalementDoublon
 from sne.models.incidents import Incident
+from sne.models.indicateurs import IndicateurMois, ReleveIndicateurs, SeuilQuartile
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 from sne.models.resolution import LotPage
@@ -34,6 +36,7 @@ __all__ = [
     "Guichet",
     "Historique",
     "Incident",
+    "IndicateurMois",
     "Lot",
     "LotDossier",
     "LotPage",
@@ -43,7 +46,9 @@ __all__ = [
     "Piece",
     "Preavis",
     "Radiation",
+    "ReleveIndicateurs",
     "Ressource",
+    "SeuilQuartile",
     "SignalementDoublon",
     "Territoire",
     "Utilisateur",

@@ -26,7 +26,7 @@ from sne import codes
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Lot, Personne, Piece, Preavis
-from sne.services import echeances, radiation
+from sne.services import echeances, indicateurs, radiation
 from sne.services.formulaire import BOOLEENS, CHAMPS_B, CHAMPS_MORALE
 from sne.services.notifications import Planifier
 from sne.services.trace import tracer
@@ -302,4 +302,7 @@ def cycle_quotidien(
     for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
         store.delete(cle)
     alertes = echeances.alerter_retards(uow, jour, destinataire=alerte_a, planifier=planifier)
+    # Last, the indicators' snapshot (sne.services.indicateurs): it then counts what this run
+    # radiated and sent.
+    indicateurs.rafraichir(uow, acteur, jour, territoire)
     return BilanQuotidien(bilan, alertes)
