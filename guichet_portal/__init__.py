@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from guichet_portal import erreurs, securite
+from guichet_portal import api, erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
 from guichet_portal.demandes import bp as demandes
@@ -55,6 +55,7 @@ def create_app(
         RATELIMIT_HEADERS_ENABLED=False,
         SNE_LIMITE_CONNEXION_ADRESSE="30 per minute",
         SNE_LIMITE_CONNEXION_COMPTE="10 per minute",
+        SNE_LIMITE_API="600 per minute",
     )
     app.config.update(config or {})
     if uow_factory is None:
@@ -71,6 +72,7 @@ def create_app(
     limiter.init_app(app)
     securite.init_app(app)
     erreurs.init_app(app)
+    api.init_app(app)
     for blueprint in (statiques, auth, accueil, recherche, demandes, saisie):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(securite.jinja_globals())

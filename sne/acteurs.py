@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "corriger_identite": frozenset({"gestionnaire_territorial"}),
     "suivre_doublons_forces": frozenset({"gestionnaire_territorial"}),
     "traiter_signalements": frozenset({"gestionnaire_territorial"}),
+    "gerer_jetons": frozenset({"gestionnaire_territorial", "administrateur"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -66,6 +67,7 @@ ACTIONS_LIBELLES = {
     "corriger_identite": "corriger le nom d'un demandeur",
     "suivre_doublons_forces": "suivre les doublons forcés",
     "traiter_signalements": "traiter les signalements de doublons",
+    "gerer_jetons": "gérer les jetons d'accès aux services web",
 }
 
 

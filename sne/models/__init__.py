@@ -5,6 +5,7 @@ radiations, history; ``doublons``: forced duplicates, merges, reports;
 ``numerisation``: pieces, sendings (envois), lots and notifications.
 """
 
+from sne.models.api import AppelApi, JetonApi, ReponseIdempotente
 from sne.models.demandes import (
     TITULAIRES,
     TITULAIRES_SQL,
@@ -21,6 +22,9 @@ from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notifi
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 
 __all__ = [
+    "AppelApi",
+    "JetonApi",
+    "ReponseIdempotente",
     "TITULAIRES",
     "TITULAIRES_SQL",
     "Attestation",
