@@ -25,7 +25,7 @@ from marshmallow import ValidationError as SchemaInvalide
 
 from guichet_portal import acces
 from guichet_portal.api import porteur, problemes
-from sne.errors import SneError
+from sne.errors import NotFound, SneError
 from sne.services import idempotence, jetons
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,6 +33,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 XML = "application/xml"
 #: Every status a protected operation may answer with a problem document.
 ERREURS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
+#: Largest identifier the database stores (a larger one names nothing: 404, not a crash).
+ID_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ def operation(
         def servir(**arguments: Any) -> Response:
             try:
                 jetons.exiger_portee(porteur.authentifier(), portee)
+                if int(arguments.get("id", 1)) > ID_MAX:
+                    raise NotFound("Identifiant inconnu.")
                 if op.idempotente:
                     return _idempotent(lambda: _executer(op, view, arguments))
                 return _executer(op, view, arguments)
@@ -299,5 +303,5 @@ def _noms_chemin(chemin: str) -> list[str]:
 
 def _type_parametre(nom: str) -> dict[str, Any]:
     if nom == "id":
-        return {"type": "integer", "minimum": 1}
+        return {"type": "integer", "minimum": 1, "maximum": ID_MAX}
     return {"type": "string", "pattern": "^[0-9A-Za-z]{18}$"}
