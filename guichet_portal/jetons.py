@@ -16,7 +16,9 @@ from sne.services import jetons
 bp = Blueprint("jetons", __name__, url_prefix="/gestion/jetons")
 
 
-def _page(saisie: dict[str, object], erreurs: dict[str, str], cree: jetons.JetonCree | None = None) -> str:
+def _page(
+    saisie: dict[str, object], erreurs: dict[str, str], cree: jetons.JetonCree | None = None
+) -> str:
     return render_template(
         "guichet/jetons/index.html",
         liste=jetons.lister(acces.uow(), acces.acteur()),
@@ -62,7 +64,9 @@ def creer() -> str:
             plages_ip=str(saisie["plages_ip"]) or None,
         )
     except SneError as refus:
-        return _page(saisie, {k: str(v) for k, v in refus.details.items()} or {"nom": refus.message})
+        return _page(
+            saisie, {k: str(v) for k, v in refus.details.items()} or {"nom": refus.message}
+        )
     return _page({"portees": ["lecture"]}, {}, cree)
 
 

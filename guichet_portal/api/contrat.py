@@ -53,6 +53,9 @@ class Operation:
     xml_entree: bool
     xml_sortie: bool
     idempotente: bool
+    pdf_entree: bool = False
+    #: Largest body admitted, when above the portal's 2 MB.
+    taille_max: int | None = None
     parametres: tuple[dict[str, Any], ...] = field(default=())
 
 
@@ -71,6 +74,8 @@ def operation(
     liste: bool = False,
     xml_entree: bool = False,
     xml_sortie: bool = False,
+    pdf_entree: bool = False,
+    taille_max: int | None = None,
     parametres: tuple[dict[str, Any], ...] = (),
 ) -> Callable[[F], F]:
     """Declare and register an API operation needing the token scope ``portee``.
@@ -93,12 +98,16 @@ def operation(
             xml_entree=xml_entree,
             xml_sortie=xml_sortie,
             idempotente=methode == "POST",
+            pdf_entree=pdf_entree,
+            taille_max=taille_max,
             parametres=parametres,
         )
         OPERATIONS.append(op)
 
         @functools.wraps(view)
         def servir(**arguments: Any) -> Response:
+            if op.taille_max is not None:
+                request.max_content_length = op.taille_max
             try:
                 jetons.exiger_portee(porteur.authentifier(), portee)
                 if int(arguments.get("id", 1)) > ID_MAX:
@@ -145,7 +154,9 @@ def _executer(op: Operation, view: Callable[..., Any], arguments: dict[str, Any]
 def json_reponse(donnees: Any, statut: int = 200) -> Response:
     """A JSON reply (dates written as ISO 8601)."""
     return Response(
-        json.dumps(donnees, ensure_ascii=False, default=str), status=statut, mimetype="application/json"
+        json.dumps(donnees, ensure_ascii=False, default=str),
+        status=statut,
+        mimetype="application/json",
     )
 
 
@@ -167,7 +178,12 @@ def _idempotent(executer: Callable[[], Response]) -> Response:
     jeton_id = porteur.courant().jeton_id
     empreinte = hashlib.sha256(
         b"\n".join(
-            (request.method.encode(), request.path.encode(), request.mimetype.encode(), request.get_data())
+            (
+                request.method.encode(),
+                request.path.encode(),
+                request.mimetype.encode(),
+                request.get_data(),
+            )
         )
     ).hexdigest()
     stockee = idempotence.reserver(acces.uow(), jeton_id, cle, empreinte)
@@ -187,7 +203,9 @@ def _idempotent(executer: Callable[[], Response]) -> Response:
         acces.uow(),
         jeton_id,
         cle,
-        idempotence.ReponseStockee(reponse.status_code, reponse.content_type or "", reponse.get_data()),
+        idempotence.ReponseStockee(
+            reponse.status_code, reponse.content_type or "", reponse.get_data()
+        ),
     )
     return reponse
 
@@ -292,6 +310,11 @@ def _decrire(op: Operation) -> dict[str, Any]:
         corps["application/json"] = {"schema": op.corps}
     if op.xml_entree:
         corps[XML] = {"schema": {"type": "string", "description": "fichier interfaceNuu"}}
+    if op.pdf_entree:
+        corps["application/pdf"] = {"schema": {"type": "string", "format": "binary"}}
+        parametres.append(
+            {"in": "query", "name": "nom", "schema": {"type": "string", "maxLength": 200}}
+        )
     if corps:
         decrite["requestBody"] = {"required": True, "content": corps}
     return decrite

@@ -70,7 +70,11 @@ def consulter(numero: str) -> Any:
     prefere = request.accept_mimetypes.best_match(["application/json", XML])
     if prefere == XML:
         contenu = echanges.exporter(
-            acces.uow(), courant().acteur, numero, aujourd_hui=securite.aujourd_hui(), type_fichier="MOD"
+            acces.uow(),
+            courant().acteur,
+            numero,
+            aujourd_hui=securite.aujourd_hui(),
+            type_fichier="MOD",
         )
         return Response(contenu, mimetype=XML)
     return schemas.DemandeSchema().dump(demandes.consulter(acces.uow(), courant().acteur, numero))

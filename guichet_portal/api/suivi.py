@@ -77,6 +77,6 @@ def radiations() -> Any:
     portee="pieces",
     reponse=schemas.LotSchema,
 )
-def lot(id: int) -> Any:  # noqa: A002 - the path parameter's name in the OpenAPI document
+def lot(id: int) -> Any:
     """A deposit of the token's guichet and its per-dossier outcome."""
     return schemas.LotSchema().dump(lots.consulter(acces.uow(), courant().acteur, id))

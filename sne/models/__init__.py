@@ -22,11 +22,9 @@ from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notifi
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 
 __all__ = [
-    "AppelApi",
-    "JetonApi",
-    "ReponseIdempotente",
     "TITULAIRES",
     "TITULAIRES_SQL",
+    "AppelApi",
     "Attestation",
     "Demande",
     "DoublonForce",
@@ -35,6 +33,7 @@ __all__ = [
     "Fusion",
     "Guichet",
     "Historique",
+    "JetonApi",
     "Lot",
     "LotDossier",
     "Notification",
@@ -43,6 +42,7 @@ __all__ = [
     "Piece",
     "Preavis",
     "Radiation",
+    "ReponseIdempotente",
     "Ressource",
     "SignalementDoublon",
     "Territoire",

@@ -69,9 +69,7 @@ def reserver(uow: UnitOfWork, jeton_id: int, cle: str, empreinte: str) -> Repons
         return ReponseStockee(ligne.statut, ligne.type_contenu or "", ligne.corps or b"")
 
 
-def conserver(
-    uow: UnitOfWork, jeton_id: int, cle: str, reponse: ReponseStockee
-) -> None:
+def conserver(uow: UnitOfWork, jeton_id: int, cle: str, reponse: ReponseStockee) -> None:
     """Store the reply given to the request that reserved ``cle``."""
     with uow:
         ligne = uow.session.scalar(

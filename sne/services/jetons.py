@@ -98,7 +98,9 @@ def lire_plages(texte: str | None) -> tuple[str, ...]:
             plages.append(str(ipaddress.ip_network(morceau, strict=False)))
         except ValueError:
             raise ValidationError(
-                {"plages_ip": f"« {morceau} » n'est pas une adresse ou une plage IP (ex. 192.0.2.0/24)"}
+                {
+                    "plages_ip": f"« {morceau} » n'est pas une adresse ou une plage IP (ex. 192.0.2.0/24)"
+                }
             ) from None
     return tuple(plages)
 
@@ -230,8 +232,9 @@ def authentifier(
         if jeton is None or not hmac.compare_digest(jeton.empreinte, empreinte(secret or "")):
             raise JetonRefuse("Jeton d'accès absent ou inconnu.")
         if jeton.revoque_le is not None:
-            raise JetonRefuse("Ce jeton a été révoqué par le gestionnaire territorial.",
-                              code="JETON_REVOQUE")
+            raise JetonRefuse(
+                "Ce jeton a été révoqué par le gestionnaire territorial.", code="JETON_REVOQUE"
+            )
         if jeton.expire_le < aujourd_hui:
             raise JetonRefuse(
                 f"Ce jeton a expiré le {jeton.expire_le:%d/%m/%Y} ; demandez-en un nouveau au "
@@ -269,7 +272,13 @@ def exiger_portee(porteur: Porteur, portee: str) -> None:
 
 
 def tracer_appel(
-    uow: UnitOfWork, porteur: Porteur, *, methode: str, chemin: str, statut: int, adresse: str | None
+    uow: UnitOfWork,
+    porteur: Porteur,
+    *,
+    methode: str,
+    chemin: str,
+    statut: int,
+    adresse: str | None,
 ) -> None:
     """Record one API call with the token's guichet and agent."""
     now = utcnow()

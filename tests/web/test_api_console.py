@@ -40,7 +40,7 @@ def test_gestionnaire_cree_puis_revoque(
     liste = gestion.get("/gestion/jetons").get_data(as_text=True)
     assert secret.group(1) not in liste  # shown once only
     assert "Logiciel locatif" in liste
-    ident = re.search(r'/gestion/jetons/(\d+)/revocation', liste)
+    ident = re.search(r"/gestion/jetons/(\d+)/revocation", liste)
     assert ident
     fait = gestion.post(
         f"/gestion/jetons/{ident.group(1)}/revocation",
@@ -54,8 +54,12 @@ def test_formulaire_invalide_explique(client_de: Callable[[str], FlaskClient]) -
     gestion = client_de("gestion13")
     page = gestion.post(
         "/gestion/jetons",
-        data={"csrf_token": csrf(gestion, "/gestion/jetons"), "nom": "", "agent": "personne",
-              "expire_le": "2026-12-31"},
+        data={
+            "csrf_token": csrf(gestion, "/gestion/jetons"),
+            "nom": "",
+            "agent": "personne",
+            "expire_le": "2026-12-31",
+        },
     )
     html = page.get_data(as_text=True)
     assert "indiquer un nom" in html

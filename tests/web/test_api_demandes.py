@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sne.models import Demande
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande, enregistrer_demande
-from tests.web.api_outils import creer_jeton, entetes
+from tests.web.api_outils import FileEnregistree, creer_jeton, entetes
 
 SAMPLES = Path(__file__).parents[1] / "samples" / "interfacenuu"
 
@@ -84,7 +84,9 @@ def test_problemes_de_donnees_en_francais(ref: Referentiel, app: Flask) -> None:
     }
     document = document_demande()
     del document["personnes"][0]["date_naissance"]
-    regle = client.post("/api/v1/demandes", json={"demande": document}, headers=entetes(jeton.secret))
+    regle = client.post(
+        "/api/v1/demandes", json={"demande": document}, headers=entetes(jeton.secret)
+    )
     corps = regle.get_json()
     assert regle.status_code == 422
     assert corps["code"] == "DONNEES_INVALIDES"
@@ -146,9 +148,7 @@ def test_renouveler_radier_et_radiations_depuis(ref: Referentiel, app: Flask) ->
         headers=entetes(jeton.secret),
     )
     assert radiee.status_code == 200, radiee.get_data(as_text=True)
-    encore = client.post(
-        f"/api/v1/demandes/{numero}/renouvellement", headers=entetes(jeton.secret)
-    )
+    encore = client.post(f"/api/v1/demandes/{numero}/renouvellement", headers=entetes(jeton.secret))
     assert encore.status_code == 409
     assert encore.get_json()["code"] == "DEMANDE_RADIEE"
     liste = client.get(
@@ -169,3 +169,44 @@ def test_modifier_en_json(ref: Referentiel, app: Flask) -> None:
     )
     assert reponse.status_code == 200, reponse.get_data(as_text=True)
     assert "email" in reponse.get_json()["changements"]
+
+
+def test_depot_d_un_pdf_puis_son_avancement(ref: Referentiel, app: Flask, tmp_path: Path) -> None:
+    from tests.factories import pdf_valide
+
+    file = FileEnregistree()
+    app.extensions["sne.queue"] = file
+    jeton = creer_jeton(ref, portees=("pieces",))
+    contenu = pdf_valide(tmp_path / "depot.pdf", pages=3).read_bytes()
+    client = app.test_client()
+    reponse = client.post(
+        "/api/v1/lots?nom=lot-du-jour.pdf",
+        data=contenu,
+        headers=entetes(jeton.secret, **{"Content-Type": "application/pdf"}),
+    )
+    assert reponse.status_code == 202, reponse.get_data(as_text=True)
+    lot = reponse.get_json()
+    assert lot["nom_fichier"] == "lot-du-jour.pdf"
+    assert lot["pages_total"] in (0, 3)
+    assert file.jobs == [("traiter_lot", {"lot_id": lot["id"]})]
+    suivi = client.get(f"/api/v1/lots/{lot['id']}", headers=entetes(jeton.secret))
+    assert suivi.status_code == 200
+    assert suivi.get_json()["id"] == lot["id"]
+    pas_un_pdf = client.post(
+        "/api/v1/lots",
+        data=b"bonjour",
+        headers=entetes(jeton.secret, **{"Content-Type": "application/pdf"}),
+    )
+    assert pas_un_pdf.status_code == 422
+    assert pas_un_pdf.mimetype == "application/problem+json"
+
+
+def test_depot_au_dela_de_2_mo_admis_jusqu_a_18(ref: Referentiel, app: Flask) -> None:
+    jeton = creer_jeton(ref, portees=("pieces",))
+    trop = app.test_client().post(
+        "/api/v1/lots",
+        data=b"0" * (18 * 1024 * 1024 + 1),
+        headers=entetes(jeton.secret, **{"Content-Type": "application/pdf"}),
+    )
+    assert trop.status_code == 413
+    assert trop.get_json()["code"] == "ENVOI_TROP_VOLUMINEUX"

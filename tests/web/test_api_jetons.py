@@ -38,7 +38,11 @@ def test_le_secret_n_est_pas_stocke_et_le_jeton_agit_comme_son_agent(
 def test_sans_jeton_ou_jeton_faux_401_problem_json(ref: Referentiel, app: Flask) -> None:
     client = app.test_client()
     numero = enregistrer_demande(ref)
-    for entete in ({}, {"Authorization": "Bearer sne_000000000000_faux"}, {"Authorization": "Basic x"}):
+    for entete in (
+        {},
+        {"Authorization": "Bearer sne_000000000000_faux"},
+        {"Authorization": "Basic x"},
+    ):
         reponse = client.get(f"/api/v1/demandes/{numero}", headers=entete)
         assert reponse.status_code == 401
         assert reponse.mimetype == "application/problem+json"
@@ -61,7 +65,9 @@ def test_jeton_expire_refuse(ref: Referentiel, fabrique: Callable[..., Flask]) -
     jeton = creer_jeton(ref, expire_le=JOUR + timedelta(days=1))
     numero = enregistrer_demande(ref)
     plus_tard = fabrique(SNE_AUJOURDHUI=lambda: JOUR + timedelta(days=2))
-    reponse = plus_tard.test_client().get(f"/api/v1/demandes/{numero}", headers=entetes(jeton.secret))
+    reponse = plus_tard.test_client().get(
+        f"/api/v1/demandes/{numero}", headers=entetes(jeton.secret)
+    )
     assert reponse.status_code == 401
     assert reponse.get_json()["code"] == "JETON_EXPIRE"
 
@@ -70,7 +76,9 @@ def test_jeton_revoque_refuse_au_prochain_appel(ref: Referentiel, app: Flask) ->
     jeton = creer_jeton(ref)
     numero = enregistrer_demande(ref)
     client = app.test_client()
-    assert client.get(f"/api/v1/demandes/{numero}", headers=entetes(jeton.secret)).status_code == 200
+    assert (
+        client.get(f"/api/v1/demandes/{numero}", headers=entetes(jeton.secret)).status_code == 200
+    )
     jetons.revoquer(ref.uow(), ref.gestionnaire, jeton.id)
     reponse = client.get(f"/api/v1/demandes/{numero}", headers=entetes(jeton.secret))
     assert reponse.status_code == 401
@@ -116,7 +124,9 @@ def test_limite_par_jeton(ref: Referentiel, fabrique: Callable[..., Flask]) -> N
     assert trop.mimetype == "application/problem+json"
     assert trop.get_json()["code"] == "TROP_DE_REQUETES"
     # The limit is the token's, not the address's: another token still passes.
-    assert client.get(f"/api/v1/demandes/{numero}", headers=entetes(second.secret)).status_code == 200
+    assert (
+        client.get(f"/api/v1/demandes/{numero}", headers=entetes(second.secret)).status_code == 200
+    )
 
 
 def test_chaque_appel_trace_avec_guichet_et_agent(ref: Referentiel, app: Flask) -> None:

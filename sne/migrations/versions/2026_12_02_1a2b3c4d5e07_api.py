@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "1a2b3c4d5e07"
 down_revision = "a4d1e2f3b5c6"
 branch_labels = None
