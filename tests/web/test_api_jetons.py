@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from email import message_from_bytes
+from email.policy import default
 from email.message import EmailMessage
 
 import pytest
@@ -15,7 +16,7 @@ from sne.errors import ValidationError
 from sne.models import AppelApi, JetonApi
 from sne.services import jetons
 from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande, enregistrer_demande
+from tests.factories import Chaine, Referentiel, document_demande, enregistrer_demande
 from tests.web.api_outils import creer_jeton, entetes
 
 
@@ -183,3 +184,15 @@ def test_avertissement_avant_expiration_envoye_une_fois(ref: Referentiel) -> Non
     with ref.uow() as unit:
         assert unit.session.get(JetonApi, bientot.id).averti_le is not None  # type: ignore[union-attr]
         assert unit.session.scalar(select(func.count()).select_from(JetonApi)) == 2
+
+
+def test_le_traitement_quotidien_avertit_le_referent(chaine: Chaine) -> None:
+    from workers.jobs import executer_cycle
+
+    creer_jeton(chaine.ref, expire_le=JOUR + timedelta(days=10))
+    executer_cycle(chaine.ctx, JOUR)
+    executer_cycle(chaine.ctx, JOUR + timedelta(days=1))
+    mails = [message_from_bytes(f.read_bytes(), policy=default) for f in chaine.settings.outbox.glob("*.eml")]
+    avertissements = [m for m in mails if "jeton d'accès" in str(m["Subject"])]
+    assert len(avertissements) == 1
+    assert avertissements[0]["To"] == "referent@hmp.example.fr"
