@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from email import message_from_bytes
-from email.policy import default
 from email.message import EmailMessage
+from email.policy import default
 
 import pytest
 from flask import Flask
