@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -46,7 +47,6 @@ class JetonApi(Base):
     revoque_par_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
     #: When the warning mail before expiry was sent (sent once).
     averti_le: Mapped[datetime | None] = mapped_column(DateTime)
-    dernier_usage_le: Mapped[datetime | None] = mapped_column(DateTime)
 
     guichet: Mapped[Guichet] = relationship()
     utilisateur: Mapped[Utilisateur] = relationship(foreign_keys=[utilisateur_id])
@@ -56,10 +56,12 @@ class AppelApi(Base):
     """One call to the API: which token, guichet and agent, what and with which outcome."""
 
     __tablename__ = "appel_api"
+    #: A token's calls by time: its last use, its recent calls.
+    __table_args__ = (Index("ix_appel_api_jeton_at", "jeton_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    jeton_id: Mapped[int] = mapped_column(ForeignKey("jeton_api.id"), index=True)
+    jeton_id: Mapped[int] = mapped_column(ForeignKey("jeton_api.id"))
     guichet_id: Mapped[int] = mapped_column(ForeignKey("guichet.id"))
     utilisateur_id: Mapped[int] = mapped_column(ForeignKey("utilisateur.id"))
     methode: Mapped[str] = mapped_column(String(8))

@@ -16,9 +16,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import joinedload
 
-from sne.acteurs import Acteur, acteur_pour
+from sne.acteurs import Acteur
 from sne.db import table_of
 from sne.errors import Forbidden, NotFound, SneError, ValidationError
 from sne.mail import Envoyer, composer
@@ -175,7 +176,7 @@ def creer(
         return JetonCree(jeton.id, secret, expire_le)
 
 
-def _vue(jeton: JetonApi) -> JetonVue:
+def _vue(jeton: JetonApi, dernier_usage: datetime | None = None) -> JetonVue:
     return JetonVue(
         id=jeton.id,
         nom=jeton.nom,
@@ -187,18 +188,27 @@ def _vue(jeton: JetonApi) -> JetonVue:
         expire_le=jeton.expire_le,
         cree_le=jeton.cree_le,
         revoque_le=jeton.revoque_le,
-        dernier_usage_le=jeton.dernier_usage_le,
+        dernier_usage_le=dernier_usage,
     )
 
 
 def lister(uow: UnitOfWork, acteur: Acteur) -> list[JetonVue]:
     """The tokens of the manager's territory (every territory for an administrator)."""
     acteur.exiger("gerer_jetons")
+    # The last call of each token, read through the (jeton_id, at) index of the calls.
+    dernier = (
+        select(func.max(AppelApi.at))
+        .where(AppelApi.jeton_id == JetonApi.id)
+        .correlate(JetonApi)
+        .scalar_subquery()
+    )
     with uow:
-        query = select(JetonApi).join(Guichet).order_by(Guichet.code, JetonApi.cree_le.desc())
+        query = (
+            select(JetonApi, dernier).join(Guichet).order_by(Guichet.code, JetonApi.cree_le.desc())
+        )
         if acteur.role != "administrateur":
             query = query.where(Guichet.territoire_code == acteur.territoire_code)
-        return [_vue(j) for j in uow.session.scalars(query)]
+        return [_vue(j, at) for j, at in uow.session.execute(query)]
 
 
 def revoquer(uow: UnitOfWork, acteur: Acteur, jeton_id: int) -> JetonVue:
@@ -228,7 +238,12 @@ def authentifier(
     prefixe = (secret or "").split("_")[1] if (secret or "").count("_") >= 2 else ""
     with uow:
         session = uow.session
-        jeton = session.scalar(select(JetonApi).where(JetonApi.prefixe == prefixe))
+        # One query: the token, its agent and the agent's guichet (this runs on every call).
+        jeton = session.scalar(
+            select(JetonApi)
+            .where(JetonApi.prefixe == prefixe)
+            .options(joinedload(JetonApi.utilisateur).joinedload(Utilisateur.guichet))
+        )
         if jeton is None or not hmac.compare_digest(jeton.empreinte, empreinte(secret or "")):
             raise JetonRefuse("Jeton d'accès absent ou inconnu.")
         if jeton.revoque_le is not None:
@@ -246,12 +261,27 @@ def authentifier(
                 f"L'adresse {adresse} n'est pas dans les plages autorisées pour ce jeton.",
                 code="ADRESSE_NON_AUTORISEE",
             )
-        acteur = acteur_pour(session, jeton.utilisateur.login)
-        if acteur.guichet_id != jeton.guichet_id:
-            raise JetonRefuse(
-                "Le compte de ce jeton n'est plus rattaché à son guichet.", code="JETON_INVALIDE"
-            )
+        acteur = _acteur(jeton)
         return Porteur(jeton.id, acteur, frozenset(jeton.portees.split()))
+
+
+def _acteur(jeton: JetonApi) -> Acteur:
+    """The agent the token acts as, refused if the account or its guichet closed or moved."""
+    user = jeton.utilisateur
+    guichet = user.guichet
+    if not user.actif or guichet is None or not guichet.actif or guichet.id != jeton.guichet_id:
+        raise JetonRefuse(
+            "Le compte de ce jeton est fermé ou n'est plus rattaché à son guichet ouvert.",
+            code="JETON_INVALIDE",
+        )
+    return Acteur(
+        utilisateur_id=user.id,
+        login=user.login,
+        role=user.role,
+        territoire_code=guichet.territoire_code,
+        guichet_id=guichet.id,
+        guichet_code=guichet.code,
+    )
 
 
 def _adresse_admise(adresse: str | None, plages: str) -> bool:
@@ -281,13 +311,11 @@ def tracer_appel(
     adresse: str | None,
 ) -> None:
     """Record one API call with the token's guichet and agent."""
-    now = utcnow()
     with uow:
-        connexion = uow.session.connection()
-        connexion.execute(
+        uow.session.connection().execute(
             insert(APPEL),
             {
-                "at": now,
+                "at": utcnow(),
                 "jeton_id": porteur.jeton_id,
                 "guichet_id": porteur.acteur.guichet_id,
                 "utilisateur_id": porteur.acteur.utilisateur_id,
@@ -296,9 +324,6 @@ def tracer_appel(
                 "statut": statut,
                 "adresse": (adresse or "")[:45] or None,
             },
-        )
-        connexion.execute(
-            update(JetonApi).where(JetonApi.id == porteur.jeton_id).values(dernier_usage_le=now)
         )
         uow.commit()
 

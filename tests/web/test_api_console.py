@@ -40,6 +40,7 @@ def test_gestionnaire_cree_puis_revoque(
     liste = gestion.get("/gestion/jetons").get_data(as_text=True)
     assert secret.group(1) not in liste  # shown once only
     assert "Logiciel locatif" in liste
+    assert "jamais" not in liste  # its last use, read from the trace of its calls
     ident = re.search(r"/gestion/jetons/(\d+)/revocation", liste)
     assert ident
     fait = gestion.post(

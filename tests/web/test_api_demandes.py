@@ -210,3 +210,36 @@ def test_depot_au_dela_de_2_mo_admis_jusqu_a_18(ref: Referentiel, app: Flask) ->
     )
     assert trop.status_code == 413
     assert trop.get_json()["code"] == "ENVOI_TROP_VOLUMINEUX"
+
+
+def test_nouvel_essai_pendant_la_premiere_requete_409(ref: Referentiel, app: Flask) -> None:
+    import hashlib
+    import json
+
+    from sne.services import idempotence
+
+    jeton = creer_jeton(ref)
+    corps = json.dumps({"demande": document_demande()}).encode()
+    empreinte = hashlib.sha256(
+        b"\n".join((b"POST", b"/api/v1/demandes", b"application/json", corps))
+    )
+    # The first call holds the key (reserved, no reply yet) while the retry arrives.
+    idempotence.reserver(ref.uow(), jeton.id, "k-en-cours", empreinte.hexdigest())
+    reponse = app.test_client().post(
+        "/api/v1/demandes",
+        data=corps,
+        headers=entetes(jeton.secret, cle="k-en-cours", **{"Content-Type": "application/json"}),
+    )
+    assert reponse.status_code == 409
+    assert reponse.get_json()["code"] == "REQUETE_EN_COURS"
+    assert _nombre_de_demandes(ref) == 0
+
+
+def test_document_et_page_de_documentation(app: Flask) -> None:
+    client = app.test_client()
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    assert "/api/v1/demandes/{numero}" in document["paths"]
+    assert document["paths"]["/api/v1/demandes"]["post"]["x-portee"] == "ecriture"
+    page = client.get("/api/v1/documentation").get_data(as_text=True)
+    assert "Services web" in page and "/api/v1/radiations" in page

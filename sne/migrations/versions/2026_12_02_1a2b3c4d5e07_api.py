@@ -36,7 +36,6 @@ def upgrade() -> None:
         sa.Column("revoque_le", sa.DateTime(), nullable=True),
         sa.Column("revoque_par_id", sa.Integer(), nullable=True),
         sa.Column("averti_le", sa.DateTime(), nullable=True),
-        sa.Column("dernier_usage_le", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["guichet_id"], ["guichet.id"], name=op.f("fk_jeton_api_guichet_id_guichet")
         ),
@@ -82,7 +81,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_appel_api")),
     )
     op.create_index(op.f("ix_appel_api_at"), "appel_api", ["at"])
-    op.create_index(op.f("ix_appel_api_jeton_id"), "appel_api", ["jeton_id"])
+    op.create_index("ix_appel_api_jeton_at", "appel_api", ["jeton_id", "at"])
     op.create_table(
         "reponse_idempotente",
         sa.Column("id", sa.Integer(), nullable=False),
