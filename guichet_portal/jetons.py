@@ -25,17 +25,24 @@ def _page(
         saisie=saisie,
         erreurs=erreurs,
         cree=cree,
-        portees=jetons.PORTEES,
+        portees={code: f"{code} : {texte}" for code, texte in jetons.PORTEES.items()},
         jour=securite.aujourd_hui(),
     )
+
+
+def _vierge() -> dict[str, object]:
+    """The creation form's defaults: read scope, valid one year."""
+    return {
+        "portees": ["lecture"],
+        "expire_le": (securite.aujourd_hui() + timedelta(days=365)).isoformat(),
+    }
 
 
 @bp.get("")
 @exige("gerer_jetons")
 def index() -> str:
     """The tokens of the territory and the form to create one."""
-    defaut = securite.aujourd_hui() + timedelta(days=365)
-    return _page({"portees": ["lecture"], "expire_le": defaut.isoformat()}, {})
+    return _page(_vierge(), {})
 
 
 @bp.post("")
@@ -67,7 +74,7 @@ def creer() -> str:
         return _page(
             saisie, {k: str(v) for k, v in refus.details.items()} or {"nom": refus.message}
         )
-    return _page({"portees": ["lecture"]}, {}, cree)
+    return _page(_vierge(), {}, cree)
 
 
 @bp.post("/<int:jeton_id>/revocation")
