@@ -30,6 +30,12 @@ CHECKS = [
 ]
 
 
+@schemathesis.serializer("application/pdf")
+def _pdf(_ctx: Any, valeur: Any) -> dict[str, Any]:
+    """Send a generated PDF body as it is (bytes) or as its text."""
+    return {"data": valeur if isinstance(valeur, bytes) else str(valeur).encode()}
+
+
 @pytest.fixture
 def contexte(ref: Referentiel, app: Flask) -> dict[str, Any]:
     """The app (its jobs recorded, not run), a token with every scope, one registered demande."""
