@@ -53,7 +53,8 @@ class Operation:
     xml_entree: bool
     xml_sortie: bool
     idempotente: bool
-    pdf_entree: bool = False
+    #: Media types of a body that is a file sent as it is (a PDF, a picture).
+    fichier_entree: tuple[str, ...] = ()
     #: Largest body admitted, when above the portal's 2 MB.
     taille_max: int | None = None
     parametres: tuple[dict[str, Any], ...] = field(default=())
@@ -74,7 +75,7 @@ def operation(
     liste: bool = False,
     xml_entree: bool = False,
     xml_sortie: bool = False,
-    pdf_entree: bool = False,
+    fichier_entree: tuple[str, ...] = (),
     taille_max: int | None = None,
     parametres: tuple[dict[str, Any], ...] = (),
 ) -> Callable[[F], F]:
@@ -98,7 +99,7 @@ def operation(
             xml_entree=xml_entree,
             xml_sortie=xml_sortie,
             idempotente=methode == "POST",
-            pdf_entree=pdf_entree,
+            fichier_entree=fichier_entree,
             taille_max=taille_max,
             parametres=parametres,
         )
@@ -310,8 +311,9 @@ def _decrire(op: Operation) -> dict[str, Any]:
         corps["application/json"] = {"schema": op.corps}
     if op.xml_entree:
         corps[XML] = {"schema": {"type": "string", "description": "fichier interfaceNuu"}}
-    if op.pdf_entree:
-        corps["application/pdf"] = {"schema": {"type": "string", "format": "binary"}}
+    for media in op.fichier_entree:
+        corps[media] = {"schema": {"type": "string", "format": "binary"}}
+    if op.fichier_entree:
         parametres.append(
             {"in": "query", "name": "nom", "schema": {"type": "string", "maxLength": 200}}
         )

@@ -49,7 +49,7 @@ def _queue() -> JobQueue:
     portee="pieces",
     statut=202,
     reponse=schemas.LotSchema,
-    pdf_entree=True,
+    fichier_entree=("application/pdf",),
     taille_max=LIMITE_DEPOT,
 )
 def deposer() -> Any:
