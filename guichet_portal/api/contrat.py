@@ -55,6 +55,8 @@ class Operation:
     idempotente: bool
     #: Media types of a body that is a file sent as it is (a PDF, a picture).
     fichier_entree: tuple[str, ...] = ()
+    #: Media types of a reply that is a file (a piece's PDF or picture).
+    sortie_fichier: tuple[str, ...] = ()
     #: Largest body admitted, when above the portal's 2 MB.
     taille_max: int | None = None
     parametres: tuple[dict[str, Any], ...] = field(default=())
@@ -76,6 +78,7 @@ def operation(
     xml_entree: bool = False,
     xml_sortie: bool = False,
     fichier_entree: tuple[str, ...] = (),
+    sortie_fichier: tuple[str, ...] = (),
     taille_max: int | None = None,
     parametres: tuple[dict[str, Any], ...] = (),
 ) -> Callable[[F], F]:
@@ -100,6 +103,7 @@ def operation(
             xml_sortie=xml_sortie,
             idempotente=methode == "POST",
             fichier_entree=fichier_entree,
+            sortie_fichier=sortie_fichier,
             taille_max=taille_max,
             parametres=parametres,
         )
@@ -293,6 +297,8 @@ def _decrire(op: Operation) -> dict[str, Any]:
     contenu: dict[str, Any] = {}
     if op.reponse is not None:
         contenu["application/json"] = {"schema": op.reponse(many=op.liste)}
+    for media in op.sortie_fichier:
+        contenu[media] = {"schema": {"type": "string", "format": "binary"}}
     if op.xml_sortie:
         contenu[XML] = {"schema": {"type": "string", "description": "fichier interfaceNuu"}}
     decrite: dict[str, Any] = {
