@@ -72,7 +72,7 @@ def creer() -> str:
         )
     except SneError as refus:
         return _page(
-            saisie, {k: str(v) for k, v in refus.details.items()} or {"nom": refus.message}
+            saisie, {k: str(v) for k, v in refus.details.items()} or {"agent": refus.message}
         )
     return _page(_vierge(), {}, cree)
 

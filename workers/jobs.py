@@ -23,6 +23,7 @@ from sne.services import (
     controle_depot,
     cycle,
     exploitation_lots,
+    idempotence,
     jetons,
     lots,
     notifications,
@@ -83,6 +84,7 @@ def executer_cycle(
     jetons.avertir_expirations(
         ctx.uow(), jour, envoyer=envoyeur(ctx.settings), expediteur=ctx.settings.mail_from
     )
+    idempotence.purger(ctx.uow(), jour)  # the API's stored replies, once no retry can come
     return bilan
 
 

@@ -8,6 +8,7 @@ stored afterwards. A key reused with another request is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -95,3 +96,18 @@ def liberer(uow: UnitOfWork, jeton_id: int, cle: str) -> None:
             )
         )
         uow.commit()
+
+
+#: How long a reply is replayed: retries come within minutes, a month is ample.
+CONSERVATION = timedelta(days=30)
+
+
+def purger(uow: UnitOfWork, jour: date) -> int:
+    """Forget the replies older than ``CONSERVATION`` (a step of the daily run); return how many."""
+    limite = datetime.combine(jour, time()) - CONSERVATION
+    with uow:
+        resultat = uow.session.execute(
+            delete(ReponseIdempotente).where(ReponseIdempotente.created_at < limite)
+        )
+        uow.commit()
+        return int(getattr(resultat, "rowcount", 0) or 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from flask import Flask
@@ -243,3 +244,19 @@ def test_document_et_page_de_documentation(app: Flask) -> None:
     assert document["paths"]["/api/v1/demandes"]["post"]["x-portee"] == "ecriture"
     page = client.get("/api/v1/documentation").get_data(as_text=True)
     assert "Services web" in page and "/api/v1/radiations" in page
+
+
+def test_les_reponses_conservees_sont_oubliees_apres_un_mois(ref: Referentiel, app: Flask) -> None:
+    from datetime import timedelta
+
+    from sne.models import ReponseIdempotente
+    from sne.services import idempotence
+
+    jeton = creer_jeton(ref)
+    app.test_client().post(
+        "/api/v1/demandes", json={"demande": document_demande()}, headers=entetes(jeton.secret)
+    )
+    assert idempotence.purger(ref.uow(), date.today()) == 0
+    assert idempotence.purger(ref.uow(), date.today() + timedelta(days=31)) == 1
+    with ref.uow() as unit:
+        assert unit.session.scalars(select(ReponseIdempotente)).all() == []
