@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from guichet_portal import erreurs
 from guichet_portal.acces import public
 from guichet_portal.api import demandes, depots, fichiers, porteur, problemes, suivi
 from guichet_portal.api.contrat import bp, document, json_reponse
@@ -43,7 +44,17 @@ bp.register_error_handler(HTTPException, problemes.depuis_http)
 bp.register_error_handler(Exception, problemes.inattendue)
 
 
+def _hors_route(erreur: HTTPException) -> Response | tuple[str, int]:
+    """An unknown address or method under /api/ answers as the API does; elsewhere, the page."""
+    if request.path.startswith(bp.url_prefix or "/api/v1"):
+        return problemes.depuis_http(erreur)
+    return erreurs.page(erreur.code or 500)
+
+
 def init_app(app: Flask) -> None:
     """Register the API on ``app``, without CSRF: it takes no cookie, only bearer tokens."""
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    # No route matched, so no blueprint handler runs: these two are the application's.
+    app.register_error_handler(404, _hors_route)
+    app.register_error_handler(405, _hors_route)

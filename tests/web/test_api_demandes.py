@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from sne.models import Demande
@@ -260,3 +261,15 @@ def test_les_reponses_conservees_sont_oubliees_apres_un_mois(ref: Referentiel, a
     assert idempotence.purger(ref.uow(), date.today() + timedelta(days=31)) == 1
     with ref.uow() as unit:
         assert unit.session.scalars(select(ReponseIdempotente)).all() == []
+
+
+def test_adresse_inconnue_sous_l_api_en_problem_json(app: Flask, agent: FlaskClient) -> None:
+    client = app.test_client()
+    inconnue = client.get("/api/v1/nulle-part")
+    assert inconnue.status_code == 404
+    assert inconnue.mimetype == "application/problem+json"
+    methode = client.delete("/api/v1/demandes")
+    assert methode.status_code == 405
+    assert methode.get_json()["code"] == "METHODE_NON_ADMISE"
+    page = agent.get("/nulle-part")  # the portal's own pages keep their French error page
+    assert page.status_code == 404 and page.mimetype == "text/html"
