@@ -4,7 +4,8 @@
 fast as the portal answers for ``SNE_BENCH_API_S`` seconds: registrations per
 second. Then 8 clients read demandes (``GET /api/v1/demandes/{numero}``), each
 at ``LECTURES_PAR_S`` calls a second (under the per-token limit): p50/p95/p99.
-Target (issue 18): GET demande p95 ≤ 20 ms. ``SNE_BENCH_API_ROWS`` demandes are
+A single client reads alone first (``seul_`` figures: the cost of a read with
+no queue). Target (issue 18): GET demande p95 ≤ 20 ms. ``SNE_BENCH_API_ROWS`` demandes are
 registered first through the service, so the reads hit a filled table.
 """
 
@@ -154,6 +155,9 @@ def main() -> None:
     )
     try:
         _attendre(url)
+        charge_avant = os.getloadavg()[0]
+        # One client alone first: what a read costs when nothing waits in line.
+        seul = _phase(_lire, secrets[:1], url, numeros)
         ecritures = _phase(_enregistrer, secrets, url)
         lectures = _phase(_lire, secrets, url, numeros)
     finally:
@@ -179,6 +183,10 @@ def main() -> None:
         else 0.0,
         "get_demande_errors": len(lectures["statuts"]) - lectures["statuts"].count(200),
         "get_demande_target_ratio": round(TARGET_GET_P95_MS / get_p95, 2) if get_p95 else 0.0,
+        "seul_get_demande_requests": len(seul["ms"]),
+        "seul_get_demande_p50_ms": _centile(seul["ms"], 0.50),
+        "seul_get_demande_p95_ms": _centile(seul["ms"], 0.95),
+        "machine_load_1min": round(charge_avant, 1),
     }
     report(
         "api",
@@ -187,6 +195,8 @@ def main() -> None:
             "PostgreSQL, one territory; gunicorn 2 sync workers (python -m guichet_portal); "
             f"{CLIENTS} client threads with one token each on the same 2-core machine; "
             f"reads paced at {LECTURES_PAR_S}/s per client; every call traced (appel_api); "
+            "seul_: one client alone reading first (no queue); machine_load_1min: the "
+            "machine's load average before the run (other work shares the 2 cores); "
             "target_ratio = target p95 / measured p95 (≥ 1 meets it)"
         ),
     )
