@@ -192,7 +192,10 @@ def test_le_traitement_quotidien_avertit_le_referent(chaine: Chaine) -> None:
     creer_jeton(chaine.ref, expire_le=JOUR + timedelta(days=10))
     executer_cycle(chaine.ctx, JOUR)
     executer_cycle(chaine.ctx, JOUR + timedelta(days=1))
-    mails = [message_from_bytes(f.read_bytes(), policy=default) for f in chaine.settings.outbox.glob("*.eml")]
+    mails = [
+        message_from_bytes(f.read_bytes(), policy=default)
+        for f in chaine.settings.outbox.glob("*.eml")
+    ]
     avertissements = [m for m in mails if "jeton d'accès" in str(m["Subject"])]
     assert len(avertissements) == 1
     assert avertissements[0]["To"] == "referent@hmp.example.fr"
