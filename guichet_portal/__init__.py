@@ -56,7 +56,7 @@ def create_app(
         RATELIMIT_HEADERS_ENABLED=False,
         SNE_LIMITE_CONNEXION_ADRESSE="30 per minute",
         SNE_LIMITE_CONNEXION_COMPTE="10 per minute",
-        SNE_LIMITE_API="600 per minute",
+        SNE_LIMITE_API=f"{settings.api_appels_par_minute} per minute",
     )
     app.config.update(config or {})
     if uow_factory is None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -199,3 +200,15 @@ def test_le_traitement_quotidien_avertit_le_referent(chaine: Chaine) -> None:
     avertissements = [m for m in mails if "jeton d'accès" in str(m["Subject"])]
     assert len(avertissements) == 1
     assert avertissements[0]["To"] == "referent@hmp.example.fr"
+
+
+def test_limite_lue_dans_l_environnement(tmp_path: Path) -> None:
+    from sne.config import Settings
+
+    base = {"SNE_VAR_DIR": str(tmp_path), "SNE_SECRET_KEY": "k" * 40}
+    assert Settings.from_env(base).api_appels_par_minute == 600
+    assert (
+        Settings.from_env({**base, "SNE_API_APPELS_PAR_MINUTE": "120"}).api_appels_par_minute == 120
+    )
+    with pytest.raises(ValueError, match="appels par minute"):
+        Settings.from_env({**base, "SNE_API_APPELS_PAR_MINUTE": "beaucoup"})
