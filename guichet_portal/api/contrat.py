@@ -186,6 +186,7 @@ def _idempotent(executer: Callable[[], Response]) -> Response:
             (
                 request.method.encode(),
                 request.path.encode(),
+                request.query_string,
                 request.mimetype.encode(),
                 request.get_data(),
             )

@@ -223,7 +223,7 @@ def test_nouvel_essai_pendant_la_premiere_requete_409(ref: Referentiel, app: Fla
     jeton = creer_jeton(ref)
     corps = json.dumps({"demande": document_demande()}).encode()
     empreinte = hashlib.sha256(
-        b"\n".join((b"POST", b"/api/v1/demandes", b"application/json", corps))
+        b"\n".join((b"POST", b"/api/v1/demandes", b"", b"application/json", corps))
     )
     # The first call holds the key (reserved, no reply yet) while the retry arrives.
     idempotence.reserver(ref.uow(), jeton.id, "k-en-cours", empreinte.hexdigest())
@@ -273,3 +273,17 @@ def test_adresse_inconnue_sous_l_api_en_problem_json(app: Flask, agent: FlaskCli
     assert methode.get_json()["code"] == "METHODE_NON_ADMISE"
     page = agent.get("/nulle-part")  # the portal's own pages keep their French error page
     assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_meme_cle_autre_parametre_refusee(ref: Referentiel, app: Flask, tmp_path: Path) -> None:
+    from tests.factories import pdf_valide
+
+    app.extensions["sne.queue"] = FileEnregistree()
+    jeton = creer_jeton(ref, portees=("pieces",))
+    contenu = pdf_valide(tmp_path / "depot.pdf").read_bytes()
+    client = app.test_client()
+    entete = entetes(jeton.secret, cle="k-lot", **{"Content-Type": "application/pdf"})
+    assert client.post("/api/v1/lots?nom=a.pdf", data=contenu, headers=entete).status_code == 202
+    autre = client.post("/api/v1/lots?nom=b.pdf", data=contenu, headers=entete)
+    assert autre.status_code == 422
+    assert autre.get_json()["code"] == "CLE_IDEMPOTENCE_REUTILISEE"
