@@ -136,9 +136,20 @@ def creer(
     with uow:
         session = uow.session
         user = session.scalar(select(Utilisateur).where(Utilisateur.login == (agent or "").strip()))
-        if user is None or user.guichet is None or user.role != "agent_guichet":
-            raise ValidationError({"agent": "choisir le compte d'un agent de guichet"})
-        acteur.exiger("gerer_jetons", user.guichet.territoire_code)
+        acteur.exiger("gerer_jetons")
+        # An agent of another territory is answered as an unknown one (no hint it exists).
+        if (
+            user is None
+            or user.guichet is None
+            or user.role != "agent_guichet"
+            or (
+                acteur.role != "administrateur"
+                and user.guichet.territoire_code != acteur.territoire_code
+            )
+        ):
+            raise ValidationError(
+                {"agent": "choisir le compte d'un agent d'un guichet de votre territoire"}
+            )
         if not user.actif or not user.guichet.actif:
             raise ValidationError({"agent": "ce compte ou son guichet est fermé"})
         prefixe = secrets.token_hex(6)

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from sne.errors import ValidationError
+from sne.errors import Forbidden, ValidationError
 from sne.models import AppelApi, JetonApi
 from sne.services import jetons
 from tests.conftest import JOUR
@@ -212,3 +212,22 @@ def test_limite_lue_dans_l_environnement(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="appels par minute"):
         Settings.from_env({**base, "SNE_API_APPELS_PAR_MINUTE": "beaucoup"})
+
+
+def test_pas_de_jeton_pour_l_agent_d_un_autre_territoire(ref: Referentiel) -> None:
+    autre = Referentiel(ref.uow, "084")
+    with pytest.raises(ValidationError) as refus:
+        creer_jeton(ref, agent=autre.agent.login)
+    assert "agent" in refus.value.problems
+    with pytest.raises(ValidationError):
+        creer_jeton(ref, agent="personne-de-ce-nom")
+    with pytest.raises(Forbidden):
+        jetons.creer(
+            ref.uow(),
+            ref.agent,
+            nom="x",
+            agent=ref.agent.login,
+            portees=["lecture"],
+            expire_le=JOUR + timedelta(days=5),
+            aujourd_hui=JOUR,
+        )
