@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from guichet_portal import erreurs, securite
+from guichet_portal import api, erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
 from guichet_portal.console import bp as console
@@ -25,6 +25,7 @@ from guichet_portal.envois import bp as envois
 from guichet_portal.extensions import csrf, limiter, login_manager
 from guichet_portal.incidents import bp as incidents
 from guichet_portal.indicateurs import bp as indicateurs
+from guichet_portal.jetons import bp as jetons
 from guichet_portal.pieces import bp as pieces
 from guichet_portal.recherche import bp as recherche
 from guichet_portal.saisie import bp as saisie
@@ -52,6 +53,7 @@ BLUEPRINTS = (
     console_lots,
     indicateurs,
     cus,
+    jetons,
 )
 
 
@@ -85,6 +87,7 @@ def create_app(
         RATELIMIT_HEADERS_ENABLED=False,
         SNE_LIMITE_CONNEXION_ADRESSE="30 per minute",
         SNE_LIMITE_CONNEXION_COMPTE="10 per minute",
+        SNE_LIMITE_API=f"{settings.api_appels_par_minute} per minute",
     )
     app.config.update(config or {})
     session_factory = None
@@ -106,6 +109,7 @@ def create_app(
     limiter.init_app(app)
     securite.init_app(app)
     erreurs.init_app(app)
+    api.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(securite.jinja_globals())

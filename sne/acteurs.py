@@ -69,6 +69,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "rafraichir_indicateurs": frozenset({"systeme", "administrateur"}),
     "consulter_cus": frozenset({"agent_guichet", "gestionnaire_territorial", "administrateur"}),
     "gerer_seuils_cus": frozenset({"gestionnaire_territorial"}),
+    "gerer_jetons": frozenset({"gestionnaire_territorial", "administrateur"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -106,6 +107,7 @@ ACTIONS_LIBELLES = {
     "rafraichir_indicateurs": "recalculer les indicateurs",
     "consulter_cus": "consulter les tableaux CUS des attributions",
     "gerer_seuils_cus": "saisir les seuils du premier quartile",
+    "gerer_jetons": "gérer les jetons d'accès aux services web",
 }
 
 

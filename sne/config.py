@@ -48,6 +48,8 @@ class Settings:
     worker_ttl_s: int = 120
     #: Minutes without a request after which a portal session ends.
     web_session_idle_minutes: int = 30
+    #: Calls a web-service API token may make per minute (its rate limit).
+    api_appels_par_minute: int = 600
     #: Object storage (``s3://bucket``) replacing the local folder; shared by every machine.
     storage_url: str | None = None
     s3_endpoint_url: str | None = None
@@ -98,6 +100,9 @@ class Settings:
             worker_ttl_s=_secondes(env, "SNE_WORKER_TTL_S", 120, minimum=20),
             web_session_idle_minutes=_secondes(
                 env, "SNE_WEB_SESSION_IDLE_MINUTES", 30, unite="minutes"
+            ),
+            api_appels_par_minute=_secondes(
+                env, "SNE_API_APPELS_PAR_MINUTE", 600, unite="appels par minute"
             ),
             storage_url=_storage_url(env.get("SNE_STORAGE_URL") or None),
             s3_endpoint_url=env.get("SNE_S3_ENDPOINT_URL") or None,

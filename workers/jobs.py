@@ -23,6 +23,8 @@ from sne.services import (
     controle_depot,
     cycle,
     exploitation_lots,
+    idempotence,
+    jetons,
     lots,
     notifications,
     rattachement,
@@ -67,7 +69,7 @@ def executer_cycle(
     ctx: JobContext, jour: date, territoire: str | None = None
 ) -> cycle.BilanQuotidien:
     """Run the cycle quotidien service with the settings' mail, store and alert address."""
-    return cycle.cycle_quotidien(
+    bilan = cycle.cycle_quotidien(
         ctx.uow(),
         SYSTEME,
         jour,
@@ -78,6 +80,12 @@ def executer_cycle(
         planifier=ctx.planifier_mail(),
         territoire=territoire,
     )
+    # API tokens about to expire: their guichet's référent is warned once (sne.services.jetons).
+    jetons.avertir_expirations(
+        ctx.uow(), jour, envoyer=envoyeur(ctx.settings), expediteur=ctx.settings.mail_from
+    )
+    idempotence.purger(ctx.uow(), jour)  # the API's stored replies, once no retry can come
+    return bilan
 
 
 def cycle_quotidien(

@@ -6,6 +6,7 @@ radiations, history; ``doublons``: forced duplicates, merges, reports;
 ``indicateurs``: the daily snapshot of indicators and the CUS thresholds.
 """
 
+from sne.models.api import AppelApi, JetonApi, ReponseIdempotente
 from sne.models.demandes import (
     TITULAIRES,
     TITULAIRES_SQL,
@@ -27,6 +28,7 @@ from sne.models.resolution import LotPage
 __all__ = [
     "TITULAIRES",
     "TITULAIRES_SQL",
+    "AppelApi",
     "Attestation",
     "Demande",
     "DoublonForce",
@@ -37,6 +39,7 @@ __all__ = [
     "Historique",
     "Incident",
     "IndicateurMois",
+    "JetonApi",
     "Lot",
     "LotDossier",
     "LotPage",
@@ -47,6 +50,7 @@ __all__ = [
     "Preavis",
     "Radiation",
     "ReleveIndicateurs",
+    "ReponseIdempotente",
     "Ressource",
     "SeuilQuartile",
     "SignalementDoublon",
