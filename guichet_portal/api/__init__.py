@@ -3,7 +3,7 @@
 Modules: ``contrat`` (operations declared once, served and described; the
 OpenAPI document), ``porteur`` (the token of the call, its trace, its rate
 limit), ``problemes`` (errors as problem documents), ``schemas`` (JSON
-shapes), and the operations: ``demandes``, ``fichiers``, ``depots``, ``suivi``.
+shapes), and the operations: ``demandes``, ``fichiers``, ``depots``, ``pieces``, ``suivi``.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from werkzeug.exceptions import HTTPException
 
 from guichet_portal import erreurs
 from guichet_portal.acces import public
-from guichet_portal.api import demandes, depots, fichiers, porteur, problemes, suivi
+from guichet_portal.api import demandes, depots, fichiers, pieces, porteur, problemes, suivi
 from guichet_portal.api.contrat import bp, document, json_reponse
 from guichet_portal.extensions import csrf, limiter
 
-__all__ = ["bp", "demandes", "depots", "fichiers", "init_app", "suivi"]
+__all__ = ["bp", "demandes", "depots", "fichiers", "init_app", "pieces", "suivi"]
 
 
 @bp.get("/openapi.json")

@@ -142,3 +142,30 @@ class LotSchema(Schema):
     dossiers_faits = fields.Integer(required=True)
     erreur = fields.String(required=True, allow_none=True)
     dossiers = fields.List(fields.Nested(DossierDuLotSchema), required=True)
+
+
+class PieceSchema(Schema):
+    """A piece of the dossier unique."""
+
+    id = fields.Integer(required=True)
+    categorie = fields.String(required=True)
+    type = fields.String(required=True)
+    statut = fields.String(required=True)
+    statut_libelle = fields.String(required=True)
+    pages = fields.Integer(required=True)
+    taille = fields.Integer(required=True)
+    canal = fields.String(required=True)
+    date = fields.DateTime(required=True)
+    deposee_par = fields.String(required=True)
+    sensible = fields.Boolean(required=True)
+    contenu_visible = fields.Boolean(required=True)
+    motif = fields.String(required=True, allow_none=True)
+
+
+class AjoutSchema(Schema):
+    """A piece added: its identifier, status and the French account of what was done."""
+
+    nom = fields.String(required=True)
+    piece_id = fields.Integer(required=True)
+    statut = fields.String(required=True, allow_none=True)
+    message = fields.String(required=True)
