@@ -298,3 +298,32 @@ def pdf_valide(path: Path, pages: int = 1) -> Path:
             pdf.add_blank_page()
         pdf.save(path)
     return path
+
+
+#: Every datum a radiation on attribution (RADATT) asks for, with official codes.
+ATTRIBUTION = {
+    "logement_adresse": "4 allée des Pins, bât. C, apt 12",
+    "logement_code_postal": "13013",
+    "logement_commune": "Marseille",
+    "logement_rpls": "RPLS0013-000451",
+    "logement_zus_qpv": "ZUSOUI",
+    "logement_surface": 67,
+    "logement_typologie": "T3",
+    "reservataire": "PPRIOR",
+    "statut_dalo": "ACTIF",
+    "accord_collectif": "ACI",
+    "date_bail": "2026-09-01",
+    "bailleur": "Habitat Marseille Provence",
+}
+
+
+class FileEnregistree:
+    """A job queue that records what is enqueued instead of running it (replaces a portal's)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, dict[str, Any]]] = []
+
+    def enqueue(self, job: str, *, queue: str = "default", **arguments: Any) -> str:
+        """Record ``job`` and its arguments."""
+        self.jobs.append((job, arguments))
+        return f"job-{len(self.jobs)}"

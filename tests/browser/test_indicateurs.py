@@ -12,8 +12,7 @@ import pytest
 from sne.acteurs import SYSTEME, acteur_pour
 from sne.services import demandes, indicateurs, radiation
 from tests.browser.conftest import Visite
-from tests.factories import document_demande
-from tests.integration.test_radiation import ATTRIBUTION
+from tests.factories import ATTRIBUTION, document_demande
 from tests.ods import lignes_ods
 
 

@@ -11,8 +11,7 @@ from sne.documents import tableur
 from sne.errors import Forbidden, NotFound, ValidationError
 from sne.services import cus, demandes, radiation
 from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande
-from tests.integration.test_radiation import ATTRIBUTION
+from tests.factories import ATTRIBUTION, Referentiel, document_demande
 from tests.ods import lignes_ods
 
 HMP = "Habitat Marseille Provence"

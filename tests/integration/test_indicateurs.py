@@ -15,8 +15,7 @@ from sne.models import Historique, Notification, Piece
 from sne.services import cycle, demandes, indicateurs, radiation
 from sne.uow import utcnow
 from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande
-from tests.integration.test_radiation import ATTRIBUTION
+from tests.factories import ATTRIBUTION, Referentiel, document_demande
 
 
 def _enregistrer(ref: Referentiel, foyer: int, jour: date, *, autre: bool = False) -> str:

@@ -9,22 +9,7 @@ from sne.errors import Conflict, Forbidden, ValidationError
 from sne.models import Demande, Historique, Radiation
 from sne.services import demandes, radiation
 from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande
-
-ATTRIBUTION = {
-    "logement_adresse": "4 allée des Pins, bât. C, apt 12",
-    "logement_code_postal": "13013",
-    "logement_commune": "Marseille",
-    "logement_rpls": "RPLS0013-000451",
-    "logement_zus_qpv": "ZUSOUI",
-    "logement_surface": 67,
-    "logement_typologie": "T3",
-    "reservataire": "PPRIOR",
-    "statut_dalo": "ACTIF",
-    "accord_collectif": "ACI",
-    "date_bail": "2026-09-01",
-    "bailleur": "Habitat Marseille Provence",
-}
+from tests.factories import ATTRIBUTION, Referentiel, document_demande
 
 
 @pytest.fixture

@@ -40,14 +40,3 @@ def entetes(secret: str, *, cle: str | None = None, **autres: str) -> dict[str, 
         "Idempotency-Key": cle or f"cle-{next(_cles)}",
         **autres,
     }
-
-
-class FileEnregistree:
-    """A queue that records the jobs instead of running them."""
-
-    def __init__(self) -> None:
-        self.jobs: list[tuple[str, dict[str, object]]] = []
-
-    def enqueue(self, job: str, *, queue: str = "default", **arguments: object) -> str:
-        self.jobs.append((job, arguments))
-        return f"job-{len(self.jobs)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -70,6 +71,11 @@ def fabrique(ref: Referentiel, tmp_var: Path, horloge: Horloge) -> Iterator[Call
 @pytest.fixture
 def app(fabrique: Callable[..., Flask]) -> Flask:
     return fabrique()
+
+
+def texte(reponse: Any) -> str:
+    """The page as a person reads it (entities decoded)."""
+    return html.unescape(reponse.get_data(as_text=True))
 
 
 def jeton(client: FlaskClient, adresse: str = "/connexion") -> str:

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sne.models import Lot
 from sne.services import referentiel
 from tests.factories import ADMIN, Referentiel
 from tests.web.conftest import MOT_DE_PASSE
-
-
-def texte(reponse: Any) -> str:
-    """The page as a person reads it (entities decoded)."""
-    return html.unescape(reponse.get_data(as_text=True))
 
 
 def creer_operateur(ref: Referentiel, login: str, territoire: str | None) -> None:
@@ -31,17 +23,6 @@ def creer_operateur(ref: Referentiel, login: str, territoire: str | None) -> Non
         territoire=territoire,
         provisoire=False,
     )
-
-
-@dataclass
-class FileEnregistree:
-    """A job queue that records what is enqueued (the portal's queue is replaced by it)."""
-
-    jobs: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def enqueue(self, job: str, *, queue: str = "default", **arguments: Any) -> str:
-        self.jobs.append((job, arguments))
-        return f"test-{len(self.jobs)}"
 
 
 def lot(

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from sne.models import Demande
 from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande, enregistrer_demande
-from tests.web.api_outils import FileEnregistree, creer_jeton, entetes
+from tests.factories import FileEnregistree, Referentiel, document_demande, enregistrer_demande
+from tests.web.api_outils import creer_jeton, entetes
 
 SAMPLES = Path(__file__).parents[1] / "samples" / "interfacenuu"
 

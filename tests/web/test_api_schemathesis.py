@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.factories import Referentiel, enregistrer_demande
-from tests.web.api_outils import FileEnregistree, creer_jeton
+from tests.factories import FileEnregistree, Referentiel, enregistrer_demande
+from tests.web.api_outils import creer_jeton
 
 CHECKS = [
     not_a_server_error,

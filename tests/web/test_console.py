@@ -28,9 +28,9 @@ from sne.models import Envoi, Guichet, Lot, Notification
 from sne.services import demandes
 from sne.uow import utcnow
 from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande, pdf_valide
-from tests.web.conftest import connecter, jeton
-from tests.web.console_outils import FileEnregistree, creer_operateur, lot, texte
+from tests.factories import FileEnregistree, Referentiel, document_demande, pdf_valide
+from tests.web.conftest import connecter, jeton, texte
+from tests.web.console_outils import creer_operateur, lot
 from workers.redis_queue import RUNNER
 
 ROUTES_GET = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 import pytest
@@ -12,12 +11,7 @@ from flask.testing import FlaskClient
 from sne.services import demandes
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
-from tests.web.conftest import jeton
-
-
-def texte(reponse: object) -> str:
-    """The page as a person reads it (entities decoded)."""
-    return html.unescape(reponse.get_data(as_text=True))  # type: ignore[attr-defined]
+from tests.web.conftest import jeton, texte
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from sne.models import Envoi, Historique, Incident, Notification
 from sne.services import demandes
 from sne.uow import utcnow
 from tests.conftest import JOUR
-from tests.factories import Referentiel, document_demande
-from tests.web.conftest import jeton
-from tests.web.console_outils import FileEnregistree, creer_operateur, lot, texte
+from tests.factories import FileEnregistree, Referentiel, document_demande
+from tests.web.conftest import jeton, texte
+from tests.web.console_outils import creer_operateur, lot
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from sne.acteurs import SYSTEME
 from sne.models import Notification
 from sne.services import demandes, indicateurs, radiation, referentiel
 from tests.conftest import JOUR
-from tests.factories import ADMIN, Referentiel, document_demande
-from tests.integration.test_radiation import ATTRIBUTION
+from tests.factories import ADMIN, ATTRIBUTION, Referentiel, document_demande
 from tests.ods import lignes_ods
 from tests.web.conftest import connecter, jeton
 

@@ -10,8 +10,7 @@ from flask.testing import FlaskClient
 from sne.services import demandes
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
-from tests.web.conftest import jeton
-from tests.web.test_demandes import texte
+from tests.web.conftest import jeton, texte
 
 ADRESSE = "/demandes/nouvelle"
 
