@@ -44,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "corriger_identite": frozenset({"gestionnaire_territorial"}),
     "suivre_doublons_forces": frozenset({"gestionnaire_territorial"}),
     "traiter_signalements": frozenset({"gestionnaire_territorial"}),
+    "auditer": frozenset({"gestionnaire_territorial", "administrateur"}),
+    "traiter_reclamations": frozenset({"gestionnaire_territorial"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -66,6 +68,8 @@ ACTIONS_LIBELLES = {
     "corriger_identite": "corriger le nom d'un demandeur",
     "suivre_doublons_forces": "suivre les doublons forcés",
     "traiter_signalements": "traiter les signalements de doublons",
+    "auditer": "consulter le journal d'audit",
+    "traiter_reclamations": "traiter les réclamations sur les radiations",
 }
 
 

@@ -280,10 +280,17 @@ class Preavis(Base):
 
 
 class Historique(Base):
-    """Append-only trace of every write: who, when, on what, what changed and why."""
+    """Append-only trace of every write: who, when, on what, what changed and why.
+
+    Each line is chained to the previous line of its chain (``sne.chainage``).
+    """
 
     __tablename__ = "historique"
-    __table_args__ = (Index("ix_historique_entite", "entite", "entite_id"),)
+    __table_args__ = (
+        Index("ix_historique_entite", "entite", "entite_id"),
+        Index("ux_historique_chaine_precedent", "chaine", "hash_precedent", unique=True),
+        Index("ix_historique_chaine_id", "chaine", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
@@ -297,6 +304,12 @@ class Historique(Base):
     changements: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     justification: Mapped[str | None] = mapped_column(Text)
     changement_identite: Mapped[bool] = mapped_column(Boolean, default=False)
+    # --- tamper evidence (sne.chainage) ---
+    chaine: Mapped[str | None] = mapped_column(String(80))
+    empreinte: Mapped[str | None] = mapped_column(String(64))
+    hash_precedent: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    # --- end of tamper evidence ---
 
 
 @event.listens_for(Personne, "before_update")

@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sne import codes
+from sne import chainage, codes
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Personne, Piece, Preavis
@@ -222,7 +222,7 @@ def purger(session: Session, acteur: Acteur, demande: Demande, jour: date) -> li
     session.execute(
         update(Historique)
         .where(Historique.demande_id == demande.id)
-        .values(changements={"valeurs": "effacées lors de la purge"}, justification=None)
+        .values(changements=chainage.EXPURGE, justification=None)
     )
     demande.statut = "purgee"
     demande.date_purge = jour
