@@ -18,6 +18,7 @@ from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
 from guichet_portal.demandes import bp as demandes
 from guichet_portal.extensions import csrf, limiter, login_manager
+from guichet_portal.gestion import bp as gestion
 from guichet_portal.recherche import bp as recherche
 from guichet_portal.saisie import bp as saisie
 from guichet_portal.statiques import bp as statiques
@@ -73,5 +74,6 @@ def create_app(
     erreurs.init_app(app)
     for blueprint in (statiques, auth, accueil, recherche, demandes, saisie):
         app.register_blueprint(blueprint)
+    app.register_blueprint(gestion)
     app.jinja_env.globals.update(securite.jinja_globals())
     return app

@@ -277,6 +277,8 @@ class Preavis(Base):
     date_expiration: Mapped[date] = mapped_column(Date)
     date_envoi: Mapped[date] = mapped_column(Date)
     canal: Mapped[str] = mapped_column(String(8))  # "email" or "courrier"
+    #: The e-mail or postal address used, as it was that day (shown on a complaint).
+    destinataire: Mapped[str | None] = mapped_column(String(400))
 
 
 class Historique(Base):

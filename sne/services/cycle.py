@@ -117,6 +117,7 @@ def _preavis(
                 date_expiration=demande.date_expiration,
                 date_envoi=jour,
                 canal=canal,
+                destinataire=demande.email or "\n".join(adresse_postale(demande)),
             )
         )
         tracer(
@@ -141,6 +142,22 @@ def _preavis(
         else:
             bilan.preavis_courrier.append(demande.numero)
     return len(demandes)
+
+
+def adresse_postale(demande: Demande) -> tuple[str, ...]:
+    """The applicant's name and postal address, one line each, as an envelope shows them."""
+    demandeur = demande.demandeur
+    nom = (
+        f"{codes.libelle(codes.CIVILITE, demandeur.civilite)} {demandeur.prenoms or ''} "
+        f"{demandeur.nom_usage or demandeur.nom_naissance or ''}"
+        if demandeur
+        else demande.raison_sociale or ""
+    )
+    rue = " ".join(filter(None, [demande.adresse_numero, demande.adresse_ligne1]))
+    ville = " ".join(filter(None, [demande.code_postal, demande.commune]))
+    pays = demande.pays if demande.pays and demande.pays.lower() != "france" else None
+    lignes = (" ".join(nom.split()), rue, demande.adresse_ligne2, ville.upper(), pays)
+    return tuple(ligne for ligne in lignes if ligne)
 
 
 def texte_preavis(demande: Demande) -> str:

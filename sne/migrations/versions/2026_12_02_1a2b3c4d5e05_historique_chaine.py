@@ -1,4 +1,4 @@
-"""tamper-evident history: each line carries its chain, content fingerprint and hashes
+"""tamper-evident history: each line carries its chain, content fingerprint and hashes; préavis keep their address
 
 Revision ID: 1a2b3c4d5e05
 Revises: a4d1e2f3b5c6
@@ -7,6 +7,7 @@ Create Date: 2026-12-02 16:30:00
 Adds ``chaine``, ``empreinte``, ``hash_precedent`` and ``hash`` to ``historique``
 (see ``sne.chainage``), fills them for the lines already written (in id order,
 chain by chain), then forbids rewriting them as the older columns already are.
+``preavis.destinataire`` keeps the e-mail or postal address a préavis went to.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def _chainer(bind: Any, table: Any, ligne: Any, derniers: dict[str, str]) -> Non
 
 
 def upgrade() -> None:
+    op.add_column("preavis", sa.Column("destinataire", sa.String(400), nullable=True))
     op.add_column("historique", sa.Column("chaine", sa.String(80), nullable=True))
     op.add_column("historique", sa.Column("empreinte", sa.String(64), nullable=True))
     op.add_column("historique", sa.Column("hash_precedent", sa.String(64), nullable=True))
@@ -99,3 +101,4 @@ def downgrade() -> None:
     op.drop_index("ux_historique_chaine_precedent", table_name="historique")
     for colonne in reversed(COLONNES.split(", ")):
         op.drop_column("historique", colonne)
+    op.drop_column("preavis", "destinataire")

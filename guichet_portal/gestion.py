@@ -1,0 +1,239 @@
+"""The territorial manager's console (/gestion): accounts, audit trail, complaints about radiations.
+
+Each view reads the form, calls one service with the signed-in ``Acteur`` and
+renders or redirects; the services check roles and territory (an object of
+another territory is "not found").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from guichet_portal import acces
+from guichet_portal.acces import exige
+from guichet_portal.recherche import lire_date
+from guichet_portal.securite import aujourd_hui
+from sne import codes
+from sne.errors import Forbidden, NotFound, SneError
+from sne.services import audit, gestion_comptes, guichets, reclamations, referentiel
+
+bp = Blueprint("gestion", __name__, url_prefix="/gestion")
+#: Roles a territorial manager may give (an administrator may give any).
+ROLES_DU_TERRITOIRE = ("agent_guichet", *sorted(referentiel.ROLES_DE_TERRITOIRE))
+
+
+def _erreurs(erreur: SneError) -> dict[str, str]:
+    """The fields at fault of a refusal (access refusals go on to the 404 page)."""
+    if isinstance(erreur, NotFound | Forbidden):
+        raise erreur
+    return {k: str(v) for k, v in erreur.details.items()}
+
+
+def _roles() -> dict[str, str]:
+    if acces.acteur().role == "administrateur":
+        return dict(codes.ROLE)
+    return {role: codes.libelle(codes.ROLE, role) for role in ROLES_DU_TERRITOIRE}
+
+
+@bp.get("")
+@exige("gerer_utilisateurs")
+def accueil() -> str:
+    """The console's home: one link per area."""
+    return render_template("guichet/gestion/accueil.html")
+
+
+@bp.get("/comptes")
+@exige("gerer_utilisateurs")
+def comptes() -> str:
+    """The territory's accounts, or only those the periodic review lists."""
+    revue = request.args.get("revue") == "1"
+    liste = gestion_comptes.lister(acces.uow(), acces.acteur(), aujourd_hui(), a_revoir=revue)
+    return render_template("guichet/gestion/comptes.html", comptes=liste, revue=revue)
+
+
+@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@exige("gerer_utilisateurs")
+def ouvrir_compte() -> Response | tuple[str, int]:
+    """Open an account with a role and a guichet (or the territory) and a provisional password."""
+    acteur = acces.acteur()
+    saisie = {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
+    erreurs: dict[str, str] = {}
+    message = None
+    if request.method == "POST":
+        try:
+            cree = referentiel.creer_utilisateur(
+                acces.uow(),
+                acteur,
+                login=saisie.get("login", ""),
+                nom=saisie.get("nom", ""),
+                prenom=saisie.get("prenom", ""),
+                role=saisie.get("role", ""),
+                mot_de_passe=request.form.get("mot_de_passe", ""),
+                email=saisie.get("email") or None,
+                guichet=saisie.get("guichet") or None,
+                territoire=acteur.territoire_code,
+            )
+        except SneError as erreur:
+            erreurs, message = _erreurs(erreur), erreur.message
+        else:
+            flash(
+                f"Compte « {cree.login} » ouvert. Son titulaire choisira son mot de passe "
+                "à la première connexion.",
+                "success",
+            )
+            return redirect(url_for("gestion.compte", login=cree.login))
+    liste = guichets.lister(acces.uow(), acteur.territoire_code or "")
+    html = render_template(
+        "guichet/gestion/compte_nouveau.html",
+        saisie=saisie,
+        erreurs=erreurs,
+        message=message,
+        roles=_roles(),
+        guichets={g.code: f"{g.code} — {g.nom}" for g in liste},
+    )
+    return html, 422 if message else 200
+
+
+@bp.get("/comptes/<login>")
+@exige("gerer_utilisateurs")
+def compte(login: str) -> str:
+    """One account: its role, guichet, last sign-in; change its role or close it."""
+    vu = gestion_comptes.consulter(acces.uow(), acces.acteur(), login, aujourd_hui())
+    return render_template(
+        "guichet/gestion/compte.html", compte=vu, roles=_roles(), erreurs={}, saisie={}
+    )
+
+
+@bp.post("/comptes/<login>/role")
+@exige("gerer_utilisateurs")
+def changer_role(login: str) -> Response | tuple[str, int]:
+    """Give the account another role (it signs in again)."""
+    role, motif = request.form.get("role", ""), request.form.get("motif", "")
+    try:
+        gestion_comptes.changer_role(acces.uow(), acces.acteur(), login, role, motif)
+    except SneError as erreur:
+        return _compte_refuse(login, erreur, {"role": role, "motif_role": motif}, "role")
+    flash(f"Rôle du compte « {login} » : {codes.libelle(codes.ROLE, role)}.", "success")
+    return redirect(url_for("gestion.compte", login=login))
+
+
+@bp.post("/comptes/<login>/fermer")
+@exige("gerer_utilisateurs")
+def fermer_compte(login: str) -> Response | tuple[str, int]:
+    """Close the account at once: its open sessions end."""
+    motif = request.form.get("motif", "")
+    try:
+        gestion_comptes.fermer(acces.uow(), acces.acteur(), login, motif)
+    except SneError as erreur:
+        return _compte_refuse(login, erreur, {"motif_fermeture": motif}, "fermeture")
+    flash(f"Compte « {login} » fermé : ses sessions ouvertes sont terminées.", "success")
+    return redirect(url_for("gestion.compte", login=login))
+
+
+def _compte_refuse(
+    login: str, erreur: SneError, saisie: dict[str, str], formulaire: str
+) -> tuple[str, int]:
+    """The account page again, with the refusal beside the form that caused it."""
+    erreurs = _erreurs(erreur)
+    if "motif" in erreurs:
+        erreurs[f"motif_{formulaire}"] = erreurs.pop("motif")
+    vu = gestion_comptes.consulter(acces.uow(), acces.acteur(), login, aujourd_hui())
+    html = render_template(
+        "guichet/gestion/compte.html",
+        compte=vu,
+        roles=_roles(),
+        erreurs=erreurs,
+        saisie=saisie,
+        message=erreur.message,
+    )
+    return html, 422
+
+
+@bp.get("/audit")
+@exige("auditer")
+def journal() -> str:
+    """The audit trail, filtered by person, guichet and dates."""
+    saisie = {k: request.args.get(k, "").strip() for k in ("personne", "guichet", "du", "au")}
+    erreurs = {
+        k: "date illisible : écrivez-la JJ/MM/AAAA"
+        for k in ("du", "au")
+        if saisie[k] and lire_date(saisie[k]) is None
+    }
+    filtres = audit.Filtres(
+        personne=saisie["personne"] or None,
+        guichet=saisie["guichet"] or None,
+        du=None if erreurs else _date(saisie["du"]),
+        au=None if erreurs else _date(saisie["au"]),
+    )
+    page = audit.journal(
+        acces.uow(), acces.acteur(), filtres, request.args.get("page", 1, type=int) or 1
+    )
+
+    def adresse(n: int) -> str:
+        return url_for("gestion.journal", **{k: v for k, v in saisie.items() if v}, page=n)
+
+    return render_template(
+        "guichet/gestion/audit.html", page=page, saisie=saisie, erreurs=erreurs, adresse=adresse
+    )
+
+
+def _date(texte: str) -> date | None:
+    return lire_date(texte) if texte else None
+
+
+@bp.get("/audit/verification")
+@exige("auditer")
+def verification() -> str:
+    """Verify the history's hash chains and say where they break."""
+    bilan = audit.verifier(acces.uow(), acces.acteur())
+    return render_template("guichet/gestion/verification.html", bilan=bilan)
+
+
+@bp.get("/reclamations")
+@exige("traiter_reclamations")
+def reclamations_index() -> Response | str:
+    """Ask the numéro of the radiated demande the complaint is about."""
+    numero = request.args.get("numero", "").replace(" ", "").upper()
+    if numero:
+        return redirect(url_for("gestion.reclamation", numero=numero))
+    return render_template("guichet/gestion/reclamations.html")
+
+
+@bp.route("/reclamations/<numero>", methods=["GET", "POST"])
+@exige("traiter_reclamations")
+def reclamation(numero: str) -> Response | tuple[str, int]:
+    """Show why and how the demande was radiated; reactivate it or refuse with a reason."""
+    acteur, jour = acces.acteur(), aujourd_hui()
+    dossier = reclamations.dossier(acces.uow(), acteur, numero, jour)
+    saisie = {k: request.form.get(k, "").strip() for k in ("justification", "motif")}
+    erreurs: dict[str, str] = {}
+    message = None
+    if request.method == "POST":
+        try:
+            if request.form.get("reponse") == "reactiver":
+                expiration = reclamations.reactiver(
+                    acces.uow(), acteur, dossier.numero, saisie["justification"], jour
+                )
+                flash(
+                    f"Demande réactivée (même numéro, même ancienneté), valable jusqu'au "
+                    f"{expiration:%d/%m/%Y}.",
+                    "success",
+                )
+            else:
+                reclamations.refuser(acces.uow(), acteur, dossier.numero, saisie["motif"])
+                flash("Réclamation refusée : la raison est tracée sur la demande.", "success")
+        except SneError as erreur:
+            erreurs, message = _erreurs(erreur), erreur.message
+        else:
+            return redirect(url_for("gestion.reclamation", numero=dossier.numero))
+    html = render_template(
+        "guichet/gestion/reclamation.html",
+        dossier=dossier,
+        saisie=saisie,
+        erreurs=erreurs,
+        message=message,
+    )
+    return html, 422 if message else 200
