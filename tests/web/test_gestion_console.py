@@ -15,7 +15,7 @@ from sne.models import Historique, Utilisateur
 from sne.services import cycle, demandes, radiation
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
-from tests.web.conftest import MOT_DE_PASSE, connecter, jeton
+from tests.web.conftest import connecter, jeton
 from tests.web.test_demandes import texte
 
 PAGES = (
