@@ -8,6 +8,7 @@ another territory is "not found").
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -173,7 +174,8 @@ def journal() -> str:
     )
 
     def adresse(n: int) -> str:
-        return url_for("gestion.journal", **{k: v for k, v in saisie.items() if v}, page=n)
+        valeurs: dict[str, Any] = {**{k: v for k, v in saisie.items() if v}, "page": n}
+        return url_for("gestion.journal", **valeurs)
 
     return render_template(
         "guichet/gestion/audit.html", page=page, saisie=saisie, erreurs=erreurs, adresse=adresse

@@ -279,6 +279,9 @@ class Preavis(Base):
     canal: Mapped[str] = mapped_column(String(8))  # "email" or "courrier"
     #: The e-mail or postal address used, as it was that day (shown on a complaint).
     destinataire: Mapped[str | None] = mapped_column(String(400))
+    #: For a letter: the store key of the run's PDF of letters, and its page there.
+    courrier: Mapped[str | None] = mapped_column(String(200))
+    courrier_page: Mapped[int | None] = mapped_column(Integer)
 
 
 class Historique(Base):

@@ -22,11 +22,18 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sne import chainage, codes
+from sne import chainage
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Personne, Piece, Preavis
 from sne.services import echeances, radiation
+from sne.services.courriers import (
+    GRACE_RENOUVELLEMENT,
+    LotCourrier,
+    adresse_postale,
+    produire_lettres,
+    texte_preavis,
+)
 from sne.services.formulaire import BOOLEENS, CHAMPS_B, CHAMPS_MORALE
 from sne.services.notifications import Planifier
 from sne.services.trace import tracer
@@ -34,7 +41,6 @@ from sne.stockage import FileStore
 from sne.uow import UnitOfWork, utcnow
 
 PREAVIS = relativedelta(months=1)
-GRACE_RENOUVELLEMENT = relativedelta(months=1)
 CONSERVATION = relativedelta(years=1)
 PAQUET = 500  # demandes handled per transaction, so a large backlog never holds one huge lock
 
@@ -74,6 +80,54 @@ def executer(
     return bilan
 
 
+def _dues_preavis(jour: date) -> Select[tuple[Demande]]:
+    """Active demandes expiring within the month that have no préavis for that expiry."""
+    deja = exists().where(
+        Preavis.demande_id == Demande.id, Preavis.date_expiration == Demande.date_expiration
+    )
+    return select(Demande).where(
+        Demande.statut == "active", Demande.date_expiration <= jour + PREAVIS, ~deja
+    )
+
+
+def _dues_radiation(jour: date) -> Select[tuple[Demande]]:
+    """Active demandes expired for a month or more."""
+    return select(Demande).where(
+        Demande.statut == "active", Demande.date_expiration <= jour - GRACE_RENOUVELLEMENT
+    )
+
+
+def _dues_purge(jour: date) -> Select[tuple[Demande]]:
+    """Demandes radiated a year ago or more."""
+    return select(Demande).where(
+        Demande.statut == "radiee", Demande.date_radiation <= jour - CONSERVATION
+    )
+
+
+def prevoir(
+    uow: UnitOfWork, acteur: Acteur, jour: date, *, territoire: str | None = None
+) -> BilanCycle:
+    """What ``executer`` would do on ``jour``, without doing it (the dry run)."""
+    acteur.exiger("cycle_quotidien", territoire)
+    bilan = BilanCycle(jour)
+    with uow:
+        numeros = uow.session.execute(
+            _dans(_dues_preavis(jour), territoire)
+            .with_only_columns(Demande.numero, Demande.email)
+            .order_by(Demande.id)
+        )
+        for numero, email in numeros:
+            (bilan.preavis_email if email else bilan.preavis_courrier).append(numero)
+        for query, liste in (
+            (_dues_radiation(jour), bilan.radiees),
+            (_dues_purge(jour), bilan.purgees),
+        ):
+            liste += uow.session.scalars(
+                _dans(query, territoire).with_only_columns(Demande.numero).order_by(Demande.id)
+            )
+    return bilan
+
+
 def _par_paquets(uow: UnitOfWork, etape: Callable[[Session], int]) -> None:
     """Repeat ``etape`` in its own transaction until it finds nothing left to do."""
     while True:
@@ -98,12 +152,8 @@ def _preavis(
     expediteur: str,
     territoire: str | None,
 ) -> int:
-    deja = exists().where(
-        Preavis.demande_id == Demande.id, Preavis.date_expiration == Demande.date_expiration
-    )
     query = (
-        select(Demande)
-        .where(Demande.statut == "active", Demande.date_expiration <= jour + PREAVIS, ~deja)
+        _dues_preavis(jour)
         .options(selectinload(Demande.personnes))
         .order_by(Demande.id)
         .limit(PAQUET)
@@ -144,51 +194,11 @@ def _preavis(
     return len(demandes)
 
 
-def adresse_postale(demande: Demande) -> tuple[str, ...]:
-    """The applicant's name and postal address, one line each, as an envelope shows them."""
-    demandeur = demande.demandeur
-    nom = (
-        f"{codes.libelle(codes.CIVILITE, demandeur.civilite)} {demandeur.prenoms or ''} "
-        f"{demandeur.nom_usage or demandeur.nom_naissance or ''}"
-        if demandeur
-        else demande.raison_sociale or ""
-    )
-    rue = " ".join(filter(None, [demande.adresse_numero, demande.adresse_ligne1]))
-    ville = " ".join(filter(None, [demande.code_postal, demande.commune]))
-    pays = demande.pays if demande.pays and demande.pays.lower() != "france" else None
-    lignes = (" ".join(nom.split()), rue, demande.adresse_ligne2, ville.upper(), pays)
-    return tuple(ligne for ligne in lignes if ligne)
-
-
-def texte_preavis(demande: Demande) -> str:
-    """The French warning sent one month before expiry."""
-    demandeur = demande.demandeur
-    nom = (
-        f"{codes.libelle(codes.CIVILITE, demandeur.civilite)} {demandeur.nom_usage or demandeur.nom_naissance}"
-        if demandeur
-        else demande.raison_sociale or ""
-    )
-    expiration = demande.date_expiration.strftime("%d/%m/%Y")
-    radiation = (demande.date_expiration + GRACE_RENOUVELLEMENT).strftime("%d/%m/%Y")
-    return (
-        f"Bonjour {nom.strip()},\n\n"
-        f"Votre demande de logement social n° {demande.numero}, déposée le "
-        f"{demande.date_depot.strftime('%d/%m/%Y')}, arrive à échéance le {expiration}.\n\n"
-        "Pour la conserver, vous devez la renouveler avant cette date, en ligne sur le portail "
-        "grand public ou auprès de tout guichet enregistreur de votre département. Le "
-        "renouvellement conserve votre numéro unique et l'ancienneté de votre demande.\n\n"
-        f"Sans renouvellement, votre demande sera radiée le {radiation} "
-        "(article R.441-2-8 du code de la construction et de l'habitation).\n\n"
-        "Ce message est envoyé automatiquement : merci de ne pas y répondre."
-    )
-
-
 def _non_renouvellement(
     session: Session, acteur: Acteur, jour: date, bilan: BilanCycle, territoire: str | None
 ) -> int:
     query = (
-        select(Demande)
-        .where(Demande.statut == "active", Demande.date_expiration <= jour - GRACE_RENOUVELLEMENT)
+        _dues_radiation(jour)
         .options(selectinload(Demande.radiations))
         .order_by(Demande.id)
         .limit(PAQUET)
@@ -206,8 +216,7 @@ def _purge(
     session: Session, acteur: Acteur, jour: date, bilan: BilanCycle, territoire: str | None
 ) -> int:
     query = (
-        select(Demande)
-        .where(Demande.statut == "radiee", Demande.date_radiation <= jour - CONSERVATION)
+        _dues_purge(jour)
         .options(selectinload(Demande.personnes).selectinload(Personne.ressources))
         .order_by(Demande.id)
         .limit(PAQUET)
@@ -282,6 +291,8 @@ class BilanQuotidien:
 
     cycle: BilanCycle
     alertes: list[str]
+    #: The préavis letters of this run, to hand to the printing provider.
+    courrier: LotCourrier | None = None
 
 
 def cycle_quotidien(
@@ -305,5 +316,6 @@ def cycle_quotidien(
     )
     for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
         store.delete(cle)
+    courrier = produire_lettres(uow, acteur, jour, store, territoire=territoire)
     alertes = echeances.alerter_retards(uow, jour, destinataire=alerte_a, planifier=planifier)
-    return BilanQuotidien(bilan, alertes)
+    return BilanQuotidien(bilan, alertes, courrier)

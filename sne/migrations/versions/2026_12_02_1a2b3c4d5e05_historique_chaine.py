@@ -7,7 +7,8 @@ Create Date: 2026-12-02 16:30:00
 Adds ``chaine``, ``empreinte``, ``hash_precedent`` and ``hash`` to ``historique``
 (see ``sne.chainage``), fills them for the lines already written (in id order,
 chain by chain), then forbids rewriting them as the older columns already are.
-``preavis.destinataire`` keeps the e-mail or postal address a préavis went to.
+``preavis.destinataire`` keeps the e-mail or postal address a préavis went to,
+``preavis.courrier``/``courrier_page`` the PDF of letters a posted one was printed in.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def _chainer(bind: Any, table: Any, ligne: Any, derniers: dict[str, str]) -> Non
 
 def upgrade() -> None:
     op.add_column("preavis", sa.Column("destinataire", sa.String(400), nullable=True))
+    op.add_column("preavis", sa.Column("courrier", sa.String(200), nullable=True))
+    op.add_column("preavis", sa.Column("courrier_page", sa.Integer(), nullable=True))
     op.add_column("historique", sa.Column("chaine", sa.String(80), nullable=True))
     op.add_column("historique", sa.Column("empreinte", sa.String(64), nullable=True))
     op.add_column("historique", sa.Column("hash_precedent", sa.String(64), nullable=True))
@@ -101,4 +104,5 @@ def downgrade() -> None:
     op.drop_index("ux_historique_chaine_precedent", table_name="historique")
     for colonne in reversed(COLONNES.split(", ")):
         op.drop_column("historique", colonne)
-    op.drop_column("preavis", "destinataire")
+    for colonne in ("courrier_page", "courrier", "destinataire"):
+        op.drop_column("preavis", colonne)
