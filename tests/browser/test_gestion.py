@@ -1,0 +1,109 @@
+"""The territorial manager's journeys in a real browser: open an account, answer a complaint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from sne.acteurs import SYSTEME, acteur_pour
+from sne.models import Preavis
+from sne.services import demandes, radiation
+from tests.browser.conftest import Visite
+from tests.factories import document_demande
+
+GESTIONNAIRE = "gestion.13"
+
+
+def _radiee_pour_non_renouvellement(portail: dict[str, Any]) -> str:
+    """A demande filed 14 months ago, warned by post, radiated by the system last month."""
+    uow, aujourd_hui = portail["uow"], portail["aujourd_hui"]
+    depot = aujourd_hui - relativedelta(months=14)
+    with uow() as unit:
+        agent = acteur_pour(unit.session, "agent.nord")
+    numero = demandes.enregistrer(
+        uow(), agent, document_demande(foyer=7, email=None), aujourd_hui=depot
+    ).numero
+    with uow() as unit:
+        demande = demandes.charger(unit.session, numero, verrou=True)
+        unit.session.add(
+            Preavis(
+                demande_id=demande.id,
+                date_expiration=demande.date_expiration,
+                date_envoi=demande.date_expiration - relativedelta(months=1),
+                canal="courrier",
+                destinataire="Mme Claire Nguyen\n12 rue des Tanneurs\n13002 MARSEILLE",
+            )
+        )
+        jour: date = demande.date_expiration + relativedelta(months=1)
+        radiation.radier_non_renouvellement(unit.session, SYSTEME, demande, jour)
+        unit.commit()
+    return numero
+
+
+def test_the_manager_opens_an_account_from_the_console(
+    visite: Visite, capture: Callable[[Any, str], None]
+) -> None:
+    page = visite.page
+    visite.connecter(GESTIONNAIRE)
+    page.get_by_role("link", name="Console de gestion").first.click()
+    visite.verifier()
+    capture(page, "guichet_gestion")
+    page.get_by_role("link", name="Comptes des utilisateurs").click()
+    visite.verifier()
+    page.get_by_role("link", name="Ouvrir un compte").click()
+    visite.verifier()
+    page.get_by_role("button", name="Ouvrir le compte").click()  # empty: errors beside fields
+    visite.verifier()
+    assert "3 à 100 caractères" in visite.erreur("Identifiant de connexion")
+    page.get_by_label("Prénom").fill("Inès")
+    page.get_by_label("Nom (obligatoire)", exact=True).fill("Durand")
+    page.get_by_label("Identifiant de connexion").fill("ines.durand")
+    page.get_by_label("Rôle (obligatoire)", exact=True).select_option("agent_guichet")
+    page.get_by_label("Guichet de rattachement").select_option(index=1)
+    page.get_by_label("Mot de passe provisoire").fill("provisoire-2026!")
+    page.get_by_role("button", name="Ouvrir le compte").click()
+    visite.verifier()
+    assert "/gestion/comptes/ines.durand" in page.url
+    assert "Compte « ines.durand » ouvert" in page.inner_text("body")
+    page.get_by_label("Motif de la fermeture").fill("ouvert par erreur")
+    page.get_by_role("button", name="Fermer le compte").click()
+    visite.verifier()
+    assert "ses sessions ouvertes sont terminées" in page.inner_text("body")
+
+
+def test_the_manager_answers_a_complaint_with_a_reactivation(
+    visite: Visite, portail: dict[str, Any], capture: Callable[[Any, str], None]
+) -> None:
+    numero = _radiee_pour_non_renouvellement(portail)
+    page = visite.page
+    visite.connecter(GESTIONNAIRE)
+    visite.ouvrir("/gestion")
+    page.get_by_role("link", name="Réclamations sur les radiations").click()
+    visite.verifier()
+    page.get_by_label("Numéro unique").fill(numero)
+    page.get_by_role("button", name="Ouvrir le dossier").click()
+    visite.verifier()
+    corps = page.inner_text("body")
+    assert "Non-renouvellement" in corps or "non-renouvellement" in corps
+    assert "courrier postal" in corps and "12 rue des Tanneurs" in corps
+    capture(page, "guichet_reclamation")
+    page.get_by_role("button", name="Réactiver la demande").click()
+    visite.verifier()
+    assert "Pourquoi la demande est réactivée" in page.inner_text("body")
+    page.get_by_label("Pourquoi la demande est réactivée").fill("lettre de préavis jamais reçue")
+    page.get_by_role("button", name="Réactiver la demande").click()
+    visite.verifier()
+    assert "Demande réactivée" in page.inner_text("body")
+    assert "lettre de préavis jamais reçue" in page.inner_text("body")
+
+
+def test_the_audit_trail_and_its_verification(visite: Visite) -> None:
+    visite.connecter(GESTIONNAIRE)
+    visite.ouvrir("/gestion/audit?personne=agent.nord")
+    assert "agent.nord" not in visite.page.inner_text("table")  # names, not logins, are shown
+    visite.page.get_by_role("link", name="Vérifier l'intégrité de l'historique").click()
+    visite.verifier()
+    assert "Historique intact" in visite.page.inner_text("body")
