@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date
 
@@ -16,7 +17,11 @@ from sne.services import cycle, demandes, radiation
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
 from tests.web.conftest import connecter, jeton
-from tests.web.test_demandes import texte
+
+def texte(reponse: object) -> str:
+    """The page as a person reads it (entities decoded)."""
+    return html.unescape(reponse.get_data(as_text=True))  # type: ignore[attr-defined]
+
 
 PAGES = (
     "/gestion",
