@@ -18,6 +18,7 @@ from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
 from tests.web.conftest import connecter, jeton
 
+
 def texte(reponse: object) -> str:
     """The page as a person reads it (entities decoded)."""
     return html.unescape(reponse.get_data(as_text=True))  # type: ignore[attr-defined]
