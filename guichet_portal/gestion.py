@@ -13,13 +13,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from guichet_portal import acces
+from guichet_portal import acces, libelles
 from guichet_portal.acces import exige
 from guichet_portal.recherche import lire_date
 from guichet_portal.securite import aujourd_hui
 from sne import codes
 from sne.errors import Forbidden, NotFound, SneError
-from sne.services import audit, gestion_comptes, guichets, reclamations, referentiel
+from sne.services import audit, doublons, gestion_comptes, guichets, reclamations, referentiel
 
 bp = Blueprint("gestion", __name__, url_prefix="/gestion")
 #: Roles a territorial manager may give (an administrator may give any).
@@ -239,3 +239,87 @@ def reclamation(numero: str) -> Response | tuple[str, int]:
         message=message,
     )
     return html, 422 if message else 200
+
+
+@bp.get("/doublons")
+@exige("balayer_doublons")
+def doublons_index() -> str:
+    """The sweep's groups of probable duplicates of the territory, surest first."""
+    acteur = acces.acteur()
+    groupes = doublons.balayer(acces.uow(), acteur, acteur.territoire_code or "")
+    return render_template("guichet/gestion/doublons.html", groupes=groupes)
+
+
+def _numeros() -> list[str]:
+    return [n for n in request.values.getlist("n") if n.strip()]
+
+
+def _choix(numeros: list[str]) -> dict[str, str]:
+    """The field-by-field choices sent (``champ_<field>`` = numéro), the survivor's left out."""
+    return {
+        cle.removeprefix("champ_"): valeur
+        for cle, valeur in request.form.items()
+        if cle.startswith("champ_") and valeur in numeros
+    }
+
+
+@bp.get("/doublons/groupe")
+@exige("fusionner")
+def doublon_groupe() -> str:
+    """The group side by side: choose, field by field, which demande's value to keep."""
+    comparaison = doublons.comparer(acces.uow(), acces.acteur(), _numeros())
+    return render_template(
+        "guichet/gestion/doublon_groupe.html",
+        c=comparaison,
+        choix={},
+        erreurs={},
+        saisie={},
+        libelle_champ=libelles.libelle,
+    )
+
+
+@bp.post("/doublons/fusion")
+@exige("fusionner")
+def doublon_fusion() -> Response | tuple[str, int]:
+    """Show what the merge will change, then merge once confirmed (with a justification)."""
+    acteur, numeros = acces.acteur(), _numeros()
+    choix, justification = _choix(numeros), request.form.get("justification", "").strip()
+    confirmer = request.form.get("confirmer") == "1"
+    try:
+        faite = doublons.fusionner(
+            acces.uow(),
+            acteur,
+            numeros,
+            donnees=choix,
+            justification=justification,
+            justification_requise=True,
+            simuler=not confirmer,
+        )
+    except SneError as erreur:
+        comparaison = doublons.comparer(acces.uow(), acteur, numeros)
+        html = render_template(
+            "guichet/gestion/doublon_groupe.html",
+            c=comparaison,
+            choix=choix,
+            erreurs=_erreurs(erreur),
+            saisie={"justification": justification},
+            message=erreur.message,
+            libelle_champ=libelles.libelle,
+        )
+        return html, 422
+    if confirmer:
+        flash(
+            f"Demandes {', '.join(faite.absorbees)} fusionnées dans {faite.survivante} "
+            "(qui garde son numéro et son ancienneté).",
+            "success",
+        )
+        return redirect(url_for("gestion.doublons_index"))
+    html = render_template(
+        "guichet/gestion/doublon_confirmation.html",
+        faite=faite,
+        numeros=numeros,
+        choix=choix,
+        justification=justification,
+        libelle_champ=libelles.libelle,
+    )
+    return html, 200

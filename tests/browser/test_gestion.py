@@ -107,3 +107,41 @@ def test_the_audit_trail_and_its_verification(visite: Visite) -> None:
     visite.page.get_by_role("link", name="Vérifier l'intégrité de l'historique").click()
     visite.verifier()
     assert "Historique intact" in visite.page.inner_text("body")
+
+
+def test_the_manager_merges_a_group_after_the_confirmation(
+    visite: Visite, portail: dict[str, Any], capture: Callable[[Any, str], None]
+) -> None:
+    uow, aujourd_hui = portail["uow"], portail["aujourd_hui"]
+    with uow() as unit:
+        nord, mairie = (
+            acteur_pour(unit.session, login) for login in ("agent.nord", "agent.mairie")
+        )
+    ancienne = demandes.enregistrer(
+        uow(), nord, document_demande(foyer=8), aujourd_hui=aujourd_hui
+    ).numero
+    recente = demandes.enregistrer(
+        uow(),
+        mairie,
+        document_demande(foyer=8, email="autre.adresse@example.fr"),
+        aujourd_hui=aujourd_hui,
+        forcer_doublon="le demandeur dit ne pas avoir de demande",
+    ).numero
+    page = visite.page
+    visite.connecter(GESTIONNAIRE)
+    visite.ouvrir("/gestion")
+    page.get_by_role("link", name="Doublons probables").click()
+    visite.verifier()
+    page.get_by_role("row").filter(has_text=recente).get_by_role("link").click()
+    visite.verifier()
+    page.locator("label", has_text=f"{recente} : autre.adresse@example.fr").click()
+    page.get_by_label("Justification de la fusion").fill("même personne, même date de naissance")
+    capture(page, "guichet_fusion")
+    page.get_by_role("button", name="Voir ce que la fusion changera").click()
+    visite.verifier()
+    assert "Rien n'est encore enregistré" in page.inner_text("body")
+    assert "autre.adresse@example.fr" in page.inner_text("table")
+    page.get_by_role("button", name="Confirmer la fusion").click()
+    visite.verifier()
+    assert page.url.endswith("/gestion/doublons")
+    assert f"Demandes {recente} fusionnées dans {ancienne}" in page.inner_text("body")

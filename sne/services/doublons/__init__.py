@@ -8,6 +8,7 @@
 """
 
 from sne.services.doublons.balayage import GroupeDoublons, Lien, MembreDoublon, balayer
+from sne.services.doublons.comparaison import Comparaison, comparer
 from sne.services.doublons.controle import (
     Candidat,
     DoublonProbable,
@@ -29,6 +30,7 @@ from sne.services.doublons.signalements import (
 
 __all__ = [
     "Candidat",
+    "Comparaison",
     "CorrectionFaite",
     "DoublonProbable",
     "ForcagesGuichet",
@@ -40,6 +42,7 @@ __all__ = [
     "balayer",
     "candidats",
     "clore_signalement",
+    "comparer",
     "compter_forcages",
     "controler",
     "corriger_identite",

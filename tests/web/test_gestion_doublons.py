@@ -1,0 +1,103 @@
+"""The console's duplicates: the sweep's groups, side by side, a confirmed merge with a reason."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import update
+
+from sne.models import Utilisateur
+from sne.services import demandes
+from tests.conftest import JOUR
+from tests.factories import Referentiel, document_demande
+from tests.web.conftest import jeton
+
+
+def texte(reponse: object) -> str:
+    """The page as a person reads it (entities decoded)."""
+    return html.unescape(reponse.get_data(as_text=True))  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def paire(ref: Referentiel) -> tuple[str, str]:
+    """The same person registered twice: first in February, then (forced) at another guichet."""
+    ancienne = demandes.enregistrer(
+        ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR, date_depot=date(2026, 2, 20)
+    ).numero
+    recente = demandes.enregistrer(
+        ref.uow(),
+        ref.autre_agent,
+        document_demande(email="claire.n@example.fr"),
+        aujourd_hui=JOUR,
+        forcer_doublon="doute",
+    ).numero
+    return ancienne, recente
+
+
+def test_merge_from_the_sweep_after_a_confirmation(
+    client_de: Callable[[str], FlaskClient], paire: tuple[str, str], ref: Referentiel
+) -> None:
+    ancienne, recente = paire
+    gestion = client_de("gestion13")
+    assert client_de("agent13").get("/gestion/doublons").status_code == 403
+    liste = texte(gestion.get("/gestion/doublons"))
+    assert ancienne in liste and recente in liste and "Comparer le groupe 1" in liste
+    adresse = f"/gestion/doublons/groupe?n={recente}&n={ancienne}"
+    groupe = texte(gestion.get(adresse))
+    assert f"La demande la plus ancienne ({ancienne})" in groupe
+    assert f"{recente} : claire.n@example.fr" in groupe  # the two e-mails side by side
+    formulaire = {
+        "n": [recente, ancienne],
+        "champ_email": recente,
+        "csrf_token": jeton(gestion, adresse),
+    }
+    sans = gestion.post("/gestion/doublons/fusion", data=formulaire)
+    assert sans.status_code == 422 and "indiquez pourquoi" in texte(sans)
+    formulaire["justification"] = "même personne, signalée par la mairie"
+    apercu = texte(gestion.post("/gestion/doublons/fusion", data=formulaire))
+    assert "Confirmer la fusion" in apercu and "Rien n'est encore enregistré" in apercu
+    assert "claire.nguyen@example.fr" in apercu and "claire.n@example.fr" in apercu
+    reponse = gestion.post("/gestion/doublons/fusion", data={**formulaire, "confirmer": "1"})
+    assert reponse.status_code == 302 and reponse.headers["Location"] == "/gestion/doublons"
+    assert demandes.consulter(ref.uow(), ref.gestionnaire, recente).statut == "fusionnee"
+    vue = demandes.consulter(ref.uow(), ref.gestionnaire, ancienne)
+    assert (vue.date_depot, vue.document["email"]) == (date(2026, 2, 20), "claire.n@example.fr")
+
+
+def test_the_preview_changes_nothing(
+    client_de: Callable[[str], FlaskClient], paire: tuple[str, str], ref: Referentiel
+) -> None:
+    ancienne, recente = paire
+    gestion = client_de("gestion13")
+    adresse = f"/gestion/doublons/groupe?n={recente}&n={ancienne}"
+    gestion.post(
+        "/gestion/doublons/fusion",
+        data={
+            "n": [recente, ancienne],
+            "champ_email": recente,
+            "justification": "même personne",
+            "csrf_token": jeton(gestion, adresse),
+        },
+    )
+    assert demandes.consulter(ref.uow(), ref.gestionnaire, recente).statut == "active"
+    assert (
+        demandes.consulter(ref.uow(), ref.gestionnaire, ancienne).document["email"]
+        == "claire.nguyen@example.fr"
+    )
+
+
+def test_a_group_of_another_territory_is_not_found(
+    client_de: Callable[[str], FlaskClient], paire: tuple[str, str], ref: Referentiel
+) -> None:
+    Referentiel(ref.uow, "084")
+    ancienne, recente = paire
+    with ref.uow() as unit:
+        unit.session.execute(update(Utilisateur).values(mot_de_passe_a_changer=False))
+        unit.commit()
+    autre = client_de("gestion84")
+    assert autre.get(f"/gestion/doublons/groupe?n={recente}&n={ancienne}").status_code == 404
+    assert ancienne not in texte(autre.get("/gestion/doublons"))
