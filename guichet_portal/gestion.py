@@ -275,6 +275,7 @@ def doublon_groupe() -> str:
         erreurs={},
         saisie={},
         libelle_champ=libelles.libelle,
+        signalement=request.args.get("signalement", type=int),
     )
 
 
@@ -285,6 +286,7 @@ def doublon_fusion() -> Response | tuple[str, int]:
     acteur, numeros = acces.acteur(), _numeros()
     choix, justification = _choix(numeros), request.form.get("justification", "").strip()
     confirmer = request.form.get("confirmer") == "1"
+    signalement = request.form.get("signalement", type=int)
     try:
         faite = doublons.fusionner(
             acces.uow(),
@@ -292,6 +294,7 @@ def doublon_fusion() -> Response | tuple[str, int]:
             numeros,
             donnees=choix,
             justification=justification,
+            signalement=signalement,
             justification_requise=True,
             simuler=not confirmer,
         )
@@ -305,6 +308,7 @@ def doublon_fusion() -> Response | tuple[str, int]:
             saisie={"justification": justification},
             message=erreur.message,
             libelle_champ=libelles.libelle,
+            signalement=signalement,
         )
         return html, 422
     if confirmer:
@@ -321,5 +325,41 @@ def doublon_fusion() -> Response | tuple[str, int]:
         choix=choix,
         justification=justification,
         libelle_champ=libelles.libelle,
+        signalement=signalement,
     )
     return html, 200
+
+
+@bp.get("/signalements")
+@exige("traiter_signalements")
+def signalements() -> str:
+    """The guichets' open duplicate reports: merge the group, or refuse with a reason."""
+    acteur = acces.acteur()
+    liste = doublons.lister_signalements(
+        acces.uow(), acteur, territoire=acteur.territoire_code or ""
+    )
+    return render_template("guichet/gestion/signalements.html", signalements=liste, erreurs={})
+
+
+@bp.post("/signalements/<int:ident>/refuser")
+@exige("traiter_signalements")
+def refuser_signalement(ident: int) -> Response | tuple[str, int]:
+    """Refuse a report (not the same person) with the reason the reporting guichet will read."""
+    acteur = acces.acteur()
+    conclusion = request.form.get("conclusion", "")
+    try:
+        doublons.clore_signalement(acces.uow(), acteur, ident, conclusion=conclusion, rejete=True)
+    except SneError as erreur:
+        if isinstance(erreur, NotFound | Forbidden):
+            raise
+        liste = doublons.lister_signalements(
+            acces.uow(), acteur, territoire=acteur.territoire_code or ""
+        )
+        html = render_template(
+            "guichet/gestion/signalements.html",
+            signalements=liste,
+            erreurs={f"conclusion-{ident}": erreur.message},
+        )
+        return html, 422
+    flash(f"Signalement n° {ident} refusé : le guichet verra votre réponse.", "success")
+    return redirect(url_for("gestion.signalements"))

@@ -33,6 +33,8 @@ PAGES = (
     "/gestion/audit",
     "/gestion/audit/verification",
     "/gestion/reclamations",
+    "/gestion/doublons",
+    "/gestion/signalements",
 )
 
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from sne.models import Utilisateur
-from sne.services import demandes
+from sne.services import demandes, doublons
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
 from tests.web.conftest import jeton
@@ -101,3 +101,48 @@ def test_a_group_of_another_territory_is_not_found(
     autre = client_de("gestion84")
     assert autre.get(f"/gestion/doublons/groupe?n={recente}&n={ancienne}").status_code == 404
     assert ancienne not in texte(autre.get("/gestion/doublons"))
+
+
+def test_a_report_refused_with_a_reason_the_guichet_reads(
+    client_de: Callable[[str], FlaskClient], paire: tuple[str, str], ref: Referentiel
+) -> None:
+    ident = doublons.signaler(ref.uow(), ref.agent, list(paire), commentaire="même date")
+    gestion = client_de("gestion13")
+    assert client_de("agent13").get("/gestion/signalements").status_code == 403
+    assert f"Signalement n° {ident}" in texte(gestion.get("/gestion/signalements"))
+    adresse = f"/gestion/signalements/{ident}/refuser"
+    jeton_ = jeton(gestion, "/gestion/signalements")
+    vide = gestion.post(adresse, data={"csrf_token": jeton_})
+    assert vide.status_code == 422 and "Indiquer la conclusion" in texte(vide)
+    reponse = gestion.post(
+        adresse, data={"conclusion": "deux sœurs jumelles", "csrf_token": jeton_}
+    )
+    assert reponse.status_code == 302
+    assert "Aucun signalement en attente" in texte(gestion.get("/gestion/signalements"))
+    assert "deux sœurs jumelles" in texte(client_de("agent13").get("/"))
+
+
+def test_a_report_closed_by_the_merge(
+    client_de: Callable[[str], FlaskClient], paire: tuple[str, str], ref: Referentiel
+) -> None:
+    ancienne, recente = paire
+    ident = doublons.signaler(ref.uow(), ref.agent, [recente, ancienne])
+    gestion = client_de("gestion13")
+    groupe = texte(
+        gestion.get(f"/gestion/doublons/groupe?n={recente}&n={ancienne}&signalement={ident}")
+    )
+    assert f'name="signalement" value="{ident}"' in groupe
+    gestion.post(
+        "/gestion/doublons/fusion",
+        data={
+            "n": [recente, ancienne],
+            "signalement": str(ident),
+            "justification": "signalement confirmé",
+            "confirmer": "1",
+            "csrf_token": jeton(gestion, "/gestion/signalements"),
+        },
+    )
+    (vue,) = doublons.lister_signalements(
+        ref.uow(), ref.gestionnaire, territoire="013", statut=None
+    )
+    assert (vue.statut, vue.conclusion) == ("traite", f"Fusion dans {ancienne}")
