@@ -7,7 +7,7 @@ another territory is "not found").
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -363,3 +363,28 @@ def refuser_signalement(ident: int) -> Response | tuple[str, int]:
         return html, 422
     flash(f"Signalement n° {ident} refusé : le guichet verra votre réponse.", "success")
     return redirect(url_for("gestion.signalements"))
+
+
+@bp.get("/forcages")
+@exige("suivre_doublons_forces")
+def forcages() -> str:
+    """Forced duplicates per guichet over a period, with justifications; abnormal rates flagged."""
+    acteur, jour = acces.acteur(), aujourd_hui()
+    saisie = {k: request.args.get(k, "").strip() for k in ("du", "au")}
+    erreurs = {
+        k: "date illisible : écrivez-la JJ/MM/AAAA"
+        for k in ("du", "au")
+        if saisie[k] and lire_date(saisie[k]) is None
+    }
+    du = (None if erreurs else _date(saisie["du"])) or jour - timedelta(days=90)
+    au = (None if erreurs else _date(saisie["au"])) or jour
+    suivi = None
+    try:
+        suivi = doublons.suivre_forcages(
+            acces.uow(), acteur, territoire=acteur.territoire_code or "", du=du, au=au
+        )
+    except SneError as erreur:
+        erreurs.update(_erreurs(erreur) or {"au": erreur.message})
+    return render_template(
+        "guichet/gestion/forcages.html", suivi=suivi, saisie=saisie, erreurs=erreurs
+    )

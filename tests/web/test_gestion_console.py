@@ -35,6 +35,7 @@ PAGES = (
     "/gestion/reclamations",
     "/gestion/doublons",
     "/gestion/signalements",
+    "/gestion/forcages",
 )
 
 

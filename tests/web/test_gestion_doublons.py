@@ -146,3 +146,28 @@ def test_a_report_closed_by_the_merge(
         ref.uow(), ref.gestionnaire, territoire="013", statut=None
     )
     assert (vue.statut, vue.conclusion) == ("traite", f"Fusion dans {ancienne}")
+
+
+def test_forced_duplicates_per_guichet_flag_an_abnormal_rate(
+    client_de: Callable[[str], FlaskClient], ref: Referentiel
+) -> None:
+    for foyer in range(3):  # the other guichet forces three duplicates of three households
+        for agent, forcer in ((ref.agent, None), (ref.autre_agent, f"doute n° {foyer}")):
+            demandes.enregistrer(
+                ref.uow(),
+                agent,
+                document_demande(foyer=foyer),
+                aujourd_hui=JOUR,
+                forcer_doublon=forcer,
+            )
+    for foyer in range(3, 9):  # the first guichet registers six more, none forced
+        demandes.enregistrer(ref.uow(), ref.agent, document_demande(foyer=foyer), aujourd_hui=JOUR)
+    suivi = doublons.suivre_forcages(
+        ref.uow(), ref.gestionnaire, territoire="013", du=date(2020, 1, 1), au=date(2100, 1, 1)
+    )
+    assert [(g.guichet, g.forcages, g.enregistrements, g.anormal) for g in suivi.guichets] == [
+        ("G1302", 3, 3, True),
+        ("G1301", 0, 9, False),
+    ]
+    page = texte(client_de("gestion13").get("/gestion/forcages?du=01/01/2020&au=01/01/2100"))
+    assert "taux anormal" in page and "doute n° 2" in page and "25.0 %" in page

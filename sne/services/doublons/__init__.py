@@ -19,7 +19,12 @@ from sne.services.doublons.controle import (
     rechercher,
 )
 from sne.services.doublons.correction import CorrectionFaite, corriger_identite
-from sne.services.doublons.forcages import ForcagesGuichet, compter_forcages
+from sne.services.doublons.forcages import (
+    ForcagesGuichet,
+    SuiviForcages,
+    compter_forcages,
+    suivre_forcages,
+)
 from sne.services.doublons.fusion import FusionFaite, fusionner
 from sne.services.doublons.signalements import (
     SignalementVue,
@@ -39,6 +44,7 @@ __all__ = [
     "Lien",
     "MembreDoublon",
     "SignalementVue",
+    "SuiviForcages",
     "balayer",
     "candidats",
     "clore_signalement",
@@ -52,4 +58,5 @@ __all__ = [
     "noter_forcage",
     "rechercher",
     "signaler",
+    "suivre_forcages",
 ]
