@@ -388,3 +388,27 @@ def forcages() -> str:
     return render_template(
         "guichet/gestion/forcages.html", suivi=suivi, saisie=saisie, erreurs=erreurs
     )
+
+
+@bp.post("/doublons/ecarter")
+@exige("fusionner")
+def doublon_ecarter() -> Response | tuple[str, int]:
+    """Judge the group "not the same person", with a reason: the sweep stops showing it."""
+    acteur, numeros = acces.acteur(), _numeros()
+    motif = request.form.get("motif_ecart", "").strip()
+    try:
+        doublons.ecarter(acces.uow(), acteur, numeros, motif)
+    except SneError as erreur:
+        html = render_template(
+            "guichet/gestion/doublon_groupe.html",
+            c=doublons.comparer(acces.uow(), acteur, numeros),
+            choix={},
+            erreurs=_erreurs(erreur),
+            saisie={"motif_ecart": motif},
+            message=erreur.message,
+            libelle_champ=libelles.libelle,
+            signalement=None,
+        )
+        return html, 422
+    flash("Groupe écarté : ces demandes ne seront plus proposées comme doublons.", "success")
+    return redirect(url_for("gestion.doublons_index"))

@@ -16,7 +16,7 @@ from sne.models.demandes import (
     Radiation,
     Ressource,
 )
-from sne.models.doublons import DoublonForce, Fusion, SignalementDoublon
+from sne.models.doublons import DoublonEcarte, DoublonForce, Fusion, SignalementDoublon
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 
@@ -25,6 +25,7 @@ __all__ = [
     "TITULAIRES_SQL",
     "Attestation",
     "Demande",
+    "DoublonEcarte",
     "DoublonForce",
     "Envoi",
     "EnvoiDemande",

@@ -171,3 +171,27 @@ def test_forced_duplicates_per_guichet_flag_an_abnormal_rate(
     ]
     page = texte(client_de("gestion13").get("/gestion/forcages?du=01/01/2020&au=01/01/2100"))
     assert "taux anormal" in page and "doute n° 2" in page and "25.0 %" in page
+
+
+def test_a_group_judged_different_persons_does_not_come_back(
+    client_de: Callable[[str], FlaskClient], paire: tuple[str, str], ref: Referentiel
+) -> None:
+    ancienne, recente = paire
+    gestion = client_de("gestion13")
+    adresse = f"/gestion/doublons/groupe?n={recente}&n={ancienne}"
+    jeton_ = jeton(gestion, adresse)
+    vide = gestion.post(
+        "/gestion/doublons/ecarter", data={"n": [recente, ancienne], "csrf_token": jeton_}
+    )
+    assert vide.status_code == 422 and "pas les mêmes personnes" in texte(vide)
+    reponse = gestion.post(
+        "/gestion/doublons/ecarter",
+        data={
+            "n": [recente, ancienne],
+            "motif_ecart": "homonymes nés le même jour",
+            "csrf_token": jeton_,
+        },
+    )
+    assert reponse.status_code == 302
+    assert ancienne not in texte(gestion.get("/gestion/doublons"))
+    assert doublons.balayer(ref.uow(), ref.gestionnaire, "013") == []

@@ -9,6 +9,7 @@ Adds ``chaine``, ``empreinte``, ``hash_precedent`` and ``hash`` to ``historique`
 chain by chain), then forbids rewriting them as the older columns already are.
 ``preavis.destinataire`` keeps the e-mail or postal address a préavis went to,
 ``preavis.courrier``/``courrier_page`` the PDF of letters a posted one was printed in.
+``doublon_ecarte`` keeps the pairs a manager judged "not the same person".
 """
 
 from __future__ import annotations
@@ -79,6 +80,45 @@ def upgrade() -> None:
     op.add_column("historique", sa.Column("hash_precedent", sa.String(64), nullable=True))
     op.add_column("historique", sa.Column("hash", sa.String(64), nullable=True))
     _remplir()
+    op.create_table(
+        "doublon_ecarte",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("demande_a_id", sa.Integer(), nullable=False),
+        sa.Column("demande_b_id", sa.Integer(), nullable=False),
+        sa.Column("territoire_code", sa.String(3), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("gestionnaire_id", sa.Integer(), nullable=True),
+        sa.Column("justification", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["demande_a_id"],
+            ["demande.id"],
+            name=op.f("fk_doublon_ecarte_demande_a_id_demande"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["demande_b_id"],
+            ["demande.id"],
+            name=op.f("fk_doublon_ecarte_demande_b_id_demande"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["territoire_code"],
+            ["territoire.code"],
+            name=op.f("fk_doublon_ecarte_territoire_code_territoire"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["gestionnaire_id"],
+            ["utilisateur.id"],
+            name=op.f("fk_doublon_ecarte_gestionnaire_id_utilisateur"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_doublon_ecarte")),
+        sa.UniqueConstraint(
+            "demande_a_id", "demande_b_id", name=op.f("uq_doublon_ecarte_demande_a_id")
+        ),
+    )
+    op.create_index(
+        op.f("ix_doublon_ecarte_territoire_code"), "doublon_ecarte", ["territoire_code"]
+    )
     op.create_index(
         "ux_historique_chaine_precedent", "historique", ["chaine", "hash_precedent"], unique=True
     )
@@ -96,6 +136,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_doublon_ecarte_territoire_code"), table_name="doublon_ecarte")
+    op.drop_table("doublon_ecarte")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER historique_chaine_no_update ON historique")
     else:

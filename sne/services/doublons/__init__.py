@@ -19,6 +19,7 @@ from sne.services.doublons.controle import (
     rechercher,
 )
 from sne.services.doublons.correction import CorrectionFaite, corriger_identite
+from sne.services.doublons.ecartes import ecarter
 from sne.services.doublons.forcages import (
     ForcagesGuichet,
     SuiviForcages,
@@ -52,6 +53,7 @@ __all__ = [
     "compter_forcages",
     "controler",
     "corriger_identite",
+    "ecarter",
     "fusionner",
     "identites_touchees",
     "lister_signalements",
