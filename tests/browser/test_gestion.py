@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from sne.acteurs import SYSTEME, acteur_pour
 from sne.models import Preavis
-from sne.services import demandes, radiation
+from sne.services import demandes, doublons, radiation
 from tests.browser.conftest import Visite
 from tests.factories import document_demande
 
@@ -145,3 +145,35 @@ def test_the_manager_merges_a_group_after_the_confirmation(
     visite.verifier()
     assert page.url.endswith("/gestion/doublons")
     assert f"Demandes {recente} fusionnées dans {ancienne}" in page.inner_text("body")
+
+
+def test_the_reports_queue_and_the_forced_duplicates_pass_axe(
+    visite: Visite, portail: dict[str, Any]
+) -> None:
+    uow, aujourd_hui = portail["uow"], portail["aujourd_hui"]
+    with uow() as unit:
+        nord, mairie = (
+            acteur_pour(unit.session, login) for login in ("agent.nord", "agent.mairie")
+        )
+    premiere = demandes.enregistrer(
+        uow(), nord, document_demande(foyer=9), aujourd_hui=aujourd_hui
+    ).numero
+    seconde = demandes.enregistrer(
+        uow(), mairie, document_demande(foyer=9), aujourd_hui=aujourd_hui, forcer_doublon="doute"
+    ).numero
+    doublons.signaler(uow(), nord, [premiere, seconde], commentaire="même personne ?")
+    page = visite.page
+    visite.connecter(GESTIONNAIRE)
+    visite.ouvrir("/gestion/forcages")
+    assert "doute" in page.inner_text("body")
+    visite.ouvrir("/gestion/signalements")
+    section = page.locator("section").filter(has_text=premiere)
+    section.get_by_label("Raison du refus").fill("deux personnes différentes")
+    section.get_by_role("button", name="Refuser le signalement").click()
+    visite.verifier()
+    assert "le guichet verra votre réponse" in page.inner_text("body")
+    visite.ouvrir(f"/gestion/doublons/groupe?n={premiere}&n={seconde}")
+    page.get_by_label("Pourquoi ce ne sont pas les mêmes personnes").fill("jumeaux")
+    page.get_by_role("button", name="Écarter ce groupe").click()
+    visite.verifier()
+    assert seconde not in page.inner_text("body")
