@@ -412,3 +412,103 @@ def doublon_ecarter() -> Response | tuple[str, int]:
         return html, 422
     flash("Groupe écarté : ces demandes ne seront plus proposées comme doublons.", "success")
     return redirect(url_for("gestion.doublons_index"))
+
+
+@bp.get("/guichets")
+@exige("gerer_guichets")
+def guichets_index() -> str:
+    """The territory's guichets, open and closed."""
+    return render_template(
+        "guichet/gestion/guichets.html",
+        guichets=guichets.gerer(acces.uow(), acces.acteur()),
+        types=dict(codes.TYPE_GUICHET),
+    )
+
+
+@bp.route("/guichets/nouveau", methods=["GET", "POST"])
+@exige("gerer_guichets")
+def guichet_nouveau() -> Response | tuple[str, int]:
+    """Create a guichet of the manager's territory."""
+    acteur = acces.acteur()
+    saisie = {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
+    erreurs: dict[str, str] = {}
+    message = None
+    if request.method == "POST":
+        try:
+            code = referentiel.creer_guichet(
+                acces.uow(),
+                acteur,
+                code=saisie.get("code", ""),
+                nom=saisie.get("nom", ""),
+                type=saisie.get("type", ""),
+                territoire=acteur.territoire_code or "",
+                referent_email=saisie.get("referent_email") or None,
+                adresse=saisie.get("adresse") or None,
+            )
+            if saisie.get("horaires"):
+                guichets.modifier(acces.uow(), acteur, code, {**saisie, "code": code})
+        except SneError as erreur:
+            erreurs, message = _erreurs(erreur), erreur.message
+        else:
+            flash(f"Guichet {code} créé.", "success")
+            return redirect(url_for("gestion.guichet", code=code))
+    html = render_template(
+        "guichet/gestion/guichet.html",
+        g=None,
+        saisie=saisie,
+        erreurs=erreurs,
+        message=message,
+        types=dict(codes.TYPE_GUICHET),
+    )
+    return html, 422 if message else 200
+
+
+@bp.route("/guichets/<code>", methods=["GET", "POST"])
+@exige("gerer_guichets")
+def guichet(code: str) -> Response | tuple[str, int]:
+    """Edit a guichet's name, kind, address, opening hours and référent e-mail."""
+    acteur = acces.acteur()
+    vu = guichets.consulter(acces.uow(), acteur, code)
+    saisie = (
+        {k: v.strip() for k, v in request.form.items() if k != "csrf_token"}
+        if request.method == "POST"
+        else {k: getattr(vu, k) for k in guichets.MODIFIABLES}
+    )
+    erreurs: dict[str, str] = {}
+    message = None
+    if request.method == "POST":
+        try:
+            faits = guichets.modifier(acces.uow(), acteur, vu.code, saisie)
+        except SneError as erreur:
+            erreurs, message = _erreurs(erreur), erreur.message
+        else:
+            flash(
+                f"Guichet {vu.code} : {len(faits)} rubrique(s) modifiée(s)."
+                if faits
+                else "Aucune modification.",
+                "success" if faits else "info",
+            )
+            return redirect(url_for("gestion.guichet", code=vu.code))
+    html = render_template(
+        "guichet/gestion/guichet.html",
+        g=vu,
+        saisie=saisie,
+        erreurs=erreurs,
+        message=message,
+        types=dict(codes.TYPE_GUICHET),
+    )
+    return html, 422 if message else 200
+
+
+@bp.post("/guichets/<code>/fermer")
+@exige("gerer_guichets")
+def guichet_fermer(code: str) -> Response | tuple[str, int]:
+    """Close the guichet, with a reason."""
+    try:
+        guichets.fermer(acces.uow(), acces.acteur(), code, request.form.get("motif", ""))
+    except SneError as erreur:
+        _erreurs(erreur)
+        flash(erreur.message, "error")
+        return redirect(url_for("gestion.guichet", code=code))
+    flash(f"Guichet {code.upper()} fermé : ses agents ne peuvent plus se connecter.", "success")
+    return redirect(url_for("gestion.guichet", code=code))

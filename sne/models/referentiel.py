@@ -49,6 +49,8 @@ class Guichet(Base):
     referent_email: Mapped[str | None] = mapped_column(String(254))
     adresse: Mapped[str | None] = mapped_column(String(300))
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Opening hours as shown to the public, one line per day or range of days.
+    horaires: Mapped[str | None] = mapped_column(String(500))
 
     territoire: Mapped[Territoire] = relationship()
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from sne.acteurs import SYSTEME
 from sne.models import Historique, Utilisateur
-from sne.services import cycle, demandes, radiation
+from sne.services import cycle, demandes, guichets, radiation
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
 from tests.web.conftest import connecter, jeton
@@ -36,6 +36,9 @@ PAGES = (
     "/gestion/doublons",
     "/gestion/signalements",
     "/gestion/forcages",
+    "/gestion/guichets",
+    "/gestion/guichets/nouveau",
+    "/gestion/guichets/G1301",
 )
 
 
@@ -270,3 +273,52 @@ def test_a_complaint_refused_with_a_reason(gestion: FlaskClient, ref: Referentie
     assert "renonciation écrite du demandeur" in texte(
         gestion.get(f"/gestion/reclamations/{numero}")
     )
+
+
+def test_edit_then_close_a_guichet(
+    gestion: FlaskClient, agent: FlaskClient, ref: Referentiel, autre_territoire: Referentiel
+) -> None:
+    assert gestion.get("/gestion/guichets/G8401").status_code == 404
+    jeton_ = jeton(gestion, "/gestion/guichets/G1301")
+    mauvais = gestion.post(
+        "/gestion/guichets/G1301",
+        data={"nom": "", "type": "BAILLEUR", "csrf_token": jeton_},
+    )
+    assert mauvais.status_code == 422 and "nom obligatoire" in texte(mauvais)
+    reponse = gestion.post(
+        "/gestion/guichets/G1301",
+        data={
+            "nom": "Habitat Marseille Provence — agence Nord",
+            "type": "BAILLEUR",
+            "adresse": "3 rue Lafayette\n13001 Marseille",
+            "horaires": "Lundi au vendredi : 9 h – 12 h",
+            "referent_email": "referent@hmp.example.fr",
+            "csrf_token": jeton_,
+        },
+    )
+    assert reponse.status_code == 302
+    (public,) = [g for g in guichets.lister(ref.uow(), "013") if g.code == "G1301"]
+    assert public.horaires == ("Lundi au vendredi : 9 h – 12 h",)
+    assert public.adresse == ("3 rue Lafayette", "13001 Marseille")
+    assert agent.get("/").status_code == 200
+    gestion.post(
+        "/gestion/guichets/G1301/fermer", data={"motif": "fusion d'agences", "csrf_token": jeton_}
+    )
+    assert agent.get("/").status_code == 302  # its agent's session ended
+    assert "G1301" not in [g.code for g in guichets.lister(ref.uow(), "013")]
+
+
+def test_create_a_guichet(gestion: FlaskClient, ref: Referentiel) -> None:
+    reponse = gestion.post(
+        "/gestion/guichets/nouveau",
+        data={
+            "code": "g1305",
+            "nom": "CCAS d'Aix",
+            "type": "COMMUNE",
+            "horaires": "Mardi : 14 h – 17 h",
+            "csrf_token": jeton(gestion, "/gestion/guichets/nouveau"),
+        },
+    )
+    assert reponse.status_code == 302 and reponse.headers["Location"] == "/gestion/guichets/G1305"
+    (cree,) = [g for g in guichets.lister(ref.uow(), "013") if g.code == "G1305"]
+    assert cree.horaires == ("Mardi : 14 h – 17 h",)
