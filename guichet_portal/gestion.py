@@ -8,17 +8,20 @@ another territory is "not found").
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from guichet_portal import acces, libelles
-from guichet_portal.acces import exige
+from guichet_portal.acces import exige, public
 from guichet_portal.recherche import lire_date
 from guichet_portal.securite import aujourd_hui
 from sne import codes
+from sne.acteurs import Acteur
+from sne.config import Settings
 from sne.errors import Forbidden, NotFound, SneError
+from sne.mail import envoyeur
 from sne.services import audit, doublons, gestion_comptes, guichets, reclamations, referentiel
 
 bp = Blueprint("gestion", __name__, url_prefix="/gestion")
@@ -65,27 +68,20 @@ def ouvrir_compte() -> Response | tuple[str, int]:
     message = None
     if request.method == "POST":
         try:
-            cree = referentiel.creer_utilisateur(
-                acces.uow(),
-                acteur,
-                login=saisie.get("login", ""),
-                nom=saisie.get("nom", ""),
-                prenom=saisie.get("prenom", ""),
-                role=saisie.get("role", ""),
-                mot_de_passe=request.form.get("mot_de_passe", ""),
-                email=saisie.get("email") or None,
-                guichet=saisie.get("guichet") or None,
-                territoire=acteur.territoire_code,
-            )
+            login = _ouvrir(acteur, saisie, request.form.get("mot_de_passe", ""))
         except SneError as erreur:
             erreurs, message = _erreurs(erreur), erreur.message
         else:
             flash(
-                f"Compte « {cree.login} » ouvert. Son titulaire choisira son mot de passe "
-                "à la première connexion.",
+                f"Compte « {login} » ouvert. "
+                + (
+                    "Son titulaire choisira son mot de passe à la première connexion."
+                    if request.form.get("mot_de_passe")
+                    else "Un lien pour choisir son mot de passe lui a été envoyé par courriel."
+                ),
                 "success",
             )
-            return redirect(url_for("gestion.compte", login=cree.login))
+            return redirect(url_for("gestion.compte", login=login))
     liste = guichets.lister(acces.uow(), acteur.territoire_code or "")
     html = render_template(
         "guichet/gestion/compte_nouveau.html",
@@ -95,6 +91,62 @@ def ouvrir_compte() -> Response | tuple[str, int]:
         roles=_roles(),
         guichets={g.code: f"{g.code} — {g.nom}" for g in liste},
     )
+    return html, 422 if message else 200
+
+
+def _ouvrir(acteur: Acteur, saisie: dict[str, str], mot_de_passe: str) -> str:
+    """Open the account: with the provisional password typed, or else by a mailed link."""
+    if mot_de_passe:
+        return referentiel.creer_utilisateur(
+            acces.uow(),
+            acteur,
+            login=saisie.get("login", ""),
+            nom=saisie.get("nom", ""),
+            prenom=saisie.get("prenom", ""),
+            role=saisie.get("role", ""),
+            mot_de_passe=mot_de_passe,
+            email=saisie.get("email") or None,
+            guichet=saisie.get("guichet") or None,
+            territoire=acteur.territoire_code,
+        ).login
+    settings = cast(Settings, current_app.extensions["sne.settings"])
+    return gestion_comptes.ouvrir_par_lien(
+        acces.uow(),
+        acteur,
+        login=saisie.get("login", ""),
+        nom=saisie.get("nom", ""),
+        prenom=saisie.get("prenom", ""),
+        role=saisie.get("role", ""),
+        email=saisie.get("email", ""),
+        guichet=saisie.get("guichet") or None,
+        adresse_activation=lambda jeton: url_for("gestion.activation", jeton=jeton, _external=True),
+        envoyer=envoyeur(settings),
+        expediteur=settings.mail_from,
+    )
+
+
+@bp.route("/activation/<jeton>", methods=["GET", "POST"])
+@public
+def activation(jeton: str) -> Response | tuple[str, int]:
+    """The single-use link of a new account: its owner chooses the password."""
+    erreurs: dict[str, str] = {}
+    message = None
+    if request.method == "POST":
+        try:
+            login = gestion_comptes.activer(
+                acces.uow(),
+                jeton,
+                request.form.get("nouveau", ""),
+                request.form.get("confirmation", ""),
+            )
+        except SneError as erreur:
+            erreurs, message = {k: str(v) for k, v in erreur.details.items()}, erreur.message
+        else:
+            flash(
+                f"Mot de passe choisi : connectez-vous avec l'identifiant « {login} ».", "success"
+            )
+            return redirect(url_for("auth.connexion"))
+    html = render_template("guichet/gestion/activation.html", erreurs=erreurs, message=message)
     return html, 422 if message else 200
 
 

@@ -84,5 +84,8 @@ class Utilisateur(Base):
     jeton_session: Mapped[str | None] = mapped_column(String(64))
     derniere_connexion: Mapped[datetime | None] = mapped_column(DateTime)
     # --- end of signing in ---
+    #: SHA-256 of the single-use link a new account's owner sets a password with, and its end.
+    jeton_activation: Mapped[str | None] = mapped_column(String(64))
+    jeton_activation_expire: Mapped[datetime | None] = mapped_column(DateTime)
 
     guichet: Mapped[Guichet | None] = relationship()

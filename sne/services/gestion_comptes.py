@@ -6,18 +6,27 @@ replaces its session token, so an open session ends on its next request.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from sne import codes
-from sne.acteurs import Acteur
-from sne.errors import Conflict, Forbidden, NotFound, ValidationError
+from sne.acteurs import Acteur, acteur_pour
+from sne.errors import Conflict, Forbidden, NotFound, SneError, ValidationError
+from sne.mail import Envoyer, composer
 from sne.models import Guichet, Utilisateur
-from sne.services.referentiel import ROLES_DE_GUICHET
+from sne.services.referentiel import (
+    MOT_DE_PASSE_MIN,
+    ROLES_DE_GUICHET,
+    creer_utilisateur,
+    hacher,
+)
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -177,3 +186,111 @@ def fermer(uow: UnitOfWork, acteur: Acteur, login: str, motif: str) -> None:
             justification=motif.strip(),
         )
         uow.commit()
+
+
+#: How long the link mailed to a new account stays valid.
+VALIDITE_LIEN = timedelta(hours=72)
+
+
+def _empreinte(jeton: str) -> str:
+    return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+def ouvrir_par_lien(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    *,
+    login: str,
+    nom: str,
+    prenom: str,
+    role: str,
+    email: str,
+    guichet: str | None,
+    adresse_activation: Callable[[str], str],
+    envoyer: Envoyer,
+    expediteur: str,
+) -> str:
+    """Open an account whose owner sets the password through a single-use link mailed to them.
+
+    Nobody ever knows the account's first password (a random one, then unusable);
+    only the hash of the link's token is stored. Returns the login.
+    """
+    if not email.strip():
+        raise ValidationError({"email": "adresse obligatoire pour envoyer le lien"})
+    cree = creer_utilisateur(
+        uow,
+        acteur,
+        login=login,
+        nom=nom,
+        prenom=prenom,
+        role=role,
+        mot_de_passe=secrets.token_urlsafe(32),
+        email=email.strip(),
+        guichet=guichet,
+        territoire=acteur.territoire_code,
+        provisoire=False,
+    )
+    jeton = secrets.token_urlsafe(32)
+    with uow:
+        user = _charger(uow, acteur, cree.login)
+        user.jeton_activation = _empreinte(jeton)
+        user.jeton_activation_expire = utcnow() + VALIDITE_LIEN
+        tracer(uow.session, acteur, entite="utilisateur", entite_id=user.login, action="invitation")
+        message = composer(
+            expediteur=expediteur,
+            destinataire=email.strip(),
+            sujet="Votre compte sur le portail des guichets du SNE",
+            texte=(
+                f"Bonjour {prenom.strip()} {nom.strip()},\n\n"
+                f"Un compte « {cree.login} » vous a été ouvert sur le portail des guichets du "
+                "système national d'enregistrement des demandes de logement social.\n\n"
+                "Choisissez votre mot de passe en suivant ce lien, utilisable une seule fois "
+                f"pendant 72 heures :\n{adresse_activation(jeton)}\n\n"
+                "Si vous n'attendiez pas ce message, ignorez-le."
+            ),
+        )
+        uow.after_commit(partial(envoyer, message))
+        uow.commit()
+    return cree.login
+
+
+def activer(uow: UnitOfWork, jeton: str, mot_de_passe: str, confirmation: str) -> str:
+    """Set the password of the account the link ``jeton`` names, and spend the link."""
+    with uow:
+        user = uow.session.scalar(
+            select(Utilisateur).where(Utilisateur.jeton_activation == _empreinte(jeton))
+        )
+        if (
+            user is None
+            or not user.actif
+            or user.jeton_activation_expire is None
+            or user.jeton_activation_expire < utcnow()
+        ):
+            raise SneError(
+                "Ce lien n'est plus valable (déjà utilisé ou expiré) : demandez-en un autre "
+                "à votre gestionnaire territorial.",
+                code="LIEN_INVALIDE",
+            )
+        problemes = {}
+        if len(mot_de_passe) < MOT_DE_PASSE_MIN:
+            problemes["nouveau"] = f"{MOT_DE_PASSE_MIN} caractères au moins"
+        elif user.login in mot_de_passe.lower():
+            problemes["nouveau"] = "le mot de passe ne doit pas contenir l'identifiant"
+        if mot_de_passe != confirmation:
+            problemes["confirmation"] = "la confirmation ne reprend pas le mot de passe"
+        if problemes:
+            raise ValidationError(problemes)
+        user.password_hash = hacher(mot_de_passe)
+        user.jeton_activation = None
+        user.jeton_activation_expire = None
+        user.mot_de_passe_a_changer = False
+        user.jeton_session = secrets.token_urlsafe(32)
+        tracer(
+            uow.session,
+            acteur_pour(uow.session, user.login),
+            entite="utilisateur",
+            entite_id=user.login,
+            action="activation",
+        )
+        uow.commit()
+        return user.login

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from datetime import date
+from email import message_from_bytes
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -322,3 +325,40 @@ def test_create_a_guichet(gestion: FlaskClient, ref: Referentiel) -> None:
     assert reponse.status_code == 302 and reponse.headers["Location"] == "/gestion/guichets/G1305"
     (cree,) = [g for g in guichets.lister(ref.uow(), "013") if g.code == "G1305"]
     assert cree.horaires == ("Mardi : 14 h – 17 h",)
+
+
+def test_a_new_account_chooses_its_password_through_a_single_use_link(
+    gestion: FlaskClient, app: Flask, tmp_var: Path
+) -> None:
+    formulaire = {
+        "prenom": "Jules",
+        "nom": "Martin",
+        "login": "jmartin",
+        "role": "agent_guichet",
+        "guichet": "G1302",
+        "csrf_token": jeton(gestion, "/gestion/comptes/nouveau"),
+    }
+    sans_adresse = gestion.post("/gestion/comptes/nouveau", data=formulaire)
+    assert sans_adresse.status_code == 422 and "pour envoyer le lien" in texte(sans_adresse)
+    formulaire["email"] = "jules.martin@mairie.example.fr"
+    assert gestion.post("/gestion/comptes/nouveau", data=formulaire).status_code == 302
+    (mail,) = [message_from_bytes(f.read_bytes()) for f in (tmp_var / "outbox").glob("*.eml")]
+    assert mail["To"] == "jules.martin@mairie.example.fr"
+    corps = mail.get_payload(0).get_payload(decode=True).decode()
+    lien = re.search(r"http://localhost(/gestion/activation/\S+)", corps)
+    assert lien is not None
+    titulaire = app.test_client()
+    page = titulaire.get(lien.group(1))
+    assert page.status_code == 200 and "Choisir votre mot de passe" in texte(page)
+    jeton_ = jeton(titulaire, lien.group(1))
+    court = titulaire.post(
+        lien.group(1), data={"nouveau": "court", "confirmation": "court", "csrf_token": jeton_}
+    )
+    assert court.status_code == 422 and "12 caractères au moins" in texte(court)
+    choisi = {"nouveau": "un mot de passe à moi", "confirmation": "un mot de passe à moi"}
+    reponse = titulaire.post(lien.group(1), data={**choisi, "csrf_token": jeton_})
+    assert reponse.status_code == 302
+    assert connecter(titulaire, "jmartin", "un mot de passe à moi").headers["Location"] == "/"
+    encore = app.test_client()
+    deja = encore.post(lien.group(1), data={**choisi, "csrf_token": jeton(encore, lien.group(1))})
+    assert deja.status_code == 422 and "n'est plus valable" in texte(deja)

@@ -10,7 +10,8 @@ chain by chain), then forbids rewriting them as the older columns already are.
 ``preavis.destinataire`` keeps the e-mail or postal address a préavis went to,
 ``preavis.courrier``/``courrier_page`` the PDF of letters a posted one was printed in.
 ``doublon_ecarte`` keeps the pairs a manager judged "not the same person";
-``guichet.horaires`` the opening hours shown to the public.
+``guichet.horaires`` the opening hours shown to the public;
+``utilisateur.jeton_activation`` the hash of a new account's single-use link.
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ def _chainer(bind: Any, table: Any, ligne: Any, derniers: dict[str, str]) -> Non
 def upgrade() -> None:
     op.add_column("preavis", sa.Column("destinataire", sa.String(400), nullable=True))
     op.add_column("guichet", sa.Column("horaires", sa.String(500), nullable=True))
+    op.add_column("utilisateur", sa.Column("jeton_activation", sa.String(64), nullable=True))
+    op.add_column("utilisateur", sa.Column("jeton_activation_expire", sa.DateTime(), nullable=True))
     op.add_column("preavis", sa.Column("courrier", sa.String(200), nullable=True))
     op.add_column("preavis", sa.Column("courrier_page", sa.Integer(), nullable=True))
     op.add_column("historique", sa.Column("chaine", sa.String(80), nullable=True))
@@ -151,3 +154,5 @@ def downgrade() -> None:
     for colonne in ("courrier_page", "courrier", "destinataire"):
         op.drop_column("preavis", colonne)
     op.drop_column("guichet", "horaires")
+    op.drop_column("utilisateur", "jeton_activation_expire")
+    op.drop_column("utilisateur", "jeton_activation")
