@@ -23,6 +23,7 @@ from sne.config import Settings
 from sne.errors import Forbidden, NotFound, SneError
 from sne.mail import envoyeur
 from sne.services import audit, doublons, gestion_comptes, guichets, reclamations, referentiel
+from sne.services import demandes as demandes_service
 
 bp = Blueprint("gestion", __name__, url_prefix="/gestion")
 #: Roles a territorial manager may give (an administrator may give any).
@@ -564,3 +565,54 @@ def guichet_fermer(code: str) -> Response | tuple[str, int]:
         return redirect(url_for("gestion.guichet", code=code))
     flash(f"Guichet {code.upper()} fermé : ses agents ne peuvent plus se connecter.", "success")
     return redirect(url_for("gestion.guichet", code=code))
+
+
+@bp.route("/corrections", methods=["GET", "POST"])
+@exige("corriger_identite")
+def correction() -> Response | tuple[str, int]:
+    """Correct a birth name or first names on a justified request, with the supporting piece."""
+    champs = ("numero", "rang", "nom_naissance", "prenoms", "piece", "justification")
+    saisie = {k: request.values.get(k, "").strip() for k in champs}
+    erreurs: dict[str, str] = {}
+    message = None
+    if request.method == "POST":
+        numero = saisie["numero"].replace(" ", "").upper()
+        demandes_service.consulter(acces.uow(), acces.acteur(), numero)  # else "not found"
+        if not saisie["rang"].isdigit() or (saisie["piece"] and not saisie["piece"].isdigit()):
+            erreurs = {"rang": "nombre entier attendu"} if not saisie["rang"].isdigit() else {}
+            if saisie["piece"] and not saisie["piece"].isdigit():
+                erreurs["piece"] = "numéro de pièce : nombre entier attendu"
+            message = "Des champs sont à corriger."
+        else:
+            try:
+                faite = doublons.corriger_identite(
+                    acces.uow(),
+                    acces.acteur(),
+                    numero,
+                    rang=int(saisie["rang"]),
+                    nom_naissance=saisie["nom_naissance"] or None,
+                    prenoms=saisie["prenoms"] or None,
+                    piece=int(saisie["piece"]) if saisie["piece"] else None,
+                    justification=saisie["justification"],
+                )
+            except SneError as erreur:
+                message = erreur.message
+                erreurs = {k: str(v) for k, v in erreur.details.items()}
+                if erreur.code == "JUSTIFICATION_REQUISE":
+                    erreurs["justification"] = erreur.message
+            else:
+                flash(
+                    f"Identité corrigée sur la demande {faite.numero}"
+                    + (
+                        f" ; doublons probables avec le nouveau nom : "
+                        f"{', '.join(c.numero for c in faite.candidats)}."
+                        if faite.candidats
+                        else "."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("demandes.voir", numero=faite.numero))
+    html = render_template(
+        "guichet/gestion/correction.html", saisie=saisie, erreurs=erreurs, message=message
+    )
+    return html, 422 if message else 200

@@ -101,11 +101,13 @@ def test_the_manager_answers_a_complaint_with_a_reactivation(
 
 
 def test_the_audit_trail_and_its_verification(visite: Visite) -> None:
+    visite.ouvrir("/gestion/activation/lien-de-demonstration")  # public: the new account's link
     visite.connecter(GESTIONNAIRE)
     visite.ouvrir("/gestion/guichets")
     visite.ouvrir("/gestion/guichets/G1302")
     visite.ouvrir("/gestion/guichets/nouveau")
     visite.ouvrir("/gestion/comptes?revue=1")
+    visite.ouvrir("/gestion/corrections")
     visite.ouvrir("/gestion/audit?personne=agent.nord")
     assert "agent.nord" not in visite.page.inner_text("table")  # names, not logins, are shown
     visite.page.get_by_role("link", name="Vérifier l'intégrité de l'historique").click()

@@ -40,6 +40,7 @@ PAGES = (
     "/gestion/signalements",
     "/gestion/forcages",
     "/gestion/guichets",
+    "/gestion/corrections",
     "/gestion/guichets/nouveau",
     "/gestion/guichets/G1301",
 )

@@ -195,3 +195,30 @@ def test_a_group_judged_different_persons_does_not_come_back(
     assert reponse.status_code == 302
     assert ancienne not in texte(gestion.get("/gestion/doublons"))
     assert doublons.balayer(ref.uow(), ref.gestionnaire, "013") == []
+
+
+def test_a_name_corrected_on_a_justified_request(
+    client_de: Callable[[str], FlaskClient], paire: tuple[str, str], ref: Referentiel
+) -> None:
+    ancienne, _ = paire
+    gestion = client_de("gestion13")
+    assert client_de("agent13").get("/gestion/corrections").status_code == 403
+    jeton_ = jeton(gestion, "/gestion/corrections")
+    donnees = {
+        "numero": ancienne,
+        "rang": "1",
+        "nom_naissance": "NGUYEN-TRAN",
+        "csrf_token": jeton_,
+    }
+    sans = gestion.post("/gestion/corrections", data=donnees)
+    assert sans.status_code == 422 and "exige une justification" in texte(sans)
+    piece = gestion.post(
+        "/gestion/corrections", data={**donnees, "piece": "999999", "justification": "acte"}
+    )
+    assert piece.status_code == 422 and "pas dans le dossier" in texte(piece)
+    reponse = gestion.post(
+        "/gestion/corrections", data={**donnees, "justification": "acte de naissance produit"}
+    )
+    assert reponse.status_code == 302
+    vue = demandes.consulter(ref.uow(), ref.gestionnaire, ancienne)
+    assert vue.document["personnes"][0]["nom_naissance"] == "NGUYEN-TRAN"
