@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from sne import chainage
@@ -101,9 +101,23 @@ def dernier_hash(session: Session, chaine: str) -> str:
     return dernier or chainage.GENESE
 
 
+def verrouiller_chaine(session: Session, chaine: str) -> None:
+    """Make concurrent writers of one chain wait for each other until commit (PostgreSQL).
+
+    Without it two transactions could read the same last hash; the unique index
+    would then refuse the second. SQLite writers are serialised already.
+    """
+    connexion = session.connection()
+    if connexion.dialect.name == "postgresql":
+        connexion.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:chaine, 0))"), {"chaine": chaine}
+        )
+
+
 def chainer(session: Session, row: Mapping[str, Any]) -> dict[str, Any]:
     """``row`` with its chain, content fingerprint, previous hash and hash."""
     chaine = chainage.cle_chaine(row["demande_id"], row["entite"], row["entite_id"])
+    verrouiller_chaine(session, chaine)
     precedent = dernier_hash(session, chaine)
     empreinte = chainage.empreinte(row["changements"], row["justification"])
     return {

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
+import pytest
 from click.testing import Result
-from sqlalchemy import select, text, update
+from sqlalchemy import Engine, select, text, update
 
 from sne.acteurs import ADMIN_CLI, SYSTEME
+from sne.db import make_session_factory
 from sne.models import Demande, Historique
 from sne.services import audit, cycle, demandes
+from sne.services.trace import tracer
+from sne.uow import UnitOfWork
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
 
@@ -139,3 +146,32 @@ def test_the_command_says_intact_then_where_it_breaks(sne_cli: Callable[..., Res
     assert resultat.exit_code == 0, resultat.output
     assert "1 lignes vérifiées dans 1 chaînes" in resultat.output
     assert "Historique intact" in resultat.output
+
+
+@pytest.mark.postgres
+def test_concurrent_writers_of_one_chain_wait_for_each_other(postgres_engine: Engine) -> None:
+    """Eight writers trace on one object at once: every line chained, none refused."""
+    factory = make_session_factory(postgres_engine)
+    objet = f"essai-{uuid.uuid4().hex[:12]}"
+    depart = threading.Barrier(8)
+
+    def ecrire(rang: int) -> None:
+        depart.wait()
+        for _ in range(5):
+            with UnitOfWork(factory) as uow:
+                tracer(uow.session, ADMIN_CLI, entite="essai", entite_id=objet, action=f"e{rang}")
+                uow.commit()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(ecrire, range(8)))
+    with UnitOfWork(factory) as uow:
+        lignes = uow.session.execute(
+            select(Historique.hash_precedent, Historique.hash)
+            .where(Historique.chaine == f"essai:{objet}")
+            .order_by(Historique.id)
+        ).all()
+    assert len(lignes) == 40
+    precedent = "0" * 64
+    for ligne in lignes:
+        assert ligne.hash_precedent == precedent
+        precedent = ligne.hash
