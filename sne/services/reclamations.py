@@ -34,6 +34,9 @@ class PreavisVu:
     date_expiration: date
     canal: str
     destinataire: str | None
+    #: For a letter: the store key of the run's PDF of letters and the page in it.
+    courrier: str | None = None
+    courrier_page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,14 @@ def dossier(uow: UnitOfWork, acteur: Acteur, numero: str, jour: date) -> Dossier
                     f" (guichet {guichet.code})" if guichet else ""
                 )
         preavis = [
-            PreavisVu(p.date_envoi, p.date_expiration, p.canal, p.destinataire)
+            PreavisVu(
+                p.date_envoi,
+                p.date_expiration,
+                p.canal,
+                p.destinataire,
+                p.courrier,
+                p.courrier_page,
+            )
             for p in session.scalars(
                 select(Preavis).where(Preavis.demande_id == demande.id).order_by(Preavis.id)
             )

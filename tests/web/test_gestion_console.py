@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 
 from sne.acteurs import SYSTEME
 from sne.models import Historique, Utilisateur
-from sne.services import cycle, demandes, guichets, radiation
+from sne.services import courriers, cycle, demandes, guichets, radiation
+from sne.stockage import FileStore, local_store
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
 from tests.web.conftest import connecter, jeton
@@ -60,7 +61,7 @@ def autre_territoire(ref: Referentiel) -> Referentiel:
     return autre
 
 
-def radiee_pour_non_renouvellement(ref: Referentiel) -> str:
+def radiee_pour_non_renouvellement(ref: Referentiel, store: FileStore | None = None) -> str:
     """A demande without e-mail (préavis by post), radiated by the daily run for non-renewal."""
     numero = demandes.enregistrer(
         ref.uow(), ref.agent, document_demande(email=None), aujourd_hui=JOUR
@@ -74,6 +75,8 @@ def radiee_pour_non_renouvellement(ref: Referentiel) -> str:
             expediteur="sne@example.fr",
             territoire=ref.territoire,
         )
+        if store is not None and jour.month == 2:  # the letters of the préavis run
+            courriers.produire_lettres(ref.uow(), SYSTEME, jour, store, territoire=ref.territoire)
     return numero
 
 
@@ -233,9 +236,9 @@ def test_the_verification_page_says_where_the_history_breaks(
 
 
 def test_a_complaint_shows_the_preavis_and_reactivates(
-    gestion: FlaskClient, ref: Referentiel
+    gestion: FlaskClient, ref: Referentiel, tmp_path: Path
 ) -> None:
-    numero = radiee_pour_non_renouvellement(ref)
+    numero = radiee_pour_non_renouvellement(ref, local_store(tmp_path / "store"))
     assert (
         gestion.get("/gestion/reclamations", query_string={"numero": numero}).headers["Location"]
         == f"/gestion/reclamations/{numero}"
@@ -245,6 +248,7 @@ def test_a_complaint_shows_the_preavis_and_reactivates(
     assert "16/04/2027" in page  # date of the radiation
     assert "traitement quotidien" in page
     assert "courrier postal" in page and "12 rue des Tanneurs" in page
+    assert "page 1 du lot" in page  # the letter printed for that préavis
     jeton_ = jeton(gestion, f"/gestion/reclamations/{numero}")
     sans = gestion.post(
         f"/gestion/reclamations/{numero}", data={"reponse": "reactiver", "csrf_token": jeton_}
