@@ -282,6 +282,8 @@ class Preavis(Base):
     #: For a letter: the store key of the run's PDF of letters, and its page there.
     courrier: Mapped[str | None] = mapped_column(String(200))
     courrier_page: Mapped[int | None] = mapped_column(Integer)
+    #: For an e-mail: "envoye" once the mail server took it, "echec" if it refused it.
+    statut_envoi: Mapped[str | None] = mapped_column(String(10))
 
 
 class Historique(Base):

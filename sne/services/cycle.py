@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from email.message import EmailMessage
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
@@ -58,6 +59,8 @@ class BilanCycle:
     radiees: list[str] = field(default_factory=list)
     purgees: list[str] = field(default_factory=list)
     fichiers_a_supprimer: list[str] = field(default_factory=list)
+    #: Outcome of each préavis e-mail, by (demande id, expiry): "envoye" or "echec".
+    envois: dict[tuple[int, date], str] = field(default_factory=dict)
 
 
 def executer(
@@ -75,6 +78,7 @@ def executer(
     _par_paquets(
         uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire)
     )
+    _noter_envois(uow, bilan)
     _par_paquets(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
     _par_paquets(uow, lambda s: _purge(s, acteur, jour, bilan, territoire))
     return bilan
@@ -187,11 +191,38 @@ def _preavis(
                 sujet=f"Votre demande de logement social {demande.numero} arrive à échéance",
                 texte=texte_preavis(demande),
             )
-            uow.after_commit(partial(envoyer, message))
+            cle = (demande.id, demande.date_expiration)
+            uow.after_commit(partial(_envoyer_preavis, envoyer, message, cle, bilan))
             bilan.preavis_email.append(demande.numero)
         else:
             bilan.preavis_courrier.append(demande.numero)
     return len(demandes)
+
+
+def _envoyer_preavis(
+    envoyer: Envoyer, message: EmailMessage, cle: tuple[int, date], bilan: BilanCycle
+) -> None:
+    """Send one préavis e-mail and note whether the mail server took it."""
+    try:
+        envoyer(message)
+    except Exception:  # noqa: BLE001 - a refused mail is recorded on its préavis; the run goes on
+        bilan.envois[cle] = "echec"
+    else:
+        bilan.envois[cle] = "envoye"
+
+
+def _noter_envois(uow: UnitOfWork, bilan: BilanCycle) -> None:
+    """Record on each préavis whether its e-mail was sent (a complaint shows it)."""
+    if not bilan.envois:
+        return
+    with uow:
+        for (demande_id, expiration), statut in bilan.envois.items():
+            uow.session.execute(
+                update(Preavis)
+                .where(Preavis.demande_id == demande_id, Preavis.date_expiration == expiration)
+                .values(statut_envoi=statut)
+            )
+        uow.commit()
 
 
 def _non_renouvellement(

@@ -37,6 +37,8 @@ class PreavisVu:
     #: For a letter: the store key of the run's PDF of letters and the page in it.
     courrier: str | None = None
     courrier_page: int | None = None
+    #: For an e-mail: "envoye", "echec", or None when unknown (sent before this was kept).
+    statut_envoi: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def dossier(uow: UnitOfWork, acteur: Acteur, numero: str, jour: date) -> Dossier
                 p.destinataire,
                 p.courrier,
                 p.courrier_page,
+                p.statut_envoi,
             )
             for p in session.scalars(
                 select(Preavis).where(Preavis.demande_id == demande.id).order_by(Preavis.id)

@@ -133,3 +133,34 @@ def test_a_run_at_another_date_asks_first(sne_cli: Callable[..., Result], tmp_pa
     accepte = sne_cli("lifecycle", "--date", "2027-06-01", "--yes")
     assert accepte.exit_code == 0 and "radiations pour non-renouvellement" in accepte.output
     assert _etat(tmp_path)[2] < avant[2]
+
+
+def test_the_preavis_e_mail_outcome_is_recorded(ref: Referentiel, store: FileStore) -> None:
+    recu = demandes.enregistrer(ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR)
+    refuse = demandes.enregistrer(
+        ref.uow(), ref.agent, document_demande(foyer=1, email="refus@example.fr"), aujourd_hui=JOUR
+    )
+
+    def serveur(message: object) -> None:
+        if "refus@" in str(message["To"]):  # type: ignore[index]
+            raise ConnectionRefusedError("le serveur refuse")
+
+    cycle.executer(
+        ref.uow(),
+        SYSTEME,
+        PREAVIS,
+        envoyer=serveur,
+        expediteur="sne@example.fr",
+        territoire=ref.territoire,
+    )
+    with ref.uow() as uow:
+        statuts = dict(
+            uow.session.execute(
+                select(Demande.numero, Preavis.statut_envoi).join(
+                    Demande, Demande.id == Preavis.demande_id
+                )
+            )
+            .tuples()
+            .all()
+        )
+    assert statuts == {recu.numero: "envoye", refuse.numero: "echec"}

@@ -8,7 +8,8 @@ Adds ``chaine``, ``empreinte``, ``hash_precedent`` and ``hash`` to ``historique`
 (see ``sne.chainage``), fills them for the lines already written (in id order,
 chain by chain), then forbids rewriting them as the older columns already are.
 ``preavis.destinataire`` keeps the e-mail or postal address a préavis went to,
-``preavis.courrier``/``courrier_page`` the PDF of letters a posted one was printed in.
+``preavis.courrier``/``courrier_page`` the PDF of letters a posted one was printed in,
+``preavis.statut_envoi`` whether the mail server took an e-mailed one.
 ``doublon_ecarte`` keeps the pairs a manager judged "not the same person";
 ``guichet.horaires`` the opening hours shown to the public;
 ``utilisateur.jeton_activation`` the hash of a new account's single-use link.
@@ -80,6 +81,7 @@ def upgrade() -> None:
     op.add_column("utilisateur", sa.Column("jeton_activation_expire", sa.DateTime(), nullable=True))
     op.add_column("preavis", sa.Column("courrier", sa.String(200), nullable=True))
     op.add_column("preavis", sa.Column("courrier_page", sa.Integer(), nullable=True))
+    op.add_column("preavis", sa.Column("statut_envoi", sa.String(10), nullable=True))
     op.add_column("historique", sa.Column("chaine", sa.String(80), nullable=True))
     op.add_column("historique", sa.Column("empreinte", sa.String(64), nullable=True))
     op.add_column("historique", sa.Column("hash_precedent", sa.String(64), nullable=True))
@@ -151,7 +153,7 @@ def downgrade() -> None:
     op.drop_index("ux_historique_chaine_precedent", table_name="historique")
     for colonne in reversed(COLONNES.split(", ")):
         op.drop_column("historique", colonne)
-    for colonne in ("courrier_page", "courrier", "destinataire"):
+    for colonne in ("statut_envoi", "courrier_page", "courrier", "destinataire"):
         op.drop_column("preavis", colonne)
     op.drop_column("guichet", "horaires")
     op.drop_column("utilisateur", "jeton_activation_expire")
