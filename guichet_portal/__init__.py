@@ -23,6 +23,7 @@ from guichet_portal.demandes import bp as demandes
 from guichet_portal.depots import bp as depots
 from guichet_portal.envois import bp as envois
 from guichet_portal.extensions import csrf, limiter, login_manager
+from guichet_portal.gestion import bp as gestion
 from guichet_portal.incidents import bp as incidents
 from guichet_portal.indicateurs import bp as indicateurs
 from guichet_portal.jetons import bp as jetons
@@ -53,6 +54,7 @@ BLUEPRINTS = (
     console_lots,
     indicateurs,
     cus,
+    gestion,
     jetons,
 )
 

@@ -70,6 +70,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "consulter_cus": frozenset({"agent_guichet", "gestionnaire_territorial", "administrateur"}),
     "gerer_seuils_cus": frozenset({"gestionnaire_territorial"}),
     "gerer_jetons": frozenset({"gestionnaire_territorial", "administrateur"}),
+    "auditer": frozenset({"gestionnaire_territorial", "administrateur"}),
+    "traiter_reclamations": frozenset({"gestionnaire_territorial"}),
 }
 
 ACTIONS_LIBELLES = {
@@ -108,6 +110,8 @@ ACTIONS_LIBELLES = {
     "consulter_cus": "consulter les tableaux CUS des attributions",
     "gerer_seuils_cus": "saisir les seuils du premier quartile",
     "gerer_jetons": "gérer les jetons d'accès aux services web",
+    "auditer": "consulter le journal d'audit",
+    "traiter_reclamations": "traiter les réclamations sur les radiations",
 }
 
 

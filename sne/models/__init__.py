@@ -18,7 +18,7 @@ from sne.models.demandes import (
     Radiation,
     Ressource,
 )
-from sne.models.doublons import DoublonForce, Fusion, SignalementDoublon
+from sne.models.doublons import DoublonEcarte, DoublonForce, Fusion, SignalementDoublon
 from sne.models.incidents import Incident
 from sne.models.indicateurs import IndicateurMois, ReleveIndicateurs, SeuilQuartile
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
@@ -31,6 +31,7 @@ __all__ = [
     "AppelApi",
     "Attestation",
     "Demande",
+    "DoublonEcarte",
     "DoublonForce",
     "Envoi",
     "EnvoiDemande",

@@ -307,13 +307,27 @@ class Preavis(Base):
     date_expiration: Mapped[date] = mapped_column(Date)
     date_envoi: Mapped[date] = mapped_column(Date)
     canal: Mapped[str] = mapped_column(String(8))  # "email" or "courrier"
+    #: The e-mail or postal address used, as it was that day (shown on a complaint).
+    destinataire: Mapped[str | None] = mapped_column(String(400))
+    #: For a letter: the store key of the run's PDF of letters, and its page there.
+    courrier: Mapped[str | None] = mapped_column(String(200))
+    courrier_page: Mapped[int | None] = mapped_column(Integer)
+    #: For an e-mail: "envoye" once the mail server took it, "echec" if it refused it.
+    statut_envoi: Mapped[str | None] = mapped_column(String(10))
 
 
 class Historique(Base):
-    """Append-only trace of every write: who, when, on what, what changed and why."""
+    """Append-only trace of every write: who, when, on what, what changed and why.
+
+    Each line is chained to the previous line of its chain (``sne.chainage``).
+    """
 
     __tablename__ = "historique"
-    __table_args__ = (Index("ix_historique_entite", "entite", "entite_id"),)
+    __table_args__ = (
+        Index("ix_historique_entite", "entite", "entite_id"),
+        Index("ux_historique_chaine_precedent", "chaine", "hash_precedent", unique=True),
+        Index("ix_historique_chaine_id", "chaine", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
@@ -327,6 +341,12 @@ class Historique(Base):
     changements: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     justification: Mapped[str | None] = mapped_column(Text)
     changement_identite: Mapped[bool] = mapped_column(Boolean, default=False)
+    # --- tamper evidence (sne.chainage) ---
+    chaine: Mapped[str | None] = mapped_column(String(80))
+    empreinte: Mapped[str | None] = mapped_column(String(64))
+    hash_precedent: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    # --- end of tamper evidence ---
 
 
 @event.listens_for(Personne, "before_update")

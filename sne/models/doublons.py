@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,3 +76,19 @@ class SignalementDoublon(Base):
     traite_le: Mapped[datetime | None] = mapped_column(DateTime)
     traite_par_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
     conclusion: Mapped[str | None] = mapped_column(Text)
+
+
+class DoublonEcarte(Base):
+    """Two demandes the manager judged "not the same person": the sweep never pairs them again."""
+
+    __tablename__ = "doublon_ecarte"
+    __table_args__ = (UniqueConstraint("demande_a_id", "demande_b_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The pair in id order (a < b).
+    demande_a_id: Mapped[int] = mapped_column(ForeignKey("demande.id", ondelete="CASCADE"))
+    demande_b_id: Mapped[int] = mapped_column(ForeignKey("demande.id", ondelete="CASCADE"))
+    territoire_code: Mapped[str] = mapped_column(ForeignKey("territoire.code"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    gestionnaire_id: Mapped[int | None] = mapped_column(ForeignKey("utilisateur.id"))
+    justification: Mapped[str] = mapped_column(Text)

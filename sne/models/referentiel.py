@@ -49,6 +49,8 @@ class Guichet(Base):
     referent_email: Mapped[str | None] = mapped_column(String(254))
     adresse: Mapped[str | None] = mapped_column(String(300))
     actif: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Opening hours as shown to the public, one line per day or range of days.
+    horaires: Mapped[str | None] = mapped_column(String(500))
 
     territoire: Mapped[Territoire] = relationship()
 
@@ -82,5 +84,8 @@ class Utilisateur(Base):
     jeton_session: Mapped[str | None] = mapped_column(String(64))
     derniere_connexion: Mapped[datetime | None] = mapped_column(DateTime)
     # --- end of signing in ---
+    #: SHA-256 of the single-use link a new account's owner sets a password with, and its end.
+    jeton_activation: Mapped[str | None] = mapped_column(String(64))
+    jeton_activation_expire: Mapped[datetime | None] = mapped_column(DateTime)
 
     guichet: Mapped[Guichet | None] = relationship()

@@ -16,17 +16,25 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from email.message import EmailMessage
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sne import codes
+from sne import chainage
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Lot, Personne, Piece, Preavis
 from sne.services import echeances, indicateurs, radiation
+from sne.services.courriers import (
+    GRACE_RENOUVELLEMENT,
+    LotCourrier,
+    adresse_postale,
+    produire_lettres,
+    texte_preavis,
+)
 from sne.services.formulaire import BOOLEENS, CHAMPS_B, CHAMPS_MORALE
 from sne.services.notifications import Planifier
 from sne.services.trace import tracer
@@ -34,7 +42,6 @@ from sne.stockage import FileStore
 from sne.uow import UnitOfWork, utcnow
 
 PREAVIS = relativedelta(months=1)
-GRACE_RENOUVELLEMENT = relativedelta(months=1)
 CONSERVATION = relativedelta(years=1)
 PAQUET = 500  # demandes handled per transaction, so a large backlog never holds one huge lock
 
@@ -52,6 +59,8 @@ class BilanCycle:
     radiees: list[str] = field(default_factory=list)
     purgees: list[str] = field(default_factory=list)
     fichiers_a_supprimer: list[str] = field(default_factory=list)
+    #: Outcome of each préavis e-mail, by (demande id, expiry): "envoye" or "echec".
+    envois: dict[tuple[int, date], str] = field(default_factory=dict)
 
 
 def executer(
@@ -69,8 +78,57 @@ def executer(
     _par_paquets(
         uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire)
     )
+    _noter_envois(uow, bilan)
     _par_paquets(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
     _par_paquets(uow, lambda s: _purge(s, acteur, jour, bilan, territoire))
+    return bilan
+
+
+def _dues_preavis(jour: date) -> Select[tuple[Demande]]:
+    """Active demandes expiring within the month that have no préavis for that expiry."""
+    deja = exists().where(
+        Preavis.demande_id == Demande.id, Preavis.date_expiration == Demande.date_expiration
+    )
+    return select(Demande).where(
+        Demande.statut == "active", Demande.date_expiration <= jour + PREAVIS, ~deja
+    )
+
+
+def _dues_radiation(jour: date) -> Select[tuple[Demande]]:
+    """Active demandes expired for a month or more."""
+    return select(Demande).where(
+        Demande.statut == "active", Demande.date_expiration <= jour - GRACE_RENOUVELLEMENT
+    )
+
+
+def _dues_purge(jour: date) -> Select[tuple[Demande]]:
+    """Demandes radiated a year ago or more."""
+    return select(Demande).where(
+        Demande.statut == "radiee", Demande.date_radiation <= jour - CONSERVATION
+    )
+
+
+def prevoir(
+    uow: UnitOfWork, acteur: Acteur, jour: date, *, territoire: str | None = None
+) -> BilanCycle:
+    """What ``executer`` would do on ``jour``, without doing it (the dry run)."""
+    acteur.exiger("cycle_quotidien", territoire)
+    bilan = BilanCycle(jour)
+    with uow:
+        numeros = uow.session.execute(
+            _dans(_dues_preavis(jour), territoire)
+            .with_only_columns(Demande.numero, Demande.email)
+            .order_by(Demande.id)
+        )
+        for numero, email in numeros:
+            (bilan.preavis_email if email else bilan.preavis_courrier).append(numero)
+        for query, liste in (
+            (_dues_radiation(jour), bilan.radiees),
+            (_dues_purge(jour), bilan.purgees),
+        ):
+            liste += uow.session.scalars(
+                _dans(query, territoire).with_only_columns(Demande.numero).order_by(Demande.id)
+            )
     return bilan
 
 
@@ -98,12 +156,8 @@ def _preavis(
     expediteur: str,
     territoire: str | None,
 ) -> int:
-    deja = exists().where(
-        Preavis.demande_id == Demande.id, Preavis.date_expiration == Demande.date_expiration
-    )
     query = (
-        select(Demande)
-        .where(Demande.statut == "active", Demande.date_expiration <= jour + PREAVIS, ~deja)
+        _dues_preavis(jour)
         .options(selectinload(Demande.personnes))
         .order_by(Demande.id)
         .limit(PAQUET)
@@ -117,6 +171,7 @@ def _preavis(
                 date_expiration=demande.date_expiration,
                 date_envoi=jour,
                 canal=canal,
+                destinataire=demande.email or "\n".join(adresse_postale(demande)),
             )
         )
         tracer(
@@ -136,42 +191,45 @@ def _preavis(
                 sujet=f"Votre demande de logement social {demande.numero} arrive à échéance",
                 texte=texte_preavis(demande),
             )
-            uow.after_commit(partial(envoyer, message))
+            cle = (demande.id, demande.date_expiration)
+            uow.after_commit(partial(_envoyer_preavis, envoyer, message, cle, bilan))
             bilan.preavis_email.append(demande.numero)
         else:
             bilan.preavis_courrier.append(demande.numero)
     return len(demandes)
 
 
-def texte_preavis(demande: Demande) -> str:
-    """The French warning sent one month before expiry."""
-    demandeur = demande.demandeur
-    nom = (
-        f"{codes.libelle(codes.CIVILITE, demandeur.civilite)} {demandeur.nom_usage or demandeur.nom_naissance}"
-        if demandeur
-        else demande.raison_sociale or ""
-    )
-    expiration = demande.date_expiration.strftime("%d/%m/%Y")
-    radiation = (demande.date_expiration + GRACE_RENOUVELLEMENT).strftime("%d/%m/%Y")
-    return (
-        f"Bonjour {nom.strip()},\n\n"
-        f"Votre demande de logement social n° {demande.numero}, déposée le "
-        f"{demande.date_depot.strftime('%d/%m/%Y')}, arrive à échéance le {expiration}.\n\n"
-        "Pour la conserver, vous devez la renouveler avant cette date, en ligne sur le portail "
-        "grand public ou auprès de tout guichet enregistreur de votre département. Le "
-        "renouvellement conserve votre numéro unique et l'ancienneté de votre demande.\n\n"
-        f"Sans renouvellement, votre demande sera radiée le {radiation} "
-        "(article R.441-2-8 du code de la construction et de l'habitation).\n\n"
-        "Ce message est envoyé automatiquement : merci de ne pas y répondre."
-    )
+def _envoyer_preavis(
+    envoyer: Envoyer, message: EmailMessage, cle: tuple[int, date], bilan: BilanCycle
+) -> None:
+    """Send one préavis e-mail and note whether the mail server took it."""
+    try:
+        envoyer(message)
+    except Exception:  # noqa: BLE001 - a refused mail is recorded on its préavis; the run goes on
+        bilan.envois[cle] = "echec"
+    else:
+        bilan.envois[cle] = "envoye"
+
+
+def _noter_envois(uow: UnitOfWork, bilan: BilanCycle) -> None:
+    """Record on each préavis whether its e-mail was sent (a complaint shows it)."""
+    if not bilan.envois:
+        return
+    with uow:
+        for (demande_id, expiration), statut in bilan.envois.items():
+            uow.session.execute(
+                update(Preavis)
+                .where(Preavis.demande_id == demande_id, Preavis.date_expiration == expiration)
+                .values(statut_envoi=statut)
+            )
+        uow.commit()
 
 
 def _non_renouvellement(
     session: Session, acteur: Acteur, jour: date, bilan: BilanCycle, territoire: str | None
 ) -> int:
     query = (
-        select(Demande)
-        .where(Demande.statut == "active", Demande.date_expiration <= jour - GRACE_RENOUVELLEMENT)
+        _dues_radiation(jour)
         .options(selectinload(Demande.radiations))
         .order_by(Demande.id)
         .limit(PAQUET)
@@ -189,8 +247,7 @@ def _purge(
     session: Session, acteur: Acteur, jour: date, bilan: BilanCycle, territoire: str | None
 ) -> int:
     query = (
-        select(Demande)
-        .where(Demande.statut == "radiee", Demande.date_radiation <= jour - CONSERVATION)
+        _dues_purge(jour)
         .options(selectinload(Demande.personnes).selectinload(Personne.ressources))
         .order_by(Demande.id)
         .limit(PAQUET)
@@ -222,7 +279,7 @@ def purger(session: Session, acteur: Acteur, demande: Demande, jour: date) -> li
     session.execute(
         update(Historique)
         .where(Historique.demande_id == demande.id)
-        .values(changements={"valeurs": "effacées lors de la purge"}, justification=None)
+        .values(changements=chainage.EXPURGE, justification=None)
     )
     demande.statut = "purgee"
     demande.date_purge = jour
@@ -278,6 +335,8 @@ class BilanQuotidien:
 
     cycle: BilanCycle
     alertes: list[str]
+    #: The préavis letters of this run, to hand to the printing provider.
+    courrier: LotCourrier | None = None
 
 
 def cycle_quotidien(
@@ -301,8 +360,9 @@ def cycle_quotidien(
     )
     for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
         store.delete(cle)
+    courrier = produire_lettres(uow, acteur, jour, store, territoire=territoire)
     alertes = echeances.alerter_retards(uow, jour, destinataire=alerte_a, planifier=planifier)
     # Last, the indicators' snapshot (sne.services.indicateurs): it then counts what this run
     # radiated and sent.
     indicateurs.rafraichir(uow, acteur, jour, territoire)
-    return BilanQuotidien(bilan, alertes)
+    return BilanQuotidien(bilan, alertes, courrier)

@@ -19,11 +19,11 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sne import numero
+from sne import chainage, numero
 from sne.db import table_of
 from sne.errors import Conflict
 from sne.models import Demande, NumeroSequence
-from sne.services.trace import inserer
+from sne.services.trace import dernier_hash, inserer
 
 DEMANDE = table_of(Demande)
 
@@ -63,9 +63,12 @@ _ATTRIBUER_PG = text(
         RETURNING demande.numero
     )
     INSERT INTO historique (at, utilisateur_id, guichet_id, demande_id, entite, entite_id,
-                            action, changements, justification, changement_identite)
+                            action, changements, justification, changement_identite,
+                            chaine, empreinte, hash_precedent, hash)
     SELECT :at, :utilisateur_id, :guichet_id, :demande_id, :entite, numerotee.numero,
-           :action, CAST(:changements AS JSON), :justification, :changement_identite
+           :action, CAST(:changements AS JSON), :justification, :changement_identite,
+           :chaine, :empreinte, :hash_precedent,
+           encode(sha256(convert_to(:avant || numerotee.numero || :apres, 'UTF8')), 'hex')
     FROM numerotee
     RETURNING entite_id
     """
@@ -95,6 +98,7 @@ def attribuer(
             _ATTRIBUER_PG,
             {
                 **trace,
+                **_chainer_sans_numero(session, {**trace, "demande_id": demande_id}),
                 "changements": json.dumps(trace["changements"]),
                 "territoire": territoire,
                 "annee": date_depot.year % 100,
@@ -110,6 +114,31 @@ def attribuer(
     connexion.execute(update(DEMANDE).where(DEMANDE.c.id == demande_id).values(numero=valeur))
     inserer(session, {**trace, "demande_id": demande_id, "entite_id": valeur})
     return valeur
+
+
+#: Stands for the number in the hashed text until the statement knows it.
+_MARQUE = "@@NUMERO@@"
+
+
+def _chainer_sans_numero(session: Session, trace: Mapping[str, Any]) -> dict[str, Any]:
+    """The chain fields of ``trace``, its hashed text split where the number goes.
+
+    The number is known inside the statement only, so PostgreSQL hashes
+    ``avant || numero || apres``: the same text ``chainage.charge_utile`` makes.
+    """
+    chaine = chainage.cle_chaine(trace["demande_id"], trace["entite"], _MARQUE)
+    precedent = dernier_hash(session, chaine)
+    empreinte = chainage.empreinte(trace["changements"], trace["justification"])
+    avant, apres = chainage.charge_utile(
+        {**trace, "entite_id": _MARQUE}, precedent, empreinte
+    ).split(_MARQUE)
+    return {
+        "chaine": chaine,
+        "empreinte": empreinte,
+        "hash_precedent": precedent,
+        "avant": avant,
+        "apres": apres,
+    }
 
 
 def _incrementer(session: Session, territoire: str, annee: int) -> int | None:

@@ -8,9 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from sne import chainage
 from sne.acteurs import Acteur
 from sne.db import table_of
 from sne.models import Historique
@@ -85,5 +86,44 @@ def tracer(
 
 
 def inserer(session: Session, row: Mapping[str, Any]) -> None:
-    """Insert a row built by ``ligne`` (on the connection, as a Core insert: cheaper)."""
-    session.connection().execute(insert(HISTORIQUE), dict(row))
+    """Insert a row built by ``ligne``, chained to its chain's last line (a Core insert)."""
+    session.connection().execute(insert(HISTORIQUE), chainer(session, row))
+
+
+def dernier_hash(session: Session, chaine: str) -> str:
+    """The hash of the last line of ``chaine`` (``GENESE`` for a new chain)."""
+    dernier = session.connection().scalar(
+        select(HISTORIQUE.c.hash)
+        .where(HISTORIQUE.c.chaine == chaine)
+        .order_by(HISTORIQUE.c.id.desc())
+        .limit(1)
+    )
+    return dernier or chainage.GENESE
+
+
+def verrouiller_chaine(session: Session, chaine: str) -> None:
+    """Make concurrent writers of one chain wait for each other until commit (PostgreSQL).
+
+    Without it two transactions could read the same last hash; the unique index
+    would then refuse the second. SQLite writers are serialised already.
+    """
+    connexion = session.connection()
+    if connexion.dialect.name == "postgresql":
+        connexion.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:chaine, 0))"), {"chaine": chaine}
+        )
+
+
+def chainer(session: Session, row: Mapping[str, Any]) -> dict[str, Any]:
+    """``row`` with its chain, content fingerprint, previous hash and hash."""
+    chaine = chainage.cle_chaine(row["demande_id"], row["entite"], row["entite_id"])
+    verrouiller_chaine(session, chaine)
+    precedent = dernier_hash(session, chaine)
+    empreinte = chainage.empreinte(row["changements"], row["justification"])
+    return {
+        **row,
+        "chaine": chaine,
+        "empreinte": empreinte,
+        "hash_precedent": precedent,
+        "hash": chainage.hacher(row, precedent, empreinte),
+    }

@@ -77,8 +77,8 @@ def test_malformed_json_file_says_where(sne, tmp_path: Path) -> None:  # type: i
 
 
 def test_lifecycle_is_idempotent_from_the_command_line(sne) -> None:  # type: ignore[no-untyped-def]
-    first = sne("lifecycle", "--date", "2027-06-01")
-    second = sne("lifecycle", "--date", "2027-06-01")
+    first = sne("lifecycle", "--date", "2027-06-01", "--yes")
+    second = sne("lifecycle", "--date", "2027-06-01", "--yes")
     assert first.exit_code == second.exit_code == 0
     assert "préavis par courriel : 0" in second.output
     assert "radiations pour non-renouvellement : 0" in second.output

@@ -8,6 +8,7 @@
 """
 
 from sne.services.doublons.balayage import GroupeDoublons, Lien, MembreDoublon, balayer
+from sne.services.doublons.comparaison import Comparaison, comparer
 from sne.services.doublons.controle import (
     Candidat,
     DoublonProbable,
@@ -18,7 +19,13 @@ from sne.services.doublons.controle import (
     rechercher,
 )
 from sne.services.doublons.correction import CorrectionFaite, corriger_identite
-from sne.services.doublons.forcages import ForcagesGuichet, compter_forcages
+from sne.services.doublons.ecartes import ecarter
+from sne.services.doublons.forcages import (
+    ForcagesGuichet,
+    SuiviForcages,
+    compter_forcages,
+    suivre_forcages,
+)
 from sne.services.doublons.fusion import FusionFaite, fusionner
 from sne.services.doublons.signalements import (
     SignalementVue,
@@ -29,6 +36,7 @@ from sne.services.doublons.signalements import (
 
 __all__ = [
     "Candidat",
+    "Comparaison",
     "CorrectionFaite",
     "DoublonProbable",
     "ForcagesGuichet",
@@ -37,16 +45,20 @@ __all__ = [
     "Lien",
     "MembreDoublon",
     "SignalementVue",
+    "SuiviForcages",
     "balayer",
     "candidats",
     "clore_signalement",
+    "comparer",
     "compter_forcages",
     "controler",
     "corriger_identite",
+    "ecarter",
     "fusionner",
     "identites_touchees",
     "lister_signalements",
     "noter_forcage",
     "rechercher",
     "signaler",
+    "suivre_forcages",
 ]

@@ -32,6 +32,7 @@ from sne.models import (
     Personne,
 )
 from sne.services.doublons.controle import ecrite
+from sne.services.doublons.ecartes import paires_ecartees
 from sne.uow import UnitOfWork
 
 
@@ -101,7 +102,8 @@ def balayer(uow: UnitOfWork, acteur: Acteur, territoire: str) -> list[GroupeDoub
     Three SQL groupings find the persons worth comparing: same identity key
     and birth date up to a day/month swap; same birth date and first names
     (a typing error in the name); same birth date and name (one in the first
-    names). Python then compares only inside those small blocks.
+    names). Python then compares only inside those small blocks. Pairs a manager
+    judged "not the same person" (``ecartes``) are left out.
     """
     acteur.exiger("balayer_doublons", territoire)
     with uow:
@@ -122,7 +124,13 @@ def balayer(uow: UnitOfWork, acteur: Acteur, territoire: str) -> list[GroupeDoub
         for cles in blocages:
             for bloc in _blocs(session, base, cles):
                 _comparer_bloc(bloc, liens)
-        return _grouper(liens)
+        ecartees = paires_ecartees(session, territoire)
+        gardes = {
+            cle: lien
+            for cle, lien in liens.items()
+            if (lien[0].demande_id, lien[1].demande_id) not in ecartees
+        }
+        return _grouper(gardes)
 
 
 def _blocs(session: Session, base: list[Any], cles: tuple[Any, Any]) -> list[list[_Ligne]]:

@@ -12,7 +12,7 @@ from sqlalchemy import (
 )
 
 from sne.acteurs import Acteur
-from sne.errors import Conflict
+from sne.errors import Conflict, ValidationError
 from sne.models import (
     Fusion,
     Piece,
@@ -42,6 +42,8 @@ def fusionner(
     donnees: Mapping[str, str] | None = None,
     justification: str | None = None,
     signalement: int | None = None,
+    justification_requise: bool = False,
+    simuler: bool = False,
 ) -> FusionFaite:
     """Merge a group of duplicates into the demande with the oldest ancienneté.
 
@@ -50,7 +52,10 @@ def fusionner(
     household), which demande's value to keep (the survivor's by default). The
     others are closed as ``fusionnee`` with a trace naming the survivor, their
     pieces move to it, and the latest validity of the group is kept.
+    ``simuler`` does it all and rolls back: the confirmation page shows the outcome.
     """
+    if justification_requise and not (justification or "").strip():
+        raise ValidationError({"justification": "indiquez pourquoi ces demandes sont fusionnées"})
     with uow:
         session = uow.session
         groupe = charger_groupe(session, numeros)
@@ -139,5 +144,6 @@ def fusionner(
                 statut="traite",
                 conclusion=f"Fusion dans {survivante.numero}",
             )
-        uow.commit()
+        if not simuler:
+            uow.commit()
         return FusionFaite(survivante.numero, absorbees_numeros, pieces, changes)
