@@ -18,12 +18,14 @@ from sne.models.demandes import (
 )
 from sne.models.doublons import DoublonForce, Fusion, SignalementDoublon
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
+from sne.models.public import CompteDemandeur, LienDemande
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 
 __all__ = [
     "TITULAIRES",
     "TITULAIRES_SQL",
     "Attestation",
+    "CompteDemandeur",
     "Demande",
     "DoublonForce",
     "Envoi",
@@ -31,6 +33,7 @@ __all__ = [
     "Fusion",
     "Guichet",
     "Historique",
+    "LienDemande",
     "Lot",
     "LotDossier",
     "Notification",
