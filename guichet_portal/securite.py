@@ -9,7 +9,6 @@ token, which ends every session of the account at once.
 from __future__ import annotations
 
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -18,22 +17,12 @@ from guichet_portal import acces, cerfa, libelles
 from guichet_portal.extensions import login_manager
 from portails import entetes, sessions
 from portails.entetes import CSP  # noqa: F401  # re-exported: tests and callers read it here
-from portails.sessions import aujourd_hui, maintenant  # noqa: F401  # re-exported for the views
+from portails.sessions import aujourd_hui, maintenant, url_sure  # noqa: F401  # re-exported
 from sne import codes
 from sne.services import comptes
 
 #: Endpoints a signed-in account may reach before changing a password someone else chose.
 AVANT_CHANGEMENT = {"auth.mot_de_passe", "auth.deconnexion", "statiques.dsfr", "statiques.portail"}
-
-
-def url_sure(cible: str | None) -> str:
-    """Return ``cible`` when it is a path of this site, else the home page (no open redirect)."""
-    if not cible or any(ord(c) < 32 for c in cible) or "\\" in cible:
-        return url_for("accueil.index")
-    parties = urlsplit(cible)
-    if parties.scheme or parties.netloc or not cible.startswith("/") or cible.startswith("//"):
-        return url_for("accueil.index")
-    return cible
 
 
 def demarrer_session(compte: comptes.Compte) -> None:

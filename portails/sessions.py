@@ -11,8 +11,9 @@ import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any, cast
+from urllib.parse import urlsplit
 
-from flask import current_app, session
+from flask import current_app, session, url_for
 from flask_login import login_user
 
 
@@ -44,3 +45,13 @@ def inactive() -> bool:
         return True
     session["vu"] = int(maintenant())
     return False
+
+
+def url_sure(cible: str | None) -> str:
+    """Return ``cible`` when it is a path of this site, else the home page (no open redirect)."""
+    if not cible or any(ord(c) < 32 for c in cible) or "\\" in cible:
+        return url_for("accueil.index")
+    parties = urlsplit(cible)
+    if parties.scheme or parties.netloc or not cible.startswith("/") or cible.startswith("//"):
+        return url_for("accueil.index")
+    return cible

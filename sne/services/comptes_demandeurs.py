@@ -60,7 +60,7 @@ def _empreinte(*parties: str) -> str:
     return hashlib.sha256("\x00".join(parties).encode()).hexdigest()[:16]
 
 
-def _mailer(uow: UnitOfWork, courrier: Courrier, destinataire: str, sujet: str, texte: str) -> None:
+def poster(uow: UnitOfWork, courrier: Courrier, destinataire: str, sujet: str, texte: str) -> None:
     """Send a mail once the transaction has committed."""
     message = composer(
         expediteur=courrier.expediteur, destinataire=destinataire, sujet=sujet, texte=texte
@@ -110,7 +110,7 @@ def creer(
         compte = session.scalar(select(CompteDemandeur).where(CompteDemandeur.email == email))
         if compte is not None:
             referentiel.hacher(mot_de_passe)  # same cost as a creation: timing tells nothing
-            _mailer(
+            poster(
                 uow,
                 courrier,
                 email,
@@ -135,7 +135,7 @@ def creer(
             [compte.id, _empreinte(compte.email, "non confirme")]
         )
         tracer(session, PORTAIL, entite="compte_demandeur", entite_id=compte.id, action="creation")
-        _mailer(
+        poster(
             uow,
             courrier,
             email,
@@ -257,7 +257,7 @@ def demander_reinitialisation(uow: UnitOfWork, courrier: Courrier, secret: str, 
         jeton = _serialiseur(secret, "reinitialisation").dumps(
             [compte.id, _empreinte(compte.password_hash)]
         )
-        _mailer(
+        poster(
             uow,
             courrier,
             compte.email,
