@@ -16,6 +16,7 @@ from flask import Flask
 from guichet_portal import erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
+from guichet_portal.code_portail import bp as code_portail
 from guichet_portal.demandes import bp as demandes
 from guichet_portal.extensions import csrf, limiter, login_manager
 from guichet_portal.recherche import bp as recherche
@@ -73,5 +74,6 @@ def create_app(
     erreurs.init_app(app)
     for blueprint in (statiques, auth, accueil, recherche, demandes, saisie):
         app.register_blueprint(blueprint)
+    app.register_blueprint(code_portail)
     app.jinja_env.globals.update(securite.jinja_globals())
     return app

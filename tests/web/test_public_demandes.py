@@ -279,3 +279,24 @@ def test_my_data_is_a_json_file(public_app: Flask, collecte: Any, numero: str) -
     assert contenu["compte"]["email"] == "lea@example.fr"
     assert contenu["demandes"][0]["numero"] == numero
     assert contenu["demandes"][0]["contenu"]["personnes"][0]["nom_naissance"] == "Nguyen"
+
+
+def test_the_guichet_prints_a_code_from_the_demande_page(
+    public_app: Flask, collecte: Any, ref: Referentiel, agent: FlaskClient
+) -> None:
+    document = document_demande(foyer=3, email=None)
+    numero = demandes.enregistrer(ref.uow(), ref.agent, document, aujourd_hui=JOUR).numero
+    page = f"/demandes/{numero}"
+    assert "Imprimer un code de liaison" in agent.get(page).get_data(as_text=True)
+    chemin = f"/demandes/{numero}/code-portail"
+    trop_tot = agent.post(chemin, data={"csrf_token": jeton(agent, page)})
+    assert trop_tot.status_code == 302  # nobody asked yet: said on the demande page
+    assert "Personne n" in agent.get(page).get_data(as_text=True)
+    client = public_app.test_client()
+    compte_confirme(client, collecte, "lea@example.fr")
+    demander_code(client, numero, "Nguyen", document["personnes"][0]["date_naissance"])
+    imprime = agent.post(chemin, data={"csrf_token": jeton(agent, page)}).get_data(as_text=True)
+    code = CODE_RE.search(imprime)
+    assert code
+    assert saisir_code(client, code.group(1)).status_code == 302
+    assert client.get(page).status_code == 200
