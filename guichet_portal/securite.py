@@ -16,8 +16,10 @@ from flask_login import current_user, logout_user
 from guichet_portal import acces, cerfa, libelles
 from guichet_portal.extensions import login_manager
 from portails import entetes, sessions
-from portails.entetes import CSP  # noqa: F401  # re-exported: tests and callers read it here
-from portails.sessions import aujourd_hui, maintenant, url_sure  # noqa: F401  # re-exported
+from portails.entetes import CSP as CSP  # re-exported: callers read it here
+from portails.sessions import aujourd_hui as aujourd_hui  # re-exported for the views
+from portails.sessions import maintenant as maintenant
+from portails.sessions import url_sure as url_sure
 from sne import codes
 from sne.services import comptes
 

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response as Reponse
 from portails.sessions import aujourd_hui
 from public_portal import acces
 from public_portal.acces import connecte
-from sne.documents.cles import Keyring
+from scanning.qr_payload import Keyring
 from sne.errors import SneError
 from sne.services import espace_demandeur
 

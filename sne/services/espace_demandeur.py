@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scanning.plan import TYPES_PAR_CODE
+from scanning.qr_payload import Keyring
 from sne import codes
 from sne.acteurs import PORTAIL
 from sne.documents.attestation import render_attestation
-from sne.documents.cles import Keyring
 from sne.errors import Conflict, NotFound
 from sne.models import CompteDemandeur, Demande, LienDemande, Notification, Piece
 from sne.numero import NumeroInvalide, analyser
@@ -65,6 +65,12 @@ class Suivi:
     document: dict[str, Any]
     pieces: tuple[PieceVue, ...]
     mails: tuple[MailVue, ...]
+
+
+def _libelle_type(code: str | None) -> str:
+    """The plan de classement's plain name of a piece type ("à classer" before it is known)."""
+    type_piece = TYPES_PAR_CODE.get(code or "")
+    return type_piece.libelle if type_piece else "à classer"
 
 
 def demande_liee(session: Session, compte_id: int, numero: str) -> Demande:
@@ -122,9 +128,7 @@ def suivre(uow: UnitOfWork, compte_id: int, numero: str, aujourd_hui: date) -> S
             document=formulaire.en_document(demande),
             pieces=tuple(
                 PieceVue(
-                    type=TYPES_PAR_CODE[p.type].libelle
-                    if p.type in TYPES_PAR_CODE
-                    else "à classer",
+                    type=_libelle_type(p.type),
                     statut=codes.libelle(codes.STATUT_PIECE, p.statut),
                     recue_le=p.created_at,
                 )
