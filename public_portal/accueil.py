@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from public_portal import acces
 from public_portal.acces import public
-from sne.services import liaisons
+from sne.services import espace_demandeur, liaisons
 
 bp = Blueprint("accueil", __name__)
 
@@ -27,3 +27,10 @@ def index() -> str:
 def confidentialite() -> str:
     """What the portal holds on applicants, why, how long, and their rights."""
     return render_template("public/confidentialite.html")
+
+
+@bp.get("/guichets")
+@public
+def guichets() -> str:
+    """Where to go in person: the open guichets and their addresses."""
+    return render_template("public/guichets.html", guichets=espace_demandeur.guichets(acces.uow()))

@@ -123,6 +123,9 @@ def test_from_account_creation_to_renewal_and_renonciation(
         verifier()
 
     try:
+        # What anybody may read: where to go, what is kept.
+        ouvrir("/guichets")
+        ouvrir("/confidentialite")
         # Create the account.
         ouvrir("/")
         page.get_by_role("link", name="Créer un compte").click()

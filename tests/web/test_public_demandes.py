@@ -300,3 +300,19 @@ def test_the_guichet_prints_a_code_from_the_demande_page(
     assert code
     assert saisir_code(client, code.group(1)).status_code == 302
     assert client.get(page).status_code == 200
+
+
+def test_find_a_guichet_lists_the_open_guichets_without_signing_in(
+    public_app: Flask, ref: Referentiel
+) -> None:
+    from markupsafe import escape
+    from sqlalchemy import select
+
+    from sne.models import Guichet
+
+    with ref.uow() as unit:
+        noms = unit.session.scalars(select(Guichet.nom).where(Guichet.actif.is_(True))).all()
+    page = public_app.test_client().get("/guichets").get_data(as_text=True)
+    assert noms
+    for nom in noms:
+        assert str(escape(nom)) in page
