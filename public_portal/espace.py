@@ -107,3 +107,26 @@ def donnees() -> Response:
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="mes-donnees.json"'},
     )
+
+
+@bp.route("/<numero>/coordonnees", methods=["GET", "POST"])
+@connecte
+def coordonnees(numero: str) -> Reponse | str:
+    """Update the address, e-mail and telephones; identity stays locked (a guichet changes it)."""
+    suivi = espace_demandeur.suivre(acces.uow(), acces.compte().id, numero, aujourd_hui())
+    valeurs = {c: suivi.document.get(c) or "" for c in espace_demandeur.CHAMPS_COORDONNEES}
+    erreurs: dict[str, str] = {}
+    if request.method == "POST":
+        valeurs = {c: request.form.get(c, "") for c in espace_demandeur.CHAMPS_COORDONNEES}
+        try:
+            changes = espace_demandeur.modifier_coordonnees(
+                acces.uow(), acces.compte().id, numero, valeurs
+            )
+        except SneError as refus:
+            erreurs = {cle: str(texte) for cle, texte in refus.details.items()}
+        else:
+            flash(
+                "Vos coordonnées sont enregistrées." if changes else "Rien n'a changé.", "success"
+            )
+            return redirect(url_for("espace.demande", numero=suivi.numero))
+    return render_template("public/coordonnees.html", suivi=suivi, valeurs=valeurs, erreurs=erreurs)

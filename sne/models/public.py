@@ -49,7 +49,9 @@ class LienDemande(Base):
     demande_id: Mapped[int] = mapped_column(
         ForeignKey("demande.id", ondelete="CASCADE"), index=True
     )
-    personne_id: Mapped[int] = mapped_column(ForeignKey("personne.id", ondelete="CASCADE"))
+    #: The titulaire whose identity was given; emptied (the link stays) when a guichet's
+    #: modification rewrites the household's rows.
+    personne_id: Mapped[int | None] = mapped_column(ForeignKey("personne.id", ondelete="SET NULL"))
     code_hash: Mapped[str | None] = mapped_column(String(200))
     code_expire_le: Mapped[datetime | None] = mapped_column(DateTime)
     #: Wrong codes typed for this link; the code dies after a few.

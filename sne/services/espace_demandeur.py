@@ -8,6 +8,7 @@ services act as the built-in ``PORTAIL`` actor, traced under its own login.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -266,3 +267,44 @@ def guichets(uow: UnitOfWork) -> list[GuichetVue]:
             )
             for g in lignes
         ]
+
+
+#: What an applicant may change online (identity needs a guichet and a piece).
+CHAMPS_COORDONNEES = (
+    "adresse_ligne1",
+    "adresse_ligne2",
+    "code_postal",
+    "commune",
+    "email",
+    "telephone_portable",
+    "telephone_fixe",
+)
+
+
+def modifier_coordonnees(
+    uow: UnitOfWork, compte_id: int, numero: str, valeurs: Mapping[str, str]
+) -> list[str]:
+    """Change the contact details of the linked demande, checked as at a guichet; return the fields changed."""
+    with uow:
+        session = uow.session
+        demande = demande_liee(session, compte_id, numero)
+        exiger_active(demande, "modifier la demande")
+        avant = formulaire.en_document(demande)
+        saisies = {c: (valeurs.get(c) or "").strip() or None for c in CHAMPS_COORDONNEES}
+        propre = formulaire.valider({**avant, **saisies}, date_depot=demande.date_depot)
+        changes = formulaire.differences(avant, propre)
+        if not changes:
+            return []
+        formulaire.appliquer(demande, propre)
+        demande.updated_at = utcnow()
+        tracer(
+            session,
+            PORTAIL,
+            entite="demande",
+            entite_id=demande.numero,
+            action="modification",
+            demande_id=demande.id,
+            changements={**changes, "canal": "portail"},
+        )
+        uow.commit()
+        return sorted(changes)

@@ -164,6 +164,13 @@ def test_from_account_creation_to_renewal_and_renonciation(
         assert page.url == f"{public['url']}/demandes/{numero}"
         assert numero in page.locator("h1 + p").inner_text()
         photo(page, "public_demande")
+        # Contact details: a form of their own, identity locked.
+        page.get_by_role("link", name="Mettre à jour mes coordonnées").click()
+        verifier()
+        page.get_by_label("Téléphone portable").fill("0611223344")
+        page.get_by_role("button", name="Enregistrer").click()
+        verifier()
+        assert "Vos coordonnées sont enregistrées" in page.content()
         # Renew (within the préavis month) and get the attestation at once.
         page.get_by_role("link", name="Renouveler ma demande").click()
         verifier()

@@ -316,3 +316,37 @@ def test_find_a_guichet_lists_the_open_guichets_without_signing_in(
     assert noms
     for nom in noms:
         assert str(escape(nom)) in page
+
+
+def test_contact_details_are_updated_and_checked_identity_stays_locked(
+    public_app: Flask, collecte: Any, numero: str, ref: Referentiel
+) -> None:
+    client = client_lie(public_app, collecte, numero)
+    chemin = f"/demandes/{numero}/coordonnees"
+    page = client.get(chemin).get_data(as_text=True)
+    assert "12 rue des Tanneurs" in page
+    assert "rendez-vous à un guichet" in page
+    champs = {
+        "adresse_ligne1": "3 place Castellane",
+        "code_postal": "13006",
+        "commune": "Marseille",
+        "email": "claire.nouvelle@example.fr",
+        "telephone_portable": "0611223344",
+        # Sent anyway: not a field of this form, so ignored.
+        "nom_naissance": "Autre",
+    }
+    faux = client.post(
+        chemin, data={**champs, "code_postal": "99999", "csrf_token": jeton(client, chemin)}
+    )
+    assert "code postal français" in faux.get_data(as_text=True)
+    assert (
+        client.post(chemin, data={**champs, "csrf_token": jeton(client, chemin)}).status_code == 302
+    )
+    vue = demandes.consulter(ref.uow(), ref.agent, numero)
+    assert vue.document["adresse_ligne1"] == "3 place Castellane"
+    assert vue.document["email"] == "claire.nouvelle@example.fr"
+    assert vue.document["personnes"][0]["nom_naissance"] == "Nguyen"
+    # The household's rows were rewritten: the link holds all the same.
+    assert client.get(f"/demandes/{numero}").status_code == 200
+    autre_page = f"/demandes/{numero[:12]}9{numero[13:]}/coordonnees"
+    assert client.get(autre_page).status_code == 404
