@@ -191,6 +191,11 @@ def test_from_account_creation_to_renewal_and_renonciation(
         page.get_by_role("button", name="Confirmer la renonciation").click()
         verifier()
         assert "Votre demande est radiée" in page.content()
+        # Sign out from the home page (a phone without JavaScript cannot open the header menu).
+        ouvrir("/")
+        page.get_by_role("button", name="Me déconnecter de tous mes appareils").click()
+        verifier()
+        assert page.url.startswith(public["url"] + "/connexion")
         assert not js or not visite.non_verifiees()
     except Exception:
         Path("var/browser").mkdir(parents=True, exist_ok=True)
