@@ -34,5 +34,6 @@ RUN pip install --no-cache-dir -e .
 USER sne
 VOLUME ["/var/lib/sne"]
 EXPOSE 8000
+EXPOSE 8001
 # The guichet portal on gunicorn, 2 worker processes; `sne …` runs the other commands.
 CMD ["python", "-m", "guichet_portal", "--bind", "0.0.0.0:8000", "--workers", "2"]

@@ -17,6 +17,8 @@ $(STAMP): setup.cfg pyproject.toml bin/bootstrap package.json package-lock.json
 run: $(STAMP)
 	$(BIN)/sne migrate
 	if [ "$$($(BIN)/python -m guichet_portal --base-vide)" = oui ]; then $(BIN)/sne demo; fi
+	# The public portal (applicants) on :8001 in the background; Ctrl-C reaches it too.
+	$(BIN)/python -m public_portal &
 	exec $(BIN)/python -m guichet_portal
 
 lint: $(STAMP)

@@ -16,6 +16,7 @@ from flask import Flask
 from guichet_portal import api, erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
+from guichet_portal.code_portail import bp as code_portail
 from guichet_portal.console import bp as console
 from guichet_portal.console_lots import bp as console_lots
 from guichet_portal.cus import bp as cus
@@ -45,6 +46,7 @@ BLUEPRINTS = (
     accueil,
     recherche,
     demandes,
+    code_portail,
     saisie,
     pieces,
     envois,

@@ -99,7 +99,11 @@ def queue() -> JobQueue:
 def planifier_mail() -> Callable[[int], None]:
     """Send a prepared notification (its id) through the portal's queue, after the commit."""
     file = queue()
-    return lambda notification_id: enqueue_envoyer_notification(file, notification_id)
+
+    def planifier(notification_id: int) -> None:
+        enqueue_envoyer_notification(file, notification_id)
+
+    return planifier
 
 
 def peut(permission: str) -> bool:

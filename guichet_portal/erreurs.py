@@ -6,15 +6,11 @@ exist (404): the portal never tells another territory's numéros apart.
 
 from __future__ import annotations
 
-import logging
+from typing import cast
 
-from flask import Flask, render_template
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from flask import Flask, current_app
 
-from sne.errors import Forbidden, NotFound
-
-journal = logging.getLogger(__name__)
+import portails.erreurs
 
 PAGES: dict[int, tuple[str, str]] = {
     400: ("Requête incorrecte", "La page n'a pas compris ce qui lui a été envoyé."),
@@ -40,43 +36,14 @@ PAGES: dict[int, tuple[str, str]] = {
         "Réessayez, et si l'erreur persiste, signalez-la à l'assistance en donnant l'heure.",
     ),
 }
-CSRF = (
-    "Formulaire expiré",
-    "Le formulaire a expiré ou ne provient pas de cette application : rien n'a été "
-    "enregistré. Revenez à la page, rechargez-la puis recommencez.",
-)
-
-
-def page(code: int, titre: str | None = None, texte: str | None = None) -> tuple[str, int]:
-    """Render the error page for HTTP status ``code``."""
-    defaut_titre, defaut_texte = PAGES.get(code, PAGES[500])
-    html = render_template(
-        "guichet/erreur.html", code=code, titre=titre or defaut_titre, texte=texte or defaut_texte
-    )
-    return html, code
-
-
-def _http(erreur: HTTPException) -> tuple[str, int]:
-    return page(erreur.code or 500)
-
-
-def _csrf(_erreur: CSRFError) -> tuple[str, int]:
-    return page(400, *CSRF)
-
-
-def _introuvable(_erreur: NotFound | Forbidden) -> tuple[str, int]:
-    return page(404)
-
-
-def _inattendue(erreur: Exception) -> tuple[str, int]:
-    journal.exception("erreur inattendue", exc_info=erreur)
-    return page(500)
 
 
 def init_app(app: Flask) -> None:
     """Register the error pages on ``app``."""
-    app.register_error_handler(CSRFError, _csrf)
-    app.register_error_handler(HTTPException, _http)
-    app.register_error_handler(NotFound, _introuvable)
-    app.register_error_handler(Forbidden, _introuvable)
-    app.register_error_handler(Exception, _inattendue)
+    portails.erreurs.installer(app, "guichet/erreur.html", PAGES)
+
+
+def page(code: int, titre: str | None = None, texte: str | None = None) -> tuple[str, int]:
+    """Render the error page for HTTP status ``code`` (views that answer an error themselves)."""
+    rendre = cast(portails.erreurs.Page, current_app.extensions["sne.page_erreur"])
+    return rendre(code, titre, texte)

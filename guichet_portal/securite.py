@@ -8,66 +8,28 @@ token, which ends every session of the account at once.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from datetime import date
 from typing import Any, cast
-from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Flask, Response, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
 
 from guichet_portal import acces, cerfa, libelles
 from guichet_portal.extensions import login_manager
+from portails import entetes, sessions
+from portails.entetes import CSP as CSP  # re-exported: callers read it here
+from portails.sessions import aujourd_hui as aujourd_hui  # re-exported for the views
+from portails.sessions import maintenant as maintenant
+from portails.sessions import url_sure as url_sure
 from sne import codes
 from sne.services import comptes
 
-CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
 #: Endpoints a signed-in account may reach before changing a password someone else chose.
 AVANT_CHANGEMENT = {"auth.mot_de_passe", "auth.deconnexion", "statiques.dsfr", "statiques.portail"}
 
 
-def maintenant() -> float:
-    """Current time in seconds (tests replace the clock through ``SNE_HORLOGE``)."""
-    horloge = cast(Callable[[], float], current_app.config.get("SNE_HORLOGE", time.time))
-    return horloge()
-
-
-def aujourd_hui() -> date:
-    """The day the portal works on (tests fix it through ``SNE_AUJOURDHUI``)."""
-    jour = cast(Callable[[], date], current_app.config.get("SNE_AUJOURDHUI", date.today))
-    return jour()
-
-
-def url_sure(cible: str | None) -> str:
-    """Return ``cible`` when it is a path of this site, else the home page (no open redirect)."""
-    if not cible or any(ord(c) < 32 for c in cible) or "\\" in cible:
-        return url_for("accueil.index")
-    parties = urlsplit(cible)
-    if parties.scheme or parties.netloc or not cible.startswith("/") or cible.startswith("//"):
-        return url_for("accueil.index")
-    return cible
-
-
 def demarrer_session(compte: comptes.Compte) -> None:
     """Open a fresh session for ``compte`` (nothing of the previous session survives)."""
-    session.clear()
-    login_user(acces.Utilisateur(compte))
-    session.permanent = True
-    session["vu"] = int(maintenant())
+    sessions.ouvrir(acces.Utilisateur(compte))
 
 
 def _charger(identifiant: str) -> acces.Utilisateur | None:
@@ -90,19 +52,15 @@ def _expirer() -> Response | None:
     """End an idle session; send an account with a password to change to the change form."""
     if request.endpoint in {"statiques.dsfr", "statiques.portail"}:
         return None
-    if "_user_id" in session:
-        vu = session.get("vu")
-        delai = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
-        if not isinstance(vu, int) or maintenant() - vu > delai:
-            logout_user()
-            session.clear()
-            flash(
-                "Votre session a pris fin après une période d'inactivité ; reconnectez-vous.",
-                "info",
-            )
-            suite = request.full_path.rstrip("?") if request.method == "GET" else None
-            return cast(Response, redirect(url_for("auth.connexion", next=suite)))
-        session["vu"] = int(maintenant())
+    if "_user_id" in session and sessions.inactive():
+        logout_user()
+        session.clear()
+        flash(
+            "Votre session a pris fin après une période d'inactivité ; reconnectez-vous.",
+            "info",
+        )
+        suite = request.full_path.rstrip("?") if request.method == "GET" else None
+        return cast(Response, redirect(url_for("auth.connexion", next=suite)))
     if (
         current_user.is_authenticated
         and acces.compte().doit_changer_mot_de_passe
@@ -114,15 +72,7 @@ def _expirer() -> Response | None:
 
 def _entetes(response: Response) -> Response:
     """Add the security headers; personal pages are never cached."""
-    if response.mimetype != "application/pdf":
-        response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if request.endpoint not in {"statiques.dsfr", "statiques.portail"}:
-        response.headers["Cache-Control"] = "no-store"
-    return response
+    return entetes.poser(response)
 
 
 def jinja_globals() -> dict[str, Any]:

@@ -55,7 +55,22 @@ class Serveur(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type 
         return create_app()
 
 
-def _uow(settings: Settings) -> tuple[UnitOfWork, Engine]:
+def options_gunicorn(adresse: str, processus: int, nom: str) -> dict[str, Any]:
+    """How every portal is served: sync workers, quiet logs, a short grace on Ctrl-C."""
+    return {
+        "bind": adresse,
+        "workers": processus,
+        "worker_class": "sync",
+        # Ctrl-C: requests in progress get a few seconds to finish.
+        "graceful_timeout": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": nom,
+    }
+
+
+def uow_de(settings: Settings) -> tuple[UnitOfWork, Engine]:
     """A unit of work on the settings' database, and its engine to dispose of afterwards."""
     engine = make_engine(settings.database_url)
     return UnitOfWork(make_session_factory(engine)), engine
@@ -63,7 +78,7 @@ def _uow(settings: Settings) -> tuple[UnitOfWork, Engine]:
 
 def base_vide(settings: Settings) -> bool:
     """Tell whether the (migrated) database holds no demande yet."""
-    uow, engine = _uow(settings)
+    uow, engine = uow_de(settings)
     try:
         return demandes.aucune_demande(uow)
     finally:
@@ -72,7 +87,7 @@ def base_vide(settings: Settings) -> bool:
 
 def comptes_demo(settings: Settings) -> list[tuple[str, str, bool]]:
     """One demo account per role present: (login, French role, must change its password)."""
-    uow, engine = _uow(settings)
+    uow, engine = uow_de(settings)
     try:
         presents = comptes.logins_presents(uow)
     finally:
@@ -127,19 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("oui" if base_vide(settings) else "non")
         return 0
     print(accueil(args.bind, comptes_demo(settings)), flush=True)
-    Serveur(
-        {
-            "bind": args.bind,
-            "workers": args.workers,
-            "worker_class": "sync",
-            # Ctrl-C: requests in progress get a few seconds to finish.
-            "graceful_timeout": 5,
-            "accesslog": None,
-            "errorlog": "-",
-            "loglevel": "warning",
-            "proc_name": "sne-guichet",
-        }
-    ).run()
+    Serveur(options_gunicorn(args.bind, args.workers, "sne-guichet")).run()
     return 0
 
 

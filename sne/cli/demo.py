@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from demo.demandeur import EMAIL as DEMANDEUR_DEMO
+from demo.demandeur import creer_demandeur_demo
 from demo.donnees import DEMO_MOT_DE_PASSE, generer
 from demo.envoi import demo_envoi, demo_televersement, resume
 from sne import codes, migrate
@@ -35,6 +37,12 @@ def demo(app: App, nombre: int, graine: int, jour: str | None) -> None:
     click.echo(f"  demandes enregistrées : {bilan.enregistrees}, renouvelées : {bilan.renouvelees}")
     for motif, nombre_ in sorted(bilan.radiees.items()):
         click.echo(f"  radiées {motif} ({codes.MOTIF_RADIATION[motif]}) : {nombre_}")
+    demandeur = creer_demandeur_demo(app.uow, aujourd_hui)
+    if demandeur:
+        click.echo(
+            f"  compte demandeur du portail public : {DEMANDEUR_DEMO} (mot de passe "
+            f"« {DEMO_MOT_DE_PASSE} »), relié à la demande {demandeur}"
+        )
     quotidien = executer_cycle(context(app.settings, app.session_factory), aujourd_hui)
     afficher_bilan(quotidien.cycle, app.settings)
     if bilan.exemple:

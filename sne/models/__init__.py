@@ -22,6 +22,7 @@ from sne.models.doublons import DoublonEcarte, DoublonForce, Fusion, Signalement
 from sne.models.incidents import Incident
 from sne.models.indicateurs import IndicateurMois, ReleveIndicateurs, SeuilQuartile
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
+from sne.models.public import CompteDemandeur, LienDemande
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 from sne.models.resolution import LotPage
 
@@ -30,6 +31,7 @@ __all__ = [
     "TITULAIRES_SQL",
     "AppelApi",
     "Attestation",
+    "CompteDemandeur",
     "Demande",
     "DoublonEcarte",
     "DoublonForce",
@@ -41,6 +43,7 @@ __all__ = [
     "Incident",
     "IndicateurMois",
     "JetonApi",
+    "LienDemande",
     "Lot",
     "LotDossier",
     "LotPage",

@@ -219,6 +219,13 @@ def radier_non_renouvellement(
     )
 
 
+def renoncer(session: Any, acteur: Acteur, demande: Demande, aujourd_hui: date) -> None:
+    """Radiate ``demande`` on its applicant's renonciation (RADABA); used by the public portal."""
+    _appliquer_radiation(
+        session, acteur, demande, Radiation(motif="RADABA", date_radiation=aujourd_hui)
+    )
+
+
 def reactiver(
     uow: UnitOfWork, acteur: Acteur, numero: str, *, aujourd_hui: date, justification: str
 ) -> DemandeEnregistree:

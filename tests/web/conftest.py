@@ -116,3 +116,49 @@ def client_de(app: Flask) -> Callable[[str], FlaskClient]:
 @pytest.fixture
 def agent(client_de: Callable[[str], FlaskClient]) -> FlaskClient:
     return client_de("agent13")
+
+
+# --------------------------------------------------------------------------- the public portal
+
+
+@pytest.fixture
+def smtp_public() -> Iterator[tuple[int, Any]]:
+    """A real SMTP server catching the public portal's mails (messages in ``[1].messages``)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.integration.test_notifications import Collecte, _port_libre
+
+    collecte = Collecte()
+    controller = Controller(collecte, hostname="127.0.0.1", port=_port_libre())
+    controller.start()
+    yield controller.port, collecte
+    controller.stop()
+
+
+@pytest.fixture
+def fabrique_public(
+    ref: Referentiel, tmp_var: Path, horloge: Horloge, smtp_public: tuple[int, Any]
+) -> Iterator[Callable[..., Flask]]:
+    """Build the public portal on the test's database, mailing through the SMTP fixture."""
+    from public_portal import create_app as create_public_app
+    from public_portal.extensions import limiter as limiter_public
+
+    def construire(redis_url: str | None = None, **config: Any) -> Flask:
+        settings = Settings(
+            database_url="sqlite://",
+            var_dir=tmp_var,
+            secret_key="secret-des-tests",
+            redis_url=redis_url,
+            smtp_host="127.0.0.1",
+            smtp_port=smtp_public[0],
+        )
+        app = create_public_app(
+            settings,
+            uow_factory=ref.uow,
+            config={"SNE_HORLOGE": horloge, "SNE_AUJOURDHUI": lambda: JOUR, **config},
+        )
+        app.config["TESTING"] = True
+        return app
+
+    yield construire
+    limiter_public.reset()
