@@ -61,7 +61,7 @@ def _document(depot: date) -> dict[str, object]:
                 "nom_naissance": "Démo",
                 "prenoms": "Lou",
                 "date_naissance": "2018-06-01",
-                "lien": "ENF",
+                "lien": "E",
             },
         ],
     }
