@@ -11,8 +11,11 @@ import pypdfium2
 
 from demo.envoi import scanner_envoi
 from scanning.qr_payload import keyring_from_secrets
+from sne.acteurs import acteur_pour
+from sne.services import demandes
 from synth.batch import nb_pages
 from tests.browser.conftest import Visite
+from tests.factories import document_demande
 
 #: The pieces each dossier of the sending holds (what the scanned batch will show).
 TYPES = [("avis_imposition",), ("quittance_loyer", "bulletin_salaire")]
@@ -90,7 +93,12 @@ def test_bad_files_added_at_the_guichet_each_get_their_french_reason(
     visite: Visite, portail: dict[str, Any], tmp_path: Path
 ) -> None:
     page = visite.page
-    numero = portail["a_radier"]
+    # A demande of its own: the shared ones may have been radiated by other journeys.
+    with portail["uow"]() as unit:
+        agent = acteur_pour(unit.session, "agent.nord")
+    numero = demandes.enregistrer(
+        portail["uow"](), agent, document_demande(foyer=7), aujourd_hui=portail["aujourd_hui"]
+    ).numero
     texte = tmp_path / "scan.pdf"
     texte.write_text("ceci n'est pas un PDF", encoding="utf-8")
     protege = tmp_path / "protege.pdf"
