@@ -318,22 +318,36 @@ def renouveler(
         session = uow.session
         demande = charger(session, numero, verrou=True)
         acteur.exiger("renouveler", demande.territoire_code)
-        exiger_active(demande, "renouveler la demande")
-        ancienne = demande.date_expiration
-        demande.date_renouvellement = aujourd_hui
-        demande.date_expiration = aujourd_hui + VALIDITE
-        demande.updated_at = utcnow()
-        tracer(
-            session,
-            acteur,
-            entite="demande",
-            entite_id=demande.numero,
-            action="renouvellement",
-            demande_id=demande.id,
-            changements={"date_expiration": [ancienne, demande.date_expiration]},
-        )
+        prolonger(session, acteur, demande, aujourd_hui)
         uow.commit()
         return _enregistree(demande)
+
+
+def prolonger(
+    session: Session,
+    acteur: Acteur,
+    demande: Demande,
+    aujourd_hui: date,
+    canal: str | None = None,
+) -> None:
+    """Renew ``demande`` (active): valid one more year from today, the renewal traced."""
+    exiger_active(demande, "renouveler la demande")
+    ancienne = demande.date_expiration
+    demande.date_renouvellement = aujourd_hui
+    demande.date_expiration = aujourd_hui + VALIDITE
+    demande.updated_at = utcnow()
+    changements: dict[str, Any] = {"date_expiration": [ancienne, demande.date_expiration]}
+    if canal is not None:
+        changements["canal"] = canal
+    tracer(
+        session,
+        acteur,
+        entite="demande",
+        entite_id=demande.numero,
+        action="renouvellement",
+        demande_id=demande.id,
+        changements=changements,
+    )
 
 
 def aucune_demande(uow: UnitOfWork) -> bool:

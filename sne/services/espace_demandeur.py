@@ -26,7 +26,7 @@ from sne.models import CompteDemandeur, Demande, Guichet, LienDemande, Notificat
 from sne.numero import NumeroInvalide, analyser
 from sne.services import formulaire, impression, radiation
 from sne.services.cycle import PREAVIS
-from sne.services.demandes import VALIDITE, charger, exiger_active
+from sne.services.demandes import charger, exiger_active, prolonger
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
 
@@ -154,22 +154,7 @@ def renouveler(uow: UnitOfWork, compte_id: int, numero: str, aujourd_hui: date) 
                 f"{demande.date_expiration - PREAVIS:%d/%m/%Y}, un mois avant son expiration.",
                 code="RENOUVELLEMENT_TROP_TOT",
             )
-        ancienne = demande.date_expiration
-        demande.date_renouvellement = aujourd_hui
-        demande.date_expiration = aujourd_hui + VALIDITE
-        demande.updated_at = utcnow()
-        tracer(
-            session,
-            PORTAIL,
-            entite="demande",
-            entite_id=demande.numero,
-            action="renouvellement",
-            demande_id=demande.id,
-            changements={
-                "date_expiration": [ancienne, demande.date_expiration],
-                "canal": "portail",
-            },
-        )
+        prolonger(session, PORTAIL, demande, aujourd_hui, canal="portail")
         uow.commit()
         return demande.date_expiration
 

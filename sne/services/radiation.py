@@ -34,19 +34,8 @@ DELAI_AVERTISSEMENT = relativedelta(months=1)
 DELAI_REACTIVATION = relativedelta(months=18)
 
 CHAMPS_ATTRIBUTION = Radiation.CHAMPS_ATTRIBUTION
-ATTRIBUTION_OBLIGATOIRE = (
-    "logement_adresse",
-    "logement_code_postal",
-    "logement_commune",
-    "logement_zus_qpv",
-    "logement_surface",
-    "logement_typologie",
-    "reservataire",
-    "statut_dalo",
-    "accord_collectif",
-    "date_bail",
-    "bailleur",
-)
+#: Everything RADATT asks for; only the RPLS identifier may be unknown to the guichet.
+ATTRIBUTION_OBLIGATOIRE = tuple(c for c in CHAMPS_ATTRIBUTION if c != "logement_rpls")
 
 
 @dataclass(frozen=True)
