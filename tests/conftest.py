@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
 from sne import migrate
@@ -54,6 +54,25 @@ def postgres_engine() -> Iterator[Engine]:
     yield engine
     engine.dispose()
     migrate.supprimer_base_postgres(POSTGRES_URL)
+
+
+@pytest.fixture
+def postgres_jetable() -> Iterator[Engine]:
+    """A migrated PostgreSQL database of its own, dropped afterwards.
+
+    For the tests that must really commit from several connections at once
+    (concurrency): their rows would otherwise stay in the run's database and
+    be counted by tests that look at every territory.
+    """
+    adresse = make_url(POSTGRES_URL)
+    url = adresse.set(database=f"{adresse.database}_jetable").render_as_string(hide_password=False)
+    try:
+        engine = migrate.recreer_base_postgres(url)
+    except Exception as error:  # noqa: BLE001 - any connection failure means "unreachable"
+        _unavailable("PostgreSQL", error)
+    yield engine
+    engine.dispose()
+    migrate.supprimer_base_postgres(url)
 
 
 @pytest.fixture(scope="session")

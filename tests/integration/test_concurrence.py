@@ -19,8 +19,8 @@ PER_WRITER = 15
 
 
 @pytest.mark.postgres
-def test_concurrent_registrations_never_duplicate_nor_skip(postgres_engine: Engine) -> None:
-    factory = make_session_factory(postgres_engine)
+def test_concurrent_registrations_never_duplicate_nor_skip(postgres_jetable: Engine) -> None:
+    factory = make_session_factory(postgres_jetable)
     ref = Referentiel(lambda: UnitOfWork(factory), territoire="974")
     depart = threading.Barrier(WRITERS)
     documents = [document_demande(motifs=["01"]), document_demande(email=None, motifs=["09"])]

@@ -149,9 +149,9 @@ def test_the_command_says_intact_then_where_it_breaks(sne_cli: Callable[..., Res
 
 
 @pytest.mark.postgres
-def test_concurrent_writers_of_one_chain_wait_for_each_other(postgres_engine: Engine) -> None:
+def test_concurrent_writers_of_one_chain_wait_for_each_other(postgres_jetable: Engine) -> None:
     """Eight writers trace on one object at once: every line chained, none refused."""
-    factory = make_session_factory(postgres_engine)
+    factory = make_session_factory(postgres_jetable)
     objet = f"essai-{uuid.uuid4().hex[:12]}"
     depart = threading.Barrier(8)
 
