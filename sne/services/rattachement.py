@@ -63,8 +63,10 @@ def _attente(motif: str, **ids: int | None) -> Rapprochement:
 
 def _motif_revue(manifest: Manifest, dossier: Dossier) -> str:
     """Say in French why the splitter sent this dossier to manual review."""
-    messages = [a.message for a in manifest.anomalies if _concerne(a, dossier)]
-    return " ; ".join(messages) or "Le dossier ne se rapproche pas de sa fiche : à vérifier."
+    messages = [a.message.rstrip(".") for a in manifest.anomalies if _concerne(a, dossier)]
+    if not messages:
+        return "Le dossier ne se rapproche pas de sa fiche : à vérifier."
+    return " ; ".join(messages) + "."
 
 
 def _concerne(anomalie: Anomaly, dossier: Dossier) -> bool:
