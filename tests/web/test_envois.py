@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from sne.models import Envoi, Notification
 from sne.uow import utcnow
-from tests.factories import Referentiel, enregistrer_demande
+from tests.factories import Referentiel, document_demande, enregistrer_demande
 from tests.web.aide_pieces import consultants, sans_changement
-from tests.web.conftest import jeton
+from tests.web.conftest import jeton, texte
 
 PREPARER = "/envois/preparer"
 
@@ -159,3 +159,16 @@ def test_another_territory_gets_not_found(
 def test_posting_without_the_csrf_token_is_refused(agent: FlaskClient, numeros: list[str]) -> None:
     reponse = agent.post(PREPARER, data={"action": "ajouter", "numero": numeros[0]})
     assert reponse.status_code == 400
+
+
+def test_search_results_offer_each_active_demande_for_a_sending(
+    agent: FlaskClient, numeros: list[str], client_de: Callable[[str], FlaskClient]
+) -> None:
+    demandeur = document_demande(foyer=1)["personnes"][0]
+    recherche = {"nom": demandeur["nom_naissance"], "date_naissance": demandeur["date_naissance"]}
+    page = texte(agent.get("/recherche", query_string=recherche))
+    assert 'Ajouter à l\'envoi<span class="fr-sr-only"> la demande ' + numeros[1] in page
+    code, selection = _poster(agent, action="ajouter", numero=numeros[1])
+    assert code == 200 and numeros[1] in selection
+    consultant = client_de("standard13")
+    assert "Ajouter à l'envoi" not in texte(consultant.get("/recherche", query_string=recherche))
