@@ -17,6 +17,7 @@ when re-encoded). The source PDF is only read.
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +172,18 @@ def recompresser(
             "disponible pour un opérateur."
         )
     return Compression(None, taille_originale, taille_originale, tuple(etapes), motif)
+
+
+def recompresser_octets(pdf: bytes, limite: int = LIMITE_PIECE) -> Compression:
+    """Make the whole PDF ``pdf`` fit in ``limite`` bytes (a piece rebuilt by an operator)."""
+    if len(pdf) <= limite:
+        return Compression(pdf, len(pdf), len(pdf), ("conserver",))
+    with tempfile.TemporaryDirectory(prefix="sne-piece-") as dossier:
+        chemin = Path(dossier) / "piece.pdf"
+        chemin.write_bytes(pdf)
+        with pikepdf.open(chemin) as document:
+            pages = range(len(document.pages))
+        return recompresser(chemin, pages, limite)
 
 
 def taille_lisible(octets: int) -> str:

@@ -115,3 +115,12 @@ def test_upside_down_page_is_turned_when_reencoded(tmp_path: Path) -> None:
         return float(np.asarray(ImageChops.difference(a, b), dtype=np.float64).mean())
 
     assert ecart(tournee, reference) < ecart(tournee.rotate(180), reference)
+
+
+def test_a_rebuilt_piece_given_as_bytes_goes_down_the_ladder_too(tmp_path: Path) -> None:
+    chemin = scan_pdf(tmp_path / "piece.pdf", ["bail", "avis_imposition"], dpi=300, qualite=95)
+    pdf = chemin.read_bytes()
+    assert compress.recompresser_octets(pdf, len(pdf)).donnees == pdf  # fits: kept as is
+    resultat = compress.recompresser_octets(pdf, 800_000)
+    assert len(pdf) > 800_000 and resultat.donnees is not None
+    assert len(resultat.donnees) <= 800_000 and resultat.etapes[0] != "conserver"

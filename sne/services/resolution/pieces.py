@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scanning.chirurgie import ROTATIONS, PageSource, recomposer
+from scanning.compress import recompresser_octets
 from scanning.plan import TYPES_PAR_CODE
 from sne import codes
 from sne.acteurs import Acteur
@@ -73,8 +74,14 @@ def _position(pages: list[int], position: int) -> int:
 def _reecrire(
     store: FileStore, piece: Piece, sources: list[bytes], pages: list[tuple[int, PageSource]]
 ) -> None:
-    """Give ``piece`` the rebuilt file of ``pages`` ((lot page, where it comes from) pairs)."""
-    fichier = stocker_pdf(store, recomposer(sources, [source for _, source in pages]))
+    """Give ``piece`` the rebuilt file of ``pages`` ((lot page, where it comes from) pairs).
+
+    Like the pipeline's pieces, a rebuilt one goes down the recompression ladder past 2 MB.
+    """
+    compression = recompresser_octets(recomposer(sources, [source for _, source in pages]))
+    if compression.donnees is None:
+        raise ResolutionImpossible(compression.motif or "Pièce trop volumineuse.", code="TAILLE")
+    fichier = stocker_pdf(store, compression.donnees)
     piece.storage_key, piece.sha256, piece.taille = fichier.key, fichier.sha256, fichier.size
     piece.pages_lot = [index for index, _ in pages]
     piece.pages = len(pages)
