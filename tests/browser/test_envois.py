@@ -97,7 +97,7 @@ def test_bad_files_added_at_the_guichet_each_get_their_french_reason(
     with portail["uow"]() as unit:
         agent = acteur_pour(unit.session, "agent.nord")
     numero = demandes.enregistrer(
-        portail["uow"](), agent, document_demande(foyer=7), aujourd_hui=portail["aujourd_hui"]
+        portail["uow"](), agent, document_demande(foyer=40), aujourd_hui=portail["aujourd_hui"]
     ).numero
     texte = tmp_path / "scan.pdf"
     texte.write_text("ceci n'est pas un PDF", encoding="utf-8")

@@ -24,7 +24,7 @@ def attribution(portail: dict[str, Any]) -> int:
         agent = acteur_pour(unit.session, "agent.nord")
     bail = jour - timedelta(days=10)
     numero = demandes.enregistrer(
-        uow(), agent, document_demande(foyer=9), aujourd_hui=bail - timedelta(days=60)
+        uow(), agent, document_demande(foyer=41), aujourd_hui=bail - timedelta(days=60)
     ).numero
     radiation.radier(
         uow(),
