@@ -61,6 +61,8 @@ def envoyer(numero: str) -> tuple[str, int]:
                 code = 422
         if resultats and not any(r.accepte for r in resultats):
             code = 422
+        elif resultats and all(r.accepte for r in resultats):
+            types = dict.fromkeys(lignes, "")  # all taken: a blank form for the next ones
     html = render_template(
         "public/pieces.html",
         suivi=suivi,
