@@ -23,8 +23,10 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import select
 
-from sne.models import Lot, Piece
-from sne.services import demandes
+from sne.errors import NotFound
+from sne.models import CompteDemandeur, Lot, Piece
+from sne.services import demandes, pieces_demandeur
+from sne.stockage import local_store
 from synth.pieces import rendre_piece
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
@@ -249,3 +251,26 @@ def test_a_radiated_demande_takes_no_piece(
     )
     assert code == 422 and "radiée" in page
     assert lots_et_pieces(ref)[0] == []
+
+
+def test_the_service_itself_checks_the_link_and_the_number_of_files(
+    ref: Referentiel, claire: FlaskClient, numero: str, autre: str, tmp_path: Path, tmp_var: Path
+) -> None:
+    """Whatever view calls it, the service refuses another demande (404) and a sixth file."""
+    with ref.uow() as unit:
+        compte_id = unit.session.scalars(
+            select(CompteDemandeur.id).where(CompteDemandeur.email == "lea@example.fr")
+        ).one()
+    pdf = scan_pdf(tmp_path / "bail.pdf", ["bail"], dpi=150)
+    fichier = pieces_demandeur.FichierEnvoye(pdf, "bail.pdf", "bail")
+    deposes: list[int] = []
+    store = local_store(tmp_var / "storage")
+    with pytest.raises(NotFound):
+        pieces_demandeur.envoyer(ref.uow(), compte_id, autre, [fichier], store, deposes.append)
+    with pytest.raises(pieces_demandeur.EnvoiInvalide):
+        pieces_demandeur.envoyer(ref.uow(), compte_id, numero, [fichier] * 6, store, deposes.append)
+    assert deposes == [] and lots_et_pieces(ref)[0] == []
+    [resultat] = pieces_demandeur.envoyer(
+        ref.uow(), compte_id, numero, [fichier], store, deposes.append
+    )
+    assert resultat.accepte and deposes == [resultat.lot_id]
