@@ -25,6 +25,7 @@ from public_portal.comptes import bp as comptes
 from public_portal.espace import bp as espace
 from public_portal.extensions import csrf, limiter, login_manager
 from public_portal.liaison import bp as liaison
+from public_portal.pieces import bp as pieces
 from sne import codes
 from sne.config import Settings
 from sne.db import make_engine, make_session_factory
@@ -32,6 +33,8 @@ from sne.documents.cles import keyring_for
 from sne.mail import envoyeur
 from sne.services.comptes_demandeurs import Courrier
 from sne.uow import UnitOfWork
+from workers.enqueue import JobQueue
+from workers.queue import make_queue
 
 #: French texts of the error pages, in the applicants' plain words.
 PAGES: dict[int, tuple[str, str]] = {
@@ -75,11 +78,14 @@ def create_app(
     *,
     uow_factory: Callable[[], UnitOfWork] | None = None,
     config: Mapping[str, Any] | None = None,
+    queue: JobQueue | None = None,
 ) -> Flask:
     """Build the public portal for ``settings`` (from the environment by default).
 
     ``uow_factory`` replaces the database built from the settings (tests);
-    ``config`` overrides Flask settings (tests lower the limits, fix the clock).
+    ``config`` overrides Flask settings (tests lower the limits, fix the clock);
+    ``queue`` replaces the job queue processing the pieces applicants send (RQ
+    with ``REDIS_URL``, else a thread of this process).
     """
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
@@ -101,14 +107,19 @@ def create_app(
         SNE_LIMITE_LIAISON="10 per hour",
     )
     app.config.update(config or {})
+    session_factory = None
     if uow_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
 
         def uow_factory() -> UnitOfWork:
             return UnitOfWork(session_factory)
 
+    if queue is None:
+        queue = make_queue(settings, session_factory, arriere_plan=True)
+
     app.extensions["sne.settings"] = settings
     app.extensions["sne.uow"] = uow_factory
+    app.extensions["sne.queue"] = queue
     app.extensions["sne.keyring"] = keyring_for(settings)
     app.extensions["sne.courrier"] = Courrier(
         envoyer=envoyeur(settings), expediteur=settings.mail_from, adresse=_adresse
@@ -118,7 +129,7 @@ def create_app(
     limiter.init_app(app)
     securite.init_app(app)
     erreurs.installer(app, "public/erreur.html", PAGES)
-    for blueprint in (statiques, accueil, comptes, liaison, espace):
+    for blueprint in (statiques, accueil, comptes, liaison, espace, pieces):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(codes=codes, libelle=codes.libelle)
     app.jinja_env.filters["ident"] = libelles.ident

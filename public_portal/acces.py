@@ -16,6 +16,7 @@ from flask_login import current_user
 from guichet_portal.acces import ATTRIBUT, public
 from sne.services.comptes_demandeurs import CompteVue, Courrier
 from sne.uow import UnitOfWork
+from workers.enqueue import JobQueue
 
 __all__ = ["ATTRIBUT", "Demandeur", "compte", "connecte", "courrier", "public", "secret", "uow"]
 
@@ -69,3 +70,8 @@ def secret() -> str:
 def courrier() -> Courrier:
     """How the services mail applicants from this portal."""
     return cast(Courrier, current_app.extensions["sne.courrier"])
+
+
+def queue() -> JobQueue:
+    """The portal's job queue (an applicant's pieces are processed there, then mailed)."""
+    return cast(JobQueue, current_app.extensions["sne.queue"])

@@ -24,6 +24,8 @@ from sne.config import Settings
 from sne.services import demandes
 from tests.browser.conftest import Visite
 from tests.factories import document_demande
+from tests.unit.test_compress import scan_pdf
+from workers.queue import make_queue
 
 LIEN_RE = re.compile(r"http://127\.0\.0\.1:\d+(/\S+)")
 CODE_RE = re.compile(r"\b(\d{8})\b")
@@ -57,7 +59,9 @@ def public(
         smtp_host="127.0.0.1",
         smtp_port=smtp.port,
     )
-    app = create_app(settings, uow_factory=portail["uow"])
+    # The pieces applicants send are processed on a thread, over the portal's database.
+    queue = make_queue(settings, portail["uow"]().session_factory, arriere_plan=True)
+    app = create_app(settings, uow_factory=portail["uow"], queue=queue)
     serveur: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     fil = threading.Thread(target=serveur.serve_forever, daemon=True)
     fil.start()
@@ -65,6 +69,7 @@ def public(
         "url": f"http://127.0.0.1:{serveur.server_port}",
         "mails": collecte,
         "uow": portail["uow"],
+        "dossier": settings.var_dir,
     }
     serveur.shutdown()
     fil.join(timeout=10)
@@ -86,6 +91,40 @@ def dernier_mail(public: dict[str, Any], destinataire: str) -> str:
         if message["To"] == destinataire:
             return str(message.get_body(("plain",)).get_content())
     raise AssertionError(f"aucun message pour {destinataire}")
+
+
+def envoyer_piece(
+    page: Any,
+    verifier: Callable[[], None],
+    public: dict[str, Any],
+    adresse_demande: str,
+    photo: Callable[[Any, str], None],
+) -> None:
+    """From the demande page, send one scanned lease; it is taken, and the result is mailed."""
+    dossier = Path(public["dossier"]) / adresse_demande
+    dossier.mkdir()
+    bail = scan_pdf(dossier / "bail.pdf", ["bail"], dpi=150)
+    page.get_by_role("link", name="Envoyer des pièces").click()
+    verifier()
+    assert "page 1 de votre attestation" in page.content()
+    page.get_by_label("Fichier de la pièce 1").set_input_files(str(bail))
+    page.get_by_label("Ce qu'est la pièce 1").select_option(
+        label="Bail (contrat de location) — Logement actuel"
+    )
+    page.get_by_role("button", name="Envoyer les pièces").click()
+    page.get_by_text("Fichier reçu").wait_for()
+    verifier()
+    photo(page, "public_pieces")
+    # The job runs on the portal's thread: its mail says what became of the piece.
+    for _ in range(120):
+        mails = [m for m in public["mails"].messages if m["To"] == adresse_demande]
+        if any("Pièces téléversées" in str(m.get_body(("plain",)).get_content()) for m in mails):
+            break
+        page.wait_for_timeout(500)
+    else:
+        raise AssertionError("aucun message de résultat pour la pièce envoyée")
+    page.get_by_role("link", name="Revenir à ma demande").first.click()
+    verifier()
 
 
 @pytest.mark.parametrize("ecran", list(ECRANS))
@@ -171,6 +210,8 @@ def test_from_account_creation_to_renewal_and_renonciation(
         page.get_by_role("button", name="Enregistrer").click()
         verifier()
         assert "Vos coordonnées sont enregistrées" in page.content()
+        if largeur < 500:  # a phone sends a piece (with the progress bar, or as a plain form)
+            envoyer_piece(page, verifier, public, adresse_demande, photo)
         # Renew (within the préavis month) and get the attestation at once.
         page.get_by_role("link", name="Renouveler ma demande").click()
         verifier()

@@ -155,6 +155,8 @@ def fabrique_public(
         app = create_public_app(
             settings,
             uow_factory=ref.uow,
+            # The pieces applicants send are processed at once, on the test's transaction.
+            queue=InProcessQueue(settings, ref.uow().session_factory),
             config={"SNE_HORLOGE": horloge, "SNE_AUJOURDHUI": lambda: JOUR, **config},
         )
         app.config["TESTING"] = True
