@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from public_portal import acces
 from public_portal.acces import public
-from sne.services import espace_demandeur, liaisons
+from sne.services import guichets as guichets_service
+from sne.services import liaisons
 
 bp = Blueprint("accueil", __name__)
 
@@ -33,4 +34,4 @@ def confidentialite() -> str:
 @public
 def guichets() -> str:
     """Where to go in person: the open guichets and their addresses."""
-    return render_template("public/guichets.html", guichets=espace_demandeur.guichets(acces.uow()))
+    return render_template("public/guichets.html", guichets=guichets_service.lister(acces.uow()))

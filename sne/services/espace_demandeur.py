@@ -22,16 +22,13 @@ from sne import codes
 from sne.acteurs import PORTAIL
 from sne.documents.attestation import render_attestation
 from sne.errors import Conflict, NotFound
-from sne.models import CompteDemandeur, Demande, Guichet, LienDemande, Notification, Piece
+from sne.models import CompteDemandeur, Demande, LienDemande, Notification, Piece
 from sne.numero import NumeroInvalide, analyser
 from sne.services import formulaire, impression, radiation
 from sne.services.cycle import PREAVIS
 from sne.services.demandes import charger, exiger_active, prolonger
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
-
-#: The public portal's own guichet code (demandes filed online), not a place to go to.
-GUICHET_PORTAIL = "GDPUB"
 
 
 @dataclass(frozen=True)
@@ -223,35 +220,6 @@ def mes_donnees(uow: UnitOfWork, compte_id: int) -> dict[str, Any]:
                 if d is not None and d.statut in {"active", "radiee"}
             ],
         }
-
-
-@dataclass(frozen=True)
-class GuichetVue:
-    """An open guichet where an applicant can file, renew or bring pieces."""
-
-    nom: str
-    type: str
-    adresse: str | None
-    territoire: str
-
-
-def guichets(uow: UnitOfWork) -> list[GuichetVue]:
-    """The open guichets (the public portal's own aside), by territory then name."""
-    with uow:
-        lignes = uow.session.scalars(
-            select(Guichet)
-            .where(Guichet.actif.is_(True), Guichet.code != GUICHET_PORTAIL)
-            .order_by(Guichet.territoire_code, Guichet.nom)
-        ).all()
-        return [
-            GuichetVue(
-                nom=g.nom,
-                type=codes.libelle(codes.TYPE_GUICHET, g.type),
-                adresse=g.adresse,
-                territoire=f"{g.territoire.nom} ({g.territoire_code})",
-            )
-            for g in lignes
-        ]
 
 
 #: What an applicant may change online (identity needs a guichet and a piece).

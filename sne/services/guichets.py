@@ -32,6 +32,8 @@ class GuichetPublic:
     type_libelle: str
     adresse: tuple[str, ...]
     horaires: tuple[str, ...]
+    #: "Bouches-du-Rhône (013)": the public portal lists every territory's guichets.
+    territoire: str
 
 
 @dataclass(frozen=True)
@@ -51,18 +53,13 @@ def _lignes(texte: str | None) -> tuple[str, ...]:
     return tuple(ligne.strip() for ligne in (texte or "").splitlines() if ligne.strip())
 
 
-def lister(uow: UnitOfWork, territoire: str) -> list[GuichetPublic]:
-    """The open guichets of ``territoire`` (public data: no actor needed), by name."""
+def lister(uow: UnitOfWork, territoire: str | None = None) -> list[GuichetPublic]:
+    """The open guichets of ``territoire`` (all by default; public data: no actor needed)."""
+    query = select(Guichet).where(Guichet.actif.is_(True), Guichet.type != "PORTAIL")
+    if territoire is not None:
+        query = query.where(Guichet.territoire_code == territoire)
     with uow:
-        guichets = uow.session.scalars(
-            select(Guichet)
-            .where(
-                Guichet.territoire_code == territoire,
-                Guichet.actif.is_(True),
-                Guichet.type != "PORTAIL",
-            )
-            .order_by(Guichet.nom)
-        )
+        guichets = uow.session.scalars(query.order_by(Guichet.territoire_code, Guichet.nom))
         return [
             GuichetPublic(
                 code=g.code,
@@ -70,6 +67,7 @@ def lister(uow: UnitOfWork, territoire: str) -> list[GuichetPublic]:
                 type_libelle=codes.libelle(codes.TYPE_GUICHET, g.type),
                 adresse=_lignes(g.adresse),
                 horaires=_lignes(g.horaires),
+                territoire=f"{g.territoire.nom} ({g.territoire_code})",
             )
             for g in guichets
         ]

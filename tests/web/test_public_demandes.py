@@ -312,10 +312,14 @@ def test_find_a_guichet_lists_the_open_guichets_without_signing_in(
 
     with ref.uow() as unit:
         noms = unit.session.scalars(select(Guichet.nom).where(Guichet.actif.is_(True))).all()
+        guichet = unit.session.scalars(select(Guichet).where(Guichet.code == "G1301")).one()
+        guichet.horaires = "lundi au vendredi 9 h – 12 h"  # entered in the manager's console
+        unit.commit()
     page = public_app.test_client().get("/guichets").get_data(as_text=True)
     assert noms
     for nom in noms:
         assert str(escape(nom)) in page
+    assert "Horaires : lundi au vendredi 9 h – 12 h" in page
 
 
 def test_contact_details_are_updated_and_checked_identity_stays_locked(
