@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+import portails.services
 from guichet_portal import api, erreurs, securite
 from guichet_portal.accueil import bp as accueil
 from guichet_portal.auth import bp as auth
@@ -33,11 +34,8 @@ from guichet_portal.recherche import bp as recherche
 from guichet_portal.saisie import bp as saisie
 from guichet_portal.statiques import bp as statiques
 from sne.config import Settings
-from sne.db import make_engine, make_session_factory
-from sne.documents.cles import keyring_for
 from sne.uow import UnitOfWork
 from workers.enqueue import JobQueue
-from workers.queue import make_queue
 
 #: One blueprint per area: agents' daily work, then pieces and sendings, then the console.
 BLUEPRINTS = (
@@ -94,20 +92,7 @@ def create_app(
         SNE_LIMITE_API=f"{settings.api_appels_par_minute} per minute",
     )
     app.config.update(config or {})
-    session_factory = None
-    if uow_factory is None:
-        session_factory = make_session_factory(make_engine(settings.database_url))
-
-        def uow_factory() -> UnitOfWork:
-            return UnitOfWork(session_factory)
-
-    if queue is None:
-        queue = make_queue(settings, session_factory, arriere_plan=True)
-
-    app.extensions["sne.settings"] = settings
-    app.extensions["sne.uow"] = uow_factory
-    app.extensions["sne.queue"] = queue
-    app.extensions["sne.keyring"] = keyring_for(settings)
+    portails.services.brancher(app, settings, uow_factory, queue)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

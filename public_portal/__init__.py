@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Flask, url_for
 
+import portails.services
 from guichet_portal import libelles
 from guichet_portal.statiques import bp as statiques
 from portails import erreurs, gabarits
@@ -28,13 +29,10 @@ from public_portal.liaison import bp as liaison
 from public_portal.pieces import bp as pieces
 from sne import codes
 from sne.config import Settings
-from sne.db import make_engine, make_session_factory
-from sne.documents.cles import keyring_for
 from sne.mail import envoyeur
 from sne.services.comptes_demandeurs import Courrier
 from sne.uow import UnitOfWork
 from workers.enqueue import JobQueue
-from workers.queue import make_queue
 
 #: French texts of the error pages, in the applicants' plain words.
 PAGES: dict[int, tuple[str, str]] = {
@@ -107,20 +105,7 @@ def create_app(
         SNE_LIMITE_LIAISON="10 per hour",
     )
     app.config.update(config or {})
-    session_factory = None
-    if uow_factory is None:
-        session_factory = make_session_factory(make_engine(settings.database_url))
-
-        def uow_factory() -> UnitOfWork:
-            return UnitOfWork(session_factory)
-
-    if queue is None:
-        queue = make_queue(settings, session_factory, arriere_plan=True)
-
-    app.extensions["sne.settings"] = settings
-    app.extensions["sne.uow"] = uow_factory
-    app.extensions["sne.queue"] = queue
-    app.extensions["sne.keyring"] = keyring_for(settings)
+    portails.services.brancher(app, settings, uow_factory, queue)
     app.extensions["sne.courrier"] = Courrier(
         envoyer=envoyeur(settings), expediteur=settings.mail_from, adresse=_adresse
     )
