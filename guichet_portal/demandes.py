@@ -13,9 +13,10 @@ from typing import Any, cast
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from guichet_portal import acces, cerfa
+from guichet_portal import acces
 from guichet_portal.acces import exige
 from guichet_portal.securite import aujourd_hui
+from portails import cerfa
 from scanning.qr_payload import Keyring
 from sne import codes
 from sne.errors import Forbidden, NotFound, SneError

@@ -16,9 +16,10 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.wrappers import Response
 
-from guichet_portal import acces, cerfa
+from guichet_portal import acces
 from guichet_portal.acces import exige
 from guichet_portal.securite import aujourd_hui
+from portails import cerfa
 from sne.errors import Forbidden, NotFound, SneError, ValidationError
 from sne.services import demandes, doublons, formulaire
 from sne.services.doublons import DoublonProbable

@@ -13,9 +13,9 @@ from typing import Any, cast
 from flask import Flask, Response, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
-from guichet_portal import acces, cerfa, libelles
+from guichet_portal import acces, libelles
 from guichet_portal.extensions import login_manager
-from portails import entetes, sessions
+from portails import cerfa, entetes, sessions
 from portails.entetes import CSP as CSP  # re-exported: callers read it here
 from portails.sessions import aujourd_hui as aujourd_hui  # re-exported for the views
 from portails.sessions import maintenant as maintenant

@@ -1,4 +1,4 @@
-"""The Cerfa 14069 as web forms: its sections a–i, and reading them back into the demande document.
+"""The Cerfa 14069 as web forms (both portals): its sections a–i, and reading them back into the demande document.
 
 Field names are the paths of the document (``code_postal``,
 ``personnes[2].nom_naissance``, ``personnes[1].ressources[1].type``), so the
