@@ -192,3 +192,7 @@ def main() -> None:
         notes=f"tar.gz of extracts written by the exporter; lots of 500 demandes per transaction; "
         f"baseline: one process reading and checking the first {BASELINE} files, no database",
     )
+
+
+if __name__ == "__main__":
+    main()

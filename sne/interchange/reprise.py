@@ -28,6 +28,8 @@ from sne.uow import UnitOfWork
 
 T = TypeVar("T")
 TAILLE_LOT = 500
+#: Lots between two refreshes of the planner's statistics (after the first lot, and at the end).
+LOTS_ENTRE_STATISTIQUES = 10
 #: Outcomes of a file, as the report names them.
 RESULTATS = {"reprise": "reprise", "deja_reprise": "déjà reprise", "refusee": "refusée"}
 
@@ -73,9 +75,14 @@ def reprendre(
     lignes: list[FichierRepris] = []
     lot: list[tuple[str, FichierNuu, reprise.DemandeReprise]] = []
     vus: dict[str, str] = {}
+    lots = 0
 
     def vider() -> None:
+        nonlocal lots
         issues = reprise.reprendre_lot(uow, acteur, [d for _, _, d in lot], aujourd_hui=aujourd_hui)
+        if lots % LOTS_ENTRE_STATISTIQUES == 0:
+            reprise.rafraichir_statistiques(uow)
+        lots += 1
         for (nom, fichier, _), issue in zip(lot, issues, strict=True):
             refus = anomalies_du_refus(issue.refus, fichier) if issue.refus else []
             lignes.append(FichierRepris(nom, issue.numero, issue.resultat, tuple(refus)))
@@ -109,6 +116,7 @@ def reprendre(
             vider()
     if lot:
         vider()
+    reprise.rafraichir_statistiques(uow)  # left as the next users of these tables need them
     return BilanReprise(tuple(lignes), time.perf_counter() - debut)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from sne.acteurs import Acteur
@@ -73,6 +73,21 @@ class _Lot:
     menages: list[list[dict[str, Any]]] = field(default_factory=list)
     evenements: list[tuple[tuple[date, str, str | None], ...]] = field(default_factory=list)
     sequences: dict[tuple[str, int], int] = field(default_factory=dict)
+
+
+def rafraichir_statistiques(uow: UnitOfWork) -> None:
+    """Refresh PostgreSQL's statistics of the tables each lot looks up (nothing elsewhere).
+
+    A bulk take-over grows them faster than autovacuum analyses them (or where it is
+    off): with statistics of a near-empty table the planner scans the whole table for
+    each lot's ``IN`` look-ups, and the rate falls as the table grows (206/s at 100,000
+    files against 759/s at 20,000 before this).
+    """
+    with uow:
+        connexion = uow.session.connection()
+        if connexion.dialect.name == "postgresql":
+            connexion.execute(text("ANALYZE demande, personne"))
+        uow.commit()
 
 
 def reprendre_lot(

@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
 from sne.config import Settings
 from synth.batch import BatchSpec, generate_batch
 from tests.browser.conftest import Visite
-from tests.integration.test_notifications import Collecte, _port_libre
+from tests.smtp import Collecte, serveur_smtp
 from workers.queue import make_queue
 
 OPERATEUR = "operateur.scan"
@@ -31,11 +30,8 @@ AGENT = "agent.nord"
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[tuple[int, Collecte]]:
     """A real SMTP server collecting the mails of this module."""
-    collecte = Collecte()
-    controller = Controller(collecte, hostname="127.0.0.1", port=_port_libre())
-    controller.start()
-    yield controller.port, collecte
-    controller.stop()
+    with serveur_smtp() as serveur:
+        yield serveur
 
 
 @pytest.fixture(scope="module")

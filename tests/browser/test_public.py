@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from sne.config import Settings
 from sne.services import demandes
 from tests.browser.conftest import Visite
 from tests.factories import document_demande
-from tests.unit.test_compress import scan_pdf
+from tests.scans import scan_pdf
+from tests.smtp import serveur_smtp
 from workers.queue import make_queue
 
 LIEN_RE = re.compile(r"http://127\.0\.0\.1:\d+(/\S+)")
@@ -44,20 +46,16 @@ def public(
     portail: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
     """The public portal served beside the guichet portal, over the same database and a SMTP server."""
-    from aiosmtpd.controller import Controller
-
     from public_portal import create_app
-    from tests.integration.test_notifications import Collecte, _port_libre
 
-    collecte = Collecte()
-    smtp = Controller(collecte, hostname="127.0.0.1", port=_port_libre())
-    smtp.start()
+    smtp = ExitStack()
+    port, collecte = smtp.enter_context(serveur_smtp())
     settings = Settings(
         database_url="sqlite://",
         var_dir=tmp_path_factory.mktemp("public"),
         secret_key="browser-tests-" + "x" * 40,
         smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
+        smtp_port=port,
     )
     # The pieces applicants send are processed on a thread, over the portal's database.
     queue = make_queue(settings, portail["uow"]().session_factory, arriere_plan=True)
@@ -73,7 +71,7 @@ def public(
     }
     serveur.shutdown()
     fil.join(timeout=10)
-    smtp.stop()
+    smtp.close()
 
 
 def demande_a_renouveler(uow: Callable[[], Any], foyer: int, email: str, aujourd_hui: date) -> str:

@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 import email
-import socket
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from sne.config import Settings
 from sne.mail import composer, envoyeur
-
-
-class Collecte:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 OK"
+from tests.smtp import Collecte, serveur_smtp
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[Controller, Collecte]]:
-    collecte = Collecte()
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(collecte, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield controller, collecte
-    controller.stop()
+def smtp() -> Iterator[tuple[int, Collecte]]:
+    with serveur_smtp() as serveur:
+        yield serveur
 
 
 def _message() -> email.message.EmailMessage:
@@ -46,11 +29,8 @@ def _message() -> email.message.EmailMessage:
     )
 
 
-def test_mail_goes_through_a_real_smtp_server(
-    smtp: tuple[Controller, Collecte], tmp_path: Path
-) -> None:
-    controller, collecte = smtp
-    port = controller.port
+def test_mail_goes_through_a_real_smtp_server(smtp: tuple[int, Collecte], tmp_path: Path) -> None:
+    port, collecte = smtp
     settings = Settings(
         database_url="sqlite://",
         var_dir=tmp_path,
@@ -85,15 +65,15 @@ def test_without_smtp_each_mail_is_an_eml_file_in_the_outbox(tmp_path: Path) -> 
     ],
 )
 def test_long_accented_subjects_arrive_with_every_space(
-    smtp: tuple[Controller, Collecte], tmp_path: Path, sujet: str
+    smtp: tuple[int, Collecte], tmp_path: Path, sujet: str
 ) -> None:
-    controller, collecte = smtp
+    port, collecte = smtp
     settings = Settings(
         database_url="sqlite://",
         var_dir=tmp_path,
         secret_key="k",
         smtp_host="127.0.0.1",
-        smtp_port=controller.port,
+        smtp_port=port,
     )
     message = composer(
         expediteur="sne@example.fr", destinataire="a@example.fr", sujet=sujet, texte="x"

@@ -4,45 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import email
-import socket
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from sne.models import Notification
 from sne.services import notifications
 from tests.factories import Chaine, deposer_envoi
+from tests.smtp import Collecte, port_libre, serveur_smtp
 from workers.jobs import envoyer_notification, traiter_lot
 from workers.queue import context
 
 
-class Collecte:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
-        return "250 OK"
-
-
-def _port_libre() -> int:
-    with socket.socket() as sonde:
-        sonde.bind(("127.0.0.1", 0))
-        return int(sonde.getsockname()[1])
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[int, Collecte]]:
-    collecte = Collecte()
-    controller = Controller(collecte, hostname="127.0.0.1", port=_port_libre())
-    controller.start()
-    yield controller.port, collecte
-    controller.stop()
+    with serveur_smtp() as serveur:
+        yield serveur
 
 
 def _texte(message: email.message.EmailMessage) -> str:
@@ -86,7 +66,7 @@ def test_a_failed_send_is_recorded_then_sent_on_retry(
     settings, uow, _ref, ctx = chaine
     port, collecte = smtp
     ferme = context(
-        dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=_port_libre()),
+        dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port_libre()),
         ctx.session_factory,
     )
     lot_id = deposer_envoi(chaine, tmp_path)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import sessionmaker
 
 from sne.errors import Forbidden
 from sne.interchange import archives, ecrire
@@ -19,6 +20,7 @@ from sne.interchange.lecture import Evenement
 from sne.interchange.reprise import BilanReprise, reprendre
 from sne.models import Demande, Historique
 from sne.services import demandes, formulaire
+from sne.uow import UnitOfWork
 from tests.conftest import JOUR
 from tests.factories import ADMIN, Referentiel, document_demande
 from tests.samples import sample_nuu
@@ -125,6 +127,28 @@ def test_a_second_run_takes_nothing_twice(ref: Referentiel) -> None:
             )
             == 3
         )
+
+
+@pytest.mark.postgres
+def test_postgresql_statistics_follow_the_demandes_taken_over(postgres_engine: Engine) -> None:
+    """The planner knows how many demandes a bulk take-over wrote (else each lot's look-up scans them)."""
+    with postgres_engine.connect() as connexion:
+        transaction = connexion.begin()
+        factory = sessionmaker(bind=connexion, join_transaction_mode="create_savepoint")
+        ref = Referentiel(lambda: UnitOfWork(factory))
+        fichiers = [
+            (f"{rang}.xml", extrait(f"01301260000{rang:02d}G1301", date(2026, 1, 5), foyer=rang))
+            for rang in range(1, 6)
+        ]
+        assert set(resultats(reprise(ref, fichiers)).values()) == {"reprise"}
+        estimees, reelles = connexion.execute(
+            text(
+                "SELECT reltuples, (SELECT count(*) FROM demande) FROM pg_class "
+                "WHERE relname = 'demande'"
+            )
+        ).one()
+        transaction.rollback()
+    assert (estimees, reelles) == (5, 5)
 
 
 def test_refused_files_are_reported_with_their_anomalies_and_the_others_taken(

@@ -19,6 +19,7 @@ from sne.config import Settings
 from sne.models import Utilisateur
 from tests.conftest import JOUR
 from tests.factories import Referentiel
+from tests.smtp import serveur_smtp
 from workers.queue import InProcessQueue
 
 MOT_DE_PASSE = "correct horse battery"
@@ -124,15 +125,8 @@ def agent(client_de: Callable[[str], FlaskClient]) -> FlaskClient:
 @pytest.fixture
 def smtp_public() -> Iterator[tuple[int, Any]]:
     """A real SMTP server catching the public portal's mails (messages in ``[1].messages``)."""
-    from aiosmtpd.controller import Controller
-
-    from tests.integration.test_notifications import Collecte, _port_libre
-
-    collecte = Collecte()
-    controller = Controller(collecte, hostname="127.0.0.1", port=_port_libre())
-    controller.start()
-    yield controller.port, collecte
-    controller.stop()
+    with serveur_smtp() as serveur:
+        yield serveur
 
 
 @pytest.fixture

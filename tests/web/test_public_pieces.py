@@ -30,7 +30,7 @@ from sne.stockage import local_store
 from synth.pieces import rendre_piece
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
-from tests.unit.test_compress import scan_pdf
+from tests.scans import scan_pdf
 from tests.web.aide_pieces import pdf_chiffre, poster_fichiers
 from tests.web.conftest import jeton
 from tests.web.test_public_comptes import texte
