@@ -85,6 +85,7 @@ def executer_cycle(
         ctx.uow(), jour, envoyer=envoyeur(ctx.settings), expediteur=ctx.settings.mail_from
     )
     idempotence.purger(ctx.uow(), jour)  # the API's stored replies, once no retry can come
+    jetons.purger_appels(ctx.uow(), jour)  # the trace of API calls, after a year
     return bilan
 
 

@@ -14,9 +14,9 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from sne.acteurs import Acteur
@@ -380,3 +380,17 @@ def avertir_expirations(
             avertis.append(jeton.id)
         uow.commit()
         return avertis
+
+
+#: How long the trace of API calls is kept: a year to look into a disputed call, then erased
+#: (the CNIL recommends keeping access logs from six months to a year).
+CONSERVATION_APPELS = timedelta(days=365)
+
+
+def purger_appels(uow: UnitOfWork, jour: date) -> int:
+    """Erase the API calls traced more than ``CONSERVATION_APPELS`` ago (daily run); how many."""
+    limite = datetime.combine(jour, time()) - CONSERVATION_APPELS
+    with uow:
+        resultat = uow.session.execute(delete(AppelApi).where(AppelApi.at < limite))
+        uow.commit()
+        return int(getattr(resultat, "rowcount", 0) or 0)

@@ -287,3 +287,19 @@ def test_meme_cle_autre_parametre_refusee(ref: Referentiel, app: Flask, tmp_path
     autre = client.post("/api/v1/lots?nom=b.pdf", data=contenu, headers=entete)
     assert autre.status_code == 422
     assert autre.get_json()["code"] == "CLE_IDEMPOTENCE_REUTILISEE"
+
+
+def test_la_trace_des_appels_est_effacee_apres_un_an(ref: Referentiel, app: Flask) -> None:
+    from datetime import timedelta
+
+    from sne.models import AppelApi
+    from sne.services import jetons
+
+    jeton = creer_jeton(ref)
+    app.test_client().get("/api/v1/demandes/0130326000001G1301", headers=entetes(jeton.secret))
+    with ref.uow() as unit:
+        assert len(unit.session.scalars(select(AppelApi)).all()) == 1
+    assert jetons.purger_appels(ref.uow(), date.today() + timedelta(days=364)) == 0
+    assert jetons.purger_appels(ref.uow(), date.today() + timedelta(days=366)) == 1
+    with ref.uow() as unit:
+        assert unit.session.scalars(select(AppelApi)).all() == []
