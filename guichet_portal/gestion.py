@@ -120,7 +120,7 @@ def _ouvrir(acteur: Acteur, saisie: dict[str, str], mot_de_passe: str) -> str:
         role=saisie.get("role", ""),
         email=saisie.get("email", ""),
         guichet=saisie.get("guichet") or None,
-        adresse_activation=lambda jeton: url_for("gestion.activation", jeton=jeton, _external=True),
+        adresse_activation=_adresse_activation,
         envoyer=envoyeur(settings),
         expediteur=settings.mail_from,
     )
@@ -172,6 +172,33 @@ def changer_role(login: str) -> Response | tuple[str, int]:
         return _compte_refuse(login, erreur, {"role": role, "motif_role": motif}, "role")
     flash(f"Rôle du compte « {login} » : {codes.libelle(codes.ROLE, role)}.", "success")
     return redirect(url_for("gestion.compte", login=login))
+
+
+@bp.post("/comptes/<login>/lien")
+@exige("gerer_utilisateurs")
+def renvoyer_lien(login: str) -> Response | tuple[str, int]:
+    """Mail a new activation link (the previous one, expired or lost, stops working)."""
+    settings = cast(Settings, current_app.extensions["sne.settings"])
+    try:
+        gestion_comptes.renvoyer_lien(
+            acces.uow(),
+            acces.acteur(),
+            login,
+            adresse_activation=_adresse_activation,
+            envoyer=envoyeur(settings),
+            expediteur=settings.mail_from,
+        )
+    except SneError as erreur:
+        return _compte_refuse(login, erreur, {}, "lien")
+    flash(
+        f"Un nouveau lien d'activation a été envoyé au titulaire du compte « {login} ».", "success"
+    )
+    return redirect(url_for("gestion.compte", login=login))
+
+
+def _adresse_activation(jeton: str) -> str:
+    """The address of an activation link, as its owner opens it."""
+    return url_for("gestion.activation", jeton=jeton, _external=True)
 
 
 @bp.post("/comptes/<login>/fermer")

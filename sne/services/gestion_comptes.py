@@ -49,6 +49,10 @@ class CompteVu:
     derniere_connexion: datetime | None
     #: Why the review lists it (empty when it does not).
     a_revoir: tuple[str, ...]
+    #: When the activation link mailed to its owner expires (None once the password is chosen).
+    lien_expire_le: datetime | None = None
+    #: Whether that link has expired already (a new one can be sent).
+    lien_expire: bool = False
 
 
 def _territoire_de(user: Utilisateur) -> str | None:
@@ -81,6 +85,12 @@ def _vu(user: Utilisateur, jour: date) -> CompteVu:
         actif=user.actif,
         derniere_connexion=user.derniere_connexion,
         a_revoir=_motifs_revue(user, jour),
+        lien_expire_le=user.jeton_activation_expire if user.jeton_activation else None,
+        lien_expire=bool(
+            user.jeton_activation
+            and user.jeton_activation_expire
+            and user.jeton_activation_expire < utcnow()
+        ),
     )
 
 
@@ -230,19 +240,73 @@ def ouvrir_par_lien(
         territoire=acteur.territoire_code,
         provisoire=False,
     )
+    _envoyer_lien(
+        uow,
+        acteur,
+        cree.login,
+        action="invitation",
+        adresse_activation=adresse_activation,
+        envoyer=envoyer,
+        expediteur=expediteur,
+    )
+    return cree.login
+
+
+def renvoyer_lien(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    login: str,
+    *,
+    adresse_activation: Callable[[str], str],
+    envoyer: Envoyer,
+    expediteur: str,
+) -> None:
+    """Mail a new activation link to an account whose owner has not chosen a password yet.
+
+    The previous link stops working (only the new token's hash is kept).
+    """
+    with uow:
+        user = _charger(uow, acteur, login)
+        if not user.actif or user.jeton_activation is None:
+            raise Conflict(
+                "Ce compte n'attend pas d'activation : son titulaire a déjà choisi son mot de "
+                "passe, ou le compte est fermé."
+            )
+    _envoyer_lien(
+        uow,
+        acteur,
+        login,
+        action="invitation_renvoyee",
+        adresse_activation=adresse_activation,
+        envoyer=envoyer,
+        expediteur=expediteur,
+    )
+
+
+def _envoyer_lien(
+    uow: UnitOfWork,
+    acteur: Acteur,
+    login: str,
+    *,
+    action: str,
+    adresse_activation: Callable[[str], str],
+    envoyer: Envoyer,
+    expediteur: str,
+) -> None:
+    """Store a new single-use link's hash and expiry, trace it, and mail the link after commit."""
     jeton = secrets.token_urlsafe(32)
     with uow:
-        user = _charger(uow, acteur, cree.login)
+        user = _charger(uow, acteur, login)
         user.jeton_activation = _empreinte(jeton)
         user.jeton_activation_expire = utcnow() + VALIDITE_LIEN
-        tracer(uow.session, acteur, entite="utilisateur", entite_id=user.login, action="invitation")
+        tracer(uow.session, acteur, entite="utilisateur", entite_id=user.login, action=action)
         message = composer(
             expediteur=expediteur,
-            destinataire=email.strip(),
+            destinataire=user.email or "",
             sujet="Votre compte sur le portail des guichets du SNE",
             texte=(
-                f"Bonjour {prenom.strip()} {nom.strip()},\n\n"
-                f"Un compte « {cree.login} » vous a été ouvert sur le portail des guichets du "
+                f"Bonjour {user.prenom} {user.nom},\n\n"
+                f"Un compte « {user.login} » vous a été ouvert sur le portail des guichets du "
                 "système national d'enregistrement des demandes de logement social.\n\n"
                 "Choisissez votre mot de passe en suivant ce lien, utilisable une seule fois "
                 f"pendant 72 heures :\n{adresse_activation(jeton)}\n\n"
@@ -251,7 +315,6 @@ def ouvrir_par_lien(
         )
         uow.after_commit(partial(envoyer, message))
         uow.commit()
-    return cree.login
 
 
 def activer(uow: UnitOfWork, jeton: str, mot_de_passe: str, confirmation: str) -> str:

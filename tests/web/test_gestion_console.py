@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from email import message_from_bytes
 from pathlib import Path
 
@@ -367,3 +367,57 @@ def test_a_new_account_chooses_its_password_through_a_single_use_link(
     encore = app.test_client()
     deja = encore.post(lien.group(1), data={**choisi, "csrf_token": jeton(encore, lien.group(1))})
     assert deja.status_code == 422 and "n'est plus valable" in texte(deja)
+
+
+def test_an_expired_activation_link_is_replaced_by_a_new_one(
+    gestion: FlaskClient, app: Flask, tmp_var: Path, ref: Referentiel
+) -> None:
+    formulaire = {
+        "prenom": "Léa",
+        "nom": "Roux",
+        "login": "lroux",
+        "role": "agent_guichet",
+        "guichet": "G1302",
+        "email": "lea.roux@mairie.example.fr",
+        "csrf_token": jeton(gestion, "/gestion/comptes/nouveau"),
+    }
+    assert gestion.post("/gestion/comptes/nouveau", data=formulaire).status_code == 302
+
+    def liens() -> list[str]:
+        mails = sorted((tmp_var / "outbox").glob("*.eml"), key=lambda f: f.stat().st_mtime_ns)
+        corps = [message_from_bytes(f.read_bytes()).get_payload(0) for f in mails]
+        return [
+            re.findall(
+                r"http://localhost(/gestion/activation/\S+)", c.get_payload(decode=True).decode()
+            )[0]
+            for c in corps
+        ]
+
+    (premier,) = liens()
+    page = texte(gestion.get("/gestion/comptes/lroux"))
+    assert "Le lien qui lui a été envoyé est valable jusqu'au" in page
+    with ref.uow() as unit:  # three days later
+        compte = unit.session.scalars(select(Utilisateur).where(Utilisateur.login == "lroux")).one()
+        assert compte.jeton_activation_expire is not None
+        compte.jeton_activation_expire -= timedelta(hours=73)
+        unit.commit()
+    assert "a expiré le" in texte(gestion.get("/gestion/comptes/lroux"))
+    reponse = gestion.post(
+        "/gestion/comptes/lroux/lien", data={"csrf_token": jeton(gestion, "/gestion/comptes/lroux")}
+    )
+    assert reponse.status_code == 302
+    premier_, second = liens()
+    assert premier_ == premier != second
+    titulaire = app.test_client()
+    choisi = {"nouveau": "un mot de passe à moi", "confirmation": "un mot de passe à moi"}
+    ancien = titulaire.post(premier, data={**choisi, "csrf_token": jeton(titulaire, premier)})
+    assert ancien.status_code == 422 and "n'est plus valable" in texte(ancien)
+    assert (
+        titulaire.post(second, data={**choisi, "csrf_token": jeton(titulaire, second)}).status_code
+        == 302
+    )
+    assert "Lien d'activation" not in texte(gestion.get("/gestion/comptes/lroux"))
+    deja = gestion.post(
+        "/gestion/comptes/lroux/lien", data={"csrf_token": jeton(gestion, "/gestion/comptes/lroux")}
+    )
+    assert deja.status_code == 422 and "n'attend pas d'activation" in texte(deja)
