@@ -11,7 +11,7 @@ after the commit and retried like every other mail.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Select, select
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from sne.acteurs import Acteur
 from sne.errors import Conflict, NotFound, ValidationError
-from sne.models import Demande, Envoi, Guichet, Incident, Lot, Notification, Piece
+from sne.models import Demande, Envoi, Guichet, Historique, Incident, Lot, Notification, Piece
 from sne.services.notifications import Planifier
 from sne.services.trace import tracer
 from sne.uow import UnitOfWork, utcnow
@@ -54,6 +54,8 @@ class VueIncident:
     reponse: str | None
     repondu_le: datetime | None
     clos_le: datetime | None
+    #: Every answer, oldest first, with its time (filled by ``consulter``; lists show the latest).
+    reponses: tuple[tuple[datetime, str], ...] = ()
 
     @property
     def nature_libelle(self) -> str:
@@ -236,7 +238,22 @@ def _charger(session: Session, acteur: Acteur, incident_id: int) -> tuple[Incide
 def consulter(uow: UnitOfWork, acteur: Acteur, incident_id: int) -> VueIncident:
     """One report, if ``acteur`` may read it (else "not found")."""
     with uow:
-        return _vue(uow.session, *_charger(uow.session, acteur, incident_id))
+        vue = _vue(uow.session, *_charger(uow.session, acteur, incident_id))
+        return replace(vue, reponses=_reponses(uow.session, incident_id))
+
+
+def _reponses(session: Session, incident_id: int) -> tuple[tuple[datetime, str], ...]:
+    """The answers given to a report, oldest first, as the history recorded them."""
+    lignes = session.execute(
+        select(Historique.at, Historique.changements)
+        .where(
+            Historique.entite == "incident",
+            Historique.entite_id == str(incident_id),
+            Historique.action.in_(("reponse", "reponse_cloture")),
+        )
+        .order_by(Historique.id)
+    )
+    return tuple((at, str(changements.get("reponse", ""))) for at, changements in lignes)
 
 
 def repondre(

@@ -147,6 +147,26 @@ def test_the_operator_answers_the_referent_is_mailed_after_commit_then_closes(
     assert "Répondre au guichet" not in page
 
 
+def test_every_answer_stays_on_the_report_page(
+    agent: FlaskClient, operateur: FlaskClient, ref: Referentiel
+) -> None:
+    _signaler(agent, nature="notification_non_recue", description="Pas de courriel reçu.")
+    [(ident, *_)] = _incidents(ref)
+    token = jeton(operateur, f"/console/incidents/{ident}")
+    for reponse in ("Nous regardons.", "Courriel renvoyé ce jour."):
+        operateur.post(
+            f"/console/incidents/{ident}",
+            data={"csrf_token": token, "reponse": reponse, "action": "repondre"},
+        )
+    for page in (
+        texte(agent.get(f"/incidents/{ident}")),
+        texte(operateur.get(f"/console/incidents/{ident}")),
+    ):
+        assert "Réponses du service de numérisation" in page
+        premiere, seconde = page.index("Nous regardons."), page.index("Courriel renvoyé ce jour.")
+        assert premiere < seconde
+
+
 def test_operators_of_another_territory_do_not_see_the_report(
     agent: FlaskClient, client_de: Callable[[str], FlaskClient], ref: Referentiel
 ) -> None:
