@@ -64,6 +64,10 @@ def test_manager_views_indicators_and_exports_a_table(
     visite.verifier()
     assert page.get_by_role("img", name="Demandes radiées par guichet").count()
     capture(page, "guichet_indicateurs")
+    page.set_viewport_size({"width": 375, "height": 800})  # on a phone the chart shrinks to fit
+    boite = page.get_by_role("img", name="Demandes radiées par guichet").bounding_box()
+    assert boite is not None and boite["x"] >= 0 and boite["x"] + boite["width"] <= 375
+    page.set_viewport_size({"width": 1280, "height": 900})
     lignes = lignes_ods(_telecharger(visite, "Télécharger le tableau par guichet (ODS)", tmp_path))
     assert lignes[0][:2] == ["Indicateur", "Territoire 013"]
     par_libelle = {ligne[0]: ligne[1:] for ligne in lignes}
