@@ -23,6 +23,7 @@ from portails import erreurs, gabarits
 from public_portal import securite
 from public_portal.accueil import bp as accueil
 from public_portal.comptes import bp as comptes
+from public_portal.depot import bp as depot
 from public_portal.espace import bp as espace
 from public_portal.extensions import csrf, limiter, login_manager
 from public_portal.liaison import bp as liaison
@@ -114,7 +115,7 @@ def create_app(
     limiter.init_app(app)
     securite.init_app(app)
     erreurs.installer(app, "public/erreur.html", PAGES)
-    for blueprint in (statiques, accueil, comptes, liaison, espace, pieces):
+    for blueprint in (statiques, accueil, comptes, liaison, espace, pieces, depot):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(codes=codes, libelle=codes.libelle)
     app.jinja_env.filters["ident"] = libelles.ident
