@@ -188,13 +188,17 @@ def _ressources(form: MultiDict[str, str], rang: int, deja: int) -> list[dict[st
 def document(brouillon: Mapping[str, Any]) -> dict[str, Any]:
     """The document the services validate, from a draft (empty strings mean "not given").
 
-    For a legal person, the sections it skips are sent empty.
+    For a legal person, the sections it skips are sent empty; keys starting
+    with ``_`` are not the Cerfa's and are left out.
     """
 
     def propre(valeur: Any) -> Any:
         return None if valeur == "" else valeur
 
-    resultat = {k: propre(v) for k, v in brouillon.items() if k != "personnes"}
+    # Keys starting with "_" are the portal's own, kept with the draft (the online filing's piece).
+    resultat = {
+        k: propre(v) for k, v in brouillon.items() if k != "personnes" and not k.startswith("_")
+    }
     if resultat.get("type_demandeur") == "morale":
         # What was typed in the sections a legal person skips is kept in the draft, not sent.
         for section in SECTIONS:

@@ -135,7 +135,7 @@ def piece() -> Response | Page:
         if "precedente" in request.form:
             return redirect(url_for("depot.etape", lettre=etapes.lettres(brouillon.contenu)[-1]))
         envoye = request.files.get("fichier")
-        deja = bool(brouillon.contenu.get("piece"))
+        deja = bool(brouillon.contenu.get(brouillons.PIECE_BROUILLON))
         if (envoye is None or not envoye.filename) and deja:
             brouillons.garder(acces.uow(), acces.compte().id, brouillon.contenu, VERIFICATION)
             return redirect(url_for("depot.verification"))
@@ -163,8 +163,9 @@ def piece() -> Response | Page:
     html = render_template(
         "public/depot_piece.html",
         types=TYPES_IDENTITE,
-        type_piece=type_piece or (brouillon.contenu.get("piece") or {}).get("type", ""),
-        deja=brouillon.contenu.get("piece"),
+        type_piece=type_piece
+        or (brouillon.contenu.get(brouillons.PIECE_BROUILLON) or {}).get("type", ""),
+        deja=brouillon.contenu.get(brouillons.PIECE_BROUILLON),
         erreurs=erreurs,
     )
     return html, 422 if erreurs else 200
@@ -216,7 +217,7 @@ def verification() -> Response | Page:
         a_corriger=[cerfa.PAR_LETTRE[x] for x in cerfa.lettres_a_corriger(fautes)],
         document=document,
         b=b,
-        piece=b.get("piece"),
+        piece=b.get(brouillons.PIECE_BROUILLON),
         types=TYPES_IDENTITE,
         erreur=erreur,
         expire_le=brouillon.expire_le,

@@ -23,6 +23,8 @@ from sne.uow import UnitOfWork, utcnow
 DUREE = timedelta(days=90)
 #: Where a draft's piece waits before the demande exists (one folder per account).
 DOSSIER = "brouillons"
+#: The draft's key holding the identity piece (``_``: not a Cerfa field, see ``portails.cerfa``).
+PIECE_BROUILLON = "_piece"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def supprimer(uow: UnitOfWork, compte_id: int, store: FileStore) -> None:
         )
         if ligne is None:
             return
-        cle = (ligne.contenu.get("piece") or {}).get("cle")
+        cle = (ligne.contenu.get(PIECE_BROUILLON) or {}).get("cle")
         uow.session.delete(ligne)
         uow.commit()
     if cle:
@@ -95,7 +97,7 @@ def purger(uow: UnitOfWork, maintenant: datetime, store: FileStore) -> int:
         vieux = session.scalars(
             select(BrouillonDemande).where(BrouillonDemande.updated_at < maintenant - DUREE)
         ).all()
-        cles = [c for b in vieux if (c := (b.contenu.get("piece") or {}).get("cle"))]
+        cles = [c for b in vieux if (c := (b.contenu.get(PIECE_BROUILLON) or {}).get("cle"))]
         session.execute(
             delete(BrouillonDemande).where(BrouillonDemande.id.in_([b.id for b in vieux]))
         )

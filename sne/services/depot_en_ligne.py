@@ -77,8 +77,11 @@ def garder_piece(
         ligne = brouillons.ligne_de(uow.session, compte_id, utcnow())
         if ligne is None:
             raise NotFound("Votre demande en cours n'existe plus : recommencez-la.")
-        ancienne = (ligne.contenu.get("piece") or {}).get("cle")
-        ligne.contenu = {**ligne.contenu, "piece": {"cle": cle, "type": type_piece, "nom": nom}}
+        ancienne = (ligne.contenu.get(brouillons.PIECE_BROUILLON) or {}).get("cle")
+        ligne.contenu = {
+            **ligne.contenu,
+            brouillons.PIECE_BROUILLON: {"cle": cle, "type": type_piece, "nom": nom},
+        }
         ligne.updated_at = utcnow()
         uow.commit()
     if ancienne and ancienne != cle:
@@ -121,7 +124,7 @@ def deposer(
     applicant already holds one in the territory; never forced.
     """
     brouillon = brouillons.reprendre(uow, compte_id)
-    piece = (brouillon.contenu.get("piece") if brouillon else None) or {}
+    piece = (brouillon.contenu.get(brouillons.PIECE_BROUILLON) if brouillon else None) or {}
     if not piece.get("cle"):
         raise SneError(
             "Envoyez d'abord votre pièce d'identité ou votre titre de séjour.",
