@@ -17,6 +17,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from sne import codes
 from sne.services.formulaire import BOOLEENS, CHAMPS_ETAT_CIVIL
 
 
@@ -249,3 +250,13 @@ def lettres_a_corriger(erreurs: Mapping[str, str]) -> list[str]:
     """The sections holding a field at fault, in the Cerfa's order."""
     fautives = {section_de(cle) for cle in erreurs}
     return [s.lettre for s in SECTIONS if s.lettre in fautives]
+
+
+def globales() -> dict[str, Any]:
+    """What the ``ui/cerfa.html`` macros read from the template globals (both portals set them)."""
+    return {
+        "codes": codes,
+        "libelle": codes.libelle,
+        "types_ressource": {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE},
+        "sections_pour": sections_pour,
+    }

@@ -19,7 +19,7 @@ from flask import Flask, url_for
 import portails.services
 from guichet_portal import libelles
 from guichet_portal.statiques import bp as statiques
-from portails import erreurs, gabarits
+from portails import cerfa, erreurs, gabarits
 from public_portal import securite
 from public_portal.accueil import bp as accueil
 from public_portal.comptes import bp as comptes
@@ -28,7 +28,6 @@ from public_portal.espace import bp as espace
 from public_portal.extensions import csrf, limiter, login_manager
 from public_portal.liaison import bp as liaison
 from public_portal.pieces import bp as pieces
-from sne import codes
 from sne.config import Settings
 from sne.mail import envoyeur
 from sne.services.comptes_demandeurs import Courrier
@@ -117,7 +116,7 @@ def create_app(
     erreurs.installer(app, "public/erreur.html", PAGES)
     for blueprint in (statiques, accueil, comptes, liaison, espace, pieces, depot):
         app.register_blueprint(blueprint)
-    app.jinja_env.globals.update(codes=codes, libelle=codes.libelle)
+    app.jinja_env.globals.update(cerfa.globales())
     app.jinja_env.filters["ident"] = libelles.ident
     app.jinja_env.filters["resume_erreurs"] = libelles.resume
     return app

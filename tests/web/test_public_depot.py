@@ -123,6 +123,13 @@ def test_filing_with_the_identity_piece_gives_the_number_and_the_attestation(
     assert "Reprendre ma demande" not in texte(client.get("/"))
 
 
+def test_every_step_shows_its_section(ref: Referentiel, client: FlaskClient, claire: int) -> None:
+    pret_a_deposer(ref, claire, 116)
+    for section in cerfa.SECTIONS:
+        reponse = client.get(f"/deposer/etape/{section.lettre}")
+        assert reponse.status_code == 200 and section.titre in texte(reponse)
+
+
 def test_a_refused_piece_says_why_and_the_type_is_required(
     ref: Referentiel, client: FlaskClient, claire: int, tmp_path: Path
 ) -> None:
