@@ -51,10 +51,10 @@ def deposer_en_ligne(
     souris = Souris(visite)
     for lettre, champs in saisie.items():
         assert page.url.endswith(f"/deposer/etape/{lettre}")
-        for sorte, nom, valeur in champs:
-            souris.saisir(sorte, nom, valeur)
         if lettre == "a":
             photo(page, "public_depot_etape")
+        for sorte, nom, valeur in champs:
+            souris.saisir(sorte, nom, valeur)
         souris.appuyer(SUIVANTE)
         visite.verifier()
     assert page.url.endswith("/deposer/piece")
