@@ -21,7 +21,7 @@ from guichet_portal.acces import exige
 from guichet_portal.securite import aujourd_hui
 from portails import cerfa, etapes
 from sne.errors import Forbidden, NotFound, SneError, ValidationError
-from sne.services import demandes, doublons, formulaire
+from sne.services import demandes, doublons
 from sne.services.doublons import DoublonProbable
 
 bp = Blueprint("saisie", __name__, url_prefix="/demandes/nouvelle")
@@ -117,18 +117,14 @@ def _verification(
     """
     jour = aujourd_hui()
     depot = _date_depot(etat.get("date_depot", ""), jour) or jour
-    document, fautes = None, dict[str, str]()
-    try:
-        document = formulaire.valider(cerfa.document(etat["brouillon"]), date_depot=depot)
-    except ValidationError as refus:
-        fautes = refus.problems
-    if document is not None and candidats is None:
-        candidats = doublons.rechercher(acces.uow(), acces.acteur(), document)
+    verifie = etapes.bilan(etat["brouillon"], depot)
+    if verifie.document is not None and candidats is None:
+        candidats = doublons.rechercher(acces.uow(), acces.acteur(), verifie.document)
     html = render_template(
         "guichet/saisie_verification.html",
-        fautes=fautes,
-        a_corriger=[cerfa.PAR_LETTRE[x] for x in cerfa.lettres_a_corriger(fautes)],
-        document=document,
+        fautes=verifie.fautes,
+        a_corriger=verifie.a_corriger,
+        document=verifie.document,
         etat=etat,
         candidats=candidats,
         erreurs=erreurs or {},

@@ -38,6 +38,24 @@ def problemes(brouillon: dict[str, Any], jour: date) -> dict[str, str]:
     return {}
 
 
+@dataclass(frozen=True)
+class Bilan:
+    """The check before numbering: the valid document, or the problems and their sections."""
+
+    document: dict[str, Any] | None
+    fautes: dict[str, str]
+    a_corriger: list[cerfa.Section]
+
+
+def bilan(brouillon: dict[str, Any], depot: date) -> Bilan:
+    """Validate the whole draft for a filing on ``depot``."""
+    try:
+        return Bilan(formulaire.valider(cerfa.document(brouillon), date_depot=depot), {}, [])
+    except ValidationError as refus:
+        fautes = refus.problems
+    return Bilan(None, fautes, [cerfa.PAR_LETTRE[x] for x in cerfa.lettres_a_corriger(fautes)])
+
+
 def suivante(brouillon: dict[str, Any], lettre: str) -> str | None:
     """The title of the step after ``lettre`` (None after the last section)."""
     sections = cerfa.sections_pour(brouillon)

@@ -20,7 +20,7 @@ from portails.sessions import aujourd_hui
 from public_portal import acces
 from public_portal.acces import connecte
 from sne.errors import SneError, ValidationError
-from sne.services import brouillons, depot_en_ligne, formulaire
+from sne.services import brouillons, depot_en_ligne
 from sne.services.pieces_demandeur import MOTS_SIMPLES
 from workers.enqueue import enqueue_traiter_lot
 
@@ -184,7 +184,8 @@ def verification() -> Response | Page:
         return redirect(url_for("depot.debut"))
     b = brouillon.contenu
     jour = aujourd_hui()
-    fautes = etapes.problemes(b, jour)
+    verifie = etapes.bilan(b, jour)
+    fautes = verifie.fautes
     erreur = None
     code = 200
     if request.method == "POST" and not fautes:
@@ -210,12 +211,11 @@ def verification() -> Response | Page:
                 "success",
             )
             return redirect(url_for("espace.demande", numero=faite.numero))
-    document = None if fautes else formulaire.valider(cerfa.document(b), date_depot=jour)
     html = render_template(
         "public/depot_verification.html",
         fautes=fautes,
-        a_corriger=[cerfa.PAR_LETTRE[x] for x in cerfa.lettres_a_corriger(fautes)],
-        document=document,
+        a_corriger=verifie.a_corriger,
+        document=verifie.document,
         b=b,
         piece=b.get(brouillons.PIECE_BROUILLON),
         types=TYPES_IDENTITE,

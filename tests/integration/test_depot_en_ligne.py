@@ -66,7 +66,7 @@ def test_draft_expires_after_90_days_and_the_daily_run_purges_it(
     avec_piece(ref, compte, store, tmp_path, 100)
     repris = brouillons.reprendre(ref.uow(), compte)
     assert repris is not None
-    cle = repris.contenu["piece"]["cle"]
+    cle = repris.contenu[brouillons.PIECE_BROUILLON]["cle"]
     assert store.exists(cle)
     assert brouillons.purger(ref.uow(), utcnow() + timedelta(days=89), store) == 0
     with ref.uow() as unit:  # last saved 91 days ago
@@ -87,7 +87,7 @@ def test_draft_can_be_deleted_with_its_piece(
     assert repris is not None
     brouillons.supprimer(ref.uow(), compte, store)
     assert brouillons.reprendre(ref.uow(), compte) is None
-    assert not store.exists(repris.contenu["piece"]["cle"])
+    assert not store.exists(repris.contenu[brouillons.PIECE_BROUILLON]["cle"])
 
 
 def test_filing_numbers_at_gdpub_links_the_account_and_queues_the_piece(
