@@ -7,6 +7,7 @@ reaches another account's draft or demande, whatever the URL or form field.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,15 @@ def test_an_applicant_never_reaches_another_accounts_draft_or_demande(
 def test_every_write_needs_the_csrf_token(client: FlaskClient) -> None:
     for adresse in ("/deposer", "/deposer/etape/a", "/deposer/piece", "/deposer/verification"):
         assert client.post(adresse, data={}).status_code == 400, adresse
+
+
+def test_my_data_holds_the_draft_and_the_notice_says_how_long(
+    ref: Referentiel, client: FlaskClient, claire: int
+) -> None:
+    pret_a_deposer(ref, claire, 117)
+    donnees = json.loads(client.get("/demandes/mes-donnees.json").data)
+    assert donnees["demande_en_cours"]["contenu"]["commune"] == "Marseille"
+    assert "90 jours" in texte(client.get("/confidentialite"))
 
 
 def test_the_draft_can_be_deleted(ref: Referentiel, client: FlaskClient, claire: int) -> None:
