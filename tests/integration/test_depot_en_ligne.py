@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from portails import cerfa
+from sne.acteurs import SYSTEME
 from sne.errors import Forbidden, NotFound, SneError
 from sne.models import BrouillonDemande, DemandeEnLigne, Historique, LienDemande, Lot
-from sne.services import brouillons, demandes, depot_en_ligne, espace_demandeur
+from sne.services import brouillons, cycle, demandes, depot_en_ligne, espace_demandeur
 from sne.stockage import FileStore, local_store
 from sne.uow import utcnow
 from tests.conftest import JOUR
@@ -199,3 +200,23 @@ def test_a_demande_not_filed_online_has_nothing_to_verify(ref: Referentiel) -> N
         depot_en_ligne.verifier(
             ref.uow(), ref.agent, numero, motif_refus=None, envoyer=print, expediteur="x"
         )
+
+
+def test_the_daily_run_purges_the_expired_drafts(
+    ref: Referentiel, compte: int, store: FileStore
+) -> None:
+    brouillons.garder(ref.uow(), compte, cerfa.vide(), "a")
+    jour = (utcnow() + timedelta(days=91)).date()
+    bilan = cycle.cycle_quotidien(
+        ref.uow(),
+        SYSTEME,
+        jour,
+        envoyer=lambda _: None,
+        expediteur="sne@example.fr",
+        store=store,
+        alerte_a=None,
+        planifier=lambda _: None,
+    )
+    assert bilan.brouillons_purges == 1
+    with ref.uow() as unit:
+        assert unit.session.scalar(select(BrouillonDemande)) is None
