@@ -162,6 +162,7 @@ def piece() -> Response | Page:
                 return redirect(url_for("depot.verification"))
     html = render_template(
         "public/depot_piece.html",
+        total=len(etapes.lettres(brouillon.contenu)) + 2,
         types=TYPES_IDENTITE,
         type_piece=type_piece
         or (brouillon.contenu.get(brouillons.PIECE_BROUILLON) or {}).get("type", ""),
@@ -213,6 +214,7 @@ def verification() -> Response | Page:
             return redirect(url_for("espace.demande", numero=faite.numero))
     html = render_template(
         "public/depot_verification.html",
+        total=len(etapes.lettres(b)) + 2,
         fautes=fautes,
         a_corriger=verifie.a_corriger,
         document=verifie.document,
