@@ -220,3 +220,18 @@ def test_the_daily_run_purges_the_expired_drafts(
     assert bilan.brouillons_purges == 1
     with ref.uow() as unit:
         assert unit.session.scalar(select(BrouillonDemande)) is None
+
+
+def test_guichets_of_another_territory_neither_see_nor_verify(
+    ref: Referentiel, compte: int, store: FileStore, tmp_path: Path
+) -> None:
+    avec_piece(ref, compte, store, tmp_path, 107)
+    numero = depot_en_ligne.deposer(
+        ref.uow(), compte, cerfa.document(brouillon_complet(107)), JOUR, store, print
+    ).numero
+    ailleurs = Referentiel(ref.uow, "014")
+    assert depot_en_ligne.lister(ref.uow(), ailleurs.agent, toutes=True) == []
+    with pytest.raises(Forbidden):
+        depot_en_ligne.verifier(
+            ref.uow(), ailleurs.agent, numero, motif_refus=None, envoyer=print, expediteur="x"
+        )
