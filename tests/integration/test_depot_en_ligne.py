@@ -51,6 +51,13 @@ def avec_piece(ref: Referentiel, compte: int, store: FileStore, tmp_path: Path, 
     depot_en_ligne.garder_piece(ref.uow(), compte, fichier, "identite.pdf", "carte_identite", store)
 
 
+def deposee(ref: Referentiel, compte: int, store: FileStore, tmp_path: Path, foyer: int) -> str:
+    """The numéro of household ``foyer``'s demande, filed online with its piece."""
+    avec_piece(ref, compte, store, tmp_path, foyer)
+    document = cerfa.document(brouillon_complet(foyer))
+    return depot_en_ligne.deposer(ref.uow(), compte, document, JOUR, store, print).numero
+
+
 def test_draft_is_saved_and_resumed_as_typed(ref: Referentiel, compte: int) -> None:
     contenu = {**cerfa.vide(), "commune": "Marseille", "code_postal": "130"}
     brouillons.garder(ref.uow(), compte, contenu, "b")
@@ -147,20 +154,15 @@ def test_an_applicant_already_registered_is_directed_to_link_never_forced(
         assert unit.session.scalar(select(LienDemande)) is None
 
 
-def test_no_gdpub_guichet_means_a_clear_refusal(ref: Referentiel, store: FileStore) -> None:
-    compte = compte_demandeur(ref, "sans.gdpub@example.fr")
+def test_no_gdpub_guichet_means_a_clear_refusal(ref: Referentiel) -> None:
     with pytest.raises(depot_en_ligne.SansGuichetEnLigne, match="guichet enregistreur"):
         depot_en_ligne.guichet_en_ligne(ref.uow())
-    assert compte
 
 
 def test_guichets_of_the_territory_verify_or_refuse_the_piece(
     ref: Referentiel, compte: int, store: FileStore, tmp_path: Path
 ) -> None:
-    avec_piece(ref, compte, store, tmp_path, 105)
-    numero = depot_en_ligne.deposer(
-        ref.uow(), compte, cerfa.document(brouillon_complet(105)), JOUR, store, print
-    ).numero
+    numero = deposee(ref, compte, store, tmp_path, 105)
     liste = depot_en_ligne.lister(ref.uow(), ref.consultant)
     assert [v.numero for v in liste] == [numero]
     with pytest.raises(Forbidden):  # a consultant reads, never marks
@@ -225,10 +227,7 @@ def test_the_daily_run_purges_the_expired_drafts(
 def test_guichets_of_another_territory_neither_see_nor_verify(
     ref: Referentiel, compte: int, store: FileStore, tmp_path: Path
 ) -> None:
-    avec_piece(ref, compte, store, tmp_path, 107)
-    numero = depot_en_ligne.deposer(
-        ref.uow(), compte, cerfa.document(brouillon_complet(107)), JOUR, store, print
-    ).numero
+    numero = deposee(ref, compte, store, tmp_path, 107)
     ailleurs = Referentiel(ref.uow, "014")
     assert depot_en_ligne.lister(ref.uow(), ailleurs.agent, toutes=True) == []
     with pytest.raises(Forbidden):
