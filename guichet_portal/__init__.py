@@ -23,6 +23,7 @@ from guichet_portal.console_lots import bp as console_lots
 from guichet_portal.cus import bp as cus
 from guichet_portal.demandes import bp as demandes
 from guichet_portal.depots import bp as depots
+from guichet_portal.en_ligne import bp as en_ligne
 from guichet_portal.envois import bp as envois
 from guichet_portal.extensions import csrf, limiter, login_manager
 from guichet_portal.gestion import bp as gestion
@@ -56,6 +57,7 @@ BLUEPRINTS = (
     cus,
     gestion,
     jetons,
+    en_ligne,
 )
 
 

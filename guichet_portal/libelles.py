@@ -10,6 +10,9 @@ from typing import Any
 from sne import codes
 
 CHAMPS = {
+    # The identity piece of a demande filed online (public portal).
+    "fichier": "Fichier",
+    "type_piece": "Ce que vous envoyez",
     "adresse_ligne1": "Adresse",
     "adresse_ligne2": "Complément d'adresse",
     "code_postal": "Code postal",

@@ -19,9 +19,9 @@ from werkzeug.wrappers import Response
 from guichet_portal import acces
 from guichet_portal.acces import exige
 from guichet_portal.securite import aujourd_hui
-from portails import cerfa
+from portails import cerfa, etapes
 from sne.errors import Forbidden, NotFound, SneError, ValidationError
-from sne.services import demandes, doublons, formulaire
+from sne.services import demandes, doublons
 from sne.services.doublons import DoublonProbable
 
 bp = Blueprint("saisie", __name__, url_prefix="/demandes/nouvelle")
@@ -49,7 +49,7 @@ def _etat() -> dict[str, Any]:
 
 def _lettres(etat: dict[str, Any]) -> list[str]:
     """The letters of the steps this draft goes through."""
-    return [s.lettre for s in cerfa.sections_pour(etat["brouillon"])]
+    return etapes.lettres(etat["brouillon"])
 
 
 def _garder(etat: dict[str, Any]) -> bool:
@@ -61,15 +61,6 @@ def _garder(etat: dict[str, Any]) -> bool:
         return False
     session[CLE] = etat
     return True
-
-
-def problemes(brouillon: dict[str, Any], jour: date) -> dict[str, str]:
-    """Every problem of the draft, by field path (none when it would register)."""
-    try:
-        formulaire.valider(cerfa.document(brouillon), date_depot=jour)
-    except ValidationError as refus:
-        return refus.problems
-    return {}
 
 
 def _date_depot(texte: str, jour: date) -> date | None:
@@ -98,7 +89,7 @@ def _page(lettre: str, etat: dict[str, Any], erreurs: dict[str, str], code: int 
     """Render step ``lettre`` with the draft and ``erreurs``."""
     sections = cerfa.sections_pour(etat["brouillon"])
     rang = _lettres(etat).index(lettre)
-    suivante = sections[rang + 1].titre if rang + 1 < len(sections) else "Vérification"
+    suivante = etapes.suivante(etat["brouillon"], lettre) or "Vérification"
     html = render_template(
         "guichet/saisie_etape.html",
         section=cerfa.PAR_LETTRE[lettre],
@@ -126,18 +117,14 @@ def _verification(
     """
     jour = aujourd_hui()
     depot = _date_depot(etat.get("date_depot", ""), jour) or jour
-    document, fautes = None, dict[str, str]()
-    try:
-        document = formulaire.valider(cerfa.document(etat["brouillon"]), date_depot=depot)
-    except ValidationError as refus:
-        fautes = refus.problems
-    if document is not None and candidats is None:
-        candidats = doublons.rechercher(acces.uow(), acces.acteur(), document)
+    verifie = etapes.bilan(etat["brouillon"], depot)
+    if verifie.document is not None and candidats is None:
+        candidats = doublons.rechercher(acces.uow(), acces.acteur(), verifie.document)
     html = render_template(
         "guichet/saisie_verification.html",
-        fautes=fautes,
-        a_corriger=[cerfa.PAR_LETTRE[x] for x in cerfa.lettres_a_corriger(fautes)],
-        document=document,
+        fautes=verifie.fautes,
+        a_corriger=verifie.a_corriger,
+        document=verifie.document,
         etat=etat,
         candidats=candidats,
         erreurs=erreurs or {},
@@ -159,30 +146,16 @@ def avancer() -> Response | Page:
         return redirect(url_for("accueil.index"))
     if etape == VERIFICATION:
         return _enregistrer(etat)
-    if etape not in _lettres(etat):
-        etape = "a"
-    etat["brouillon"] = cerfa.lire(request.form, etat["brouillon"], etape)
-    pressee = cerfa.changer_foyer(request.form, etat["brouillon"])
+    etape = etapes.etape_valide(etat["brouillon"], etape)
+    etat["brouillon"], pressee = etapes.lire(request.form, etat["brouillon"], etape)
     if not _garder(etat):
         return _page(etape, etat, TROP_LONG, 413)
     if pressee:
         return _page(etape, etat, {})
-    aller = request.form.get("aller", "suivante")
-    lettres = _lettres(etat)
-    rang = lettres.index(etape)
-    if aller == "precedente":
-        return redirect(url_for("saisie.debut", etape=lettres[max(0, rang - 1)]))
-    fautes = {
-        cle: texte
-        for cle, texte in problemes(etat["brouillon"], aujourd_hui()).items()
-        if cerfa.section_de(cle) == etape
-    }
-    if fautes:
-        return _page(etape, etat, fautes, 422)
-    if aller in lettres:
-        return redirect(url_for("saisie.debut", etape=aller))
-    cible = lettres[rang + 1] if rang + 1 < len(lettres) else VERIFICATION
-    return redirect(url_for("saisie.debut", etape=cible))
+    suite = etapes.aller(request.form, etat["brouillon"], etape, aujourd_hui(), VERIFICATION)
+    if suite.cible is None:
+        return _page(etape, etat, suite.fautes, 422)
+    return redirect(url_for("saisie.debut", etape=suite.cible))
 
 
 def _enregistrer(etat: dict[str, Any]) -> Response | Page:

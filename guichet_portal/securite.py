@@ -79,10 +79,7 @@ def jinja_globals() -> dict[str, Any]:
     """Helpers every template may call."""
     return {
         "peut": acces.peut,
-        "codes": codes,
-        "libelle": codes.libelle,
-        "types_ressource": {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE},
-        "sections_pour": cerfa.sections_pour,
+        **cerfa.globales(),
     }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from sne import codes
 from sne.services.formulaire import BOOLEENS, CHAMPS_ETAT_CIVIL
 
 
@@ -188,13 +189,17 @@ def _ressources(form: MultiDict[str, str], rang: int, deja: int) -> list[dict[st
 def document(brouillon: Mapping[str, Any]) -> dict[str, Any]:
     """The document the services validate, from a draft (empty strings mean "not given").
 
-    For a legal person, the sections it skips are sent empty.
+    For a legal person, the sections it skips are sent empty; keys starting
+    with ``_`` are not the Cerfa's and are left out.
     """
 
     def propre(valeur: Any) -> Any:
         return None if valeur == "" else valeur
 
-    resultat = {k: propre(v) for k, v in brouillon.items() if k != "personnes"}
+    # Keys starting with "_" are the portal's own, kept with the draft (the online filing's piece).
+    resultat = {
+        k: propre(v) for k, v in brouillon.items() if k != "personnes" and not k.startswith("_")
+    }
     if resultat.get("type_demandeur") == "morale":
         # What was typed in the sections a legal person skips is kept in the draft, not sent.
         for section in SECTIONS:
@@ -245,3 +250,13 @@ def lettres_a_corriger(erreurs: Mapping[str, str]) -> list[str]:
     """The sections holding a field at fault, in the Cerfa's order."""
     fautives = {section_de(cle) for cle in erreurs}
     return [s.lettre for s in SECTIONS if s.lettre in fautives]
+
+
+def globales() -> dict[str, Any]:
+    """What the ``ui/cerfa.html`` macros read from the template globals (both portals set them)."""
+    return {
+        "codes": codes,
+        "libelle": codes.libelle,
+        "types_ressource": {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE},
+        "sections_pour": sections_pour,
+    }

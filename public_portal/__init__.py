@@ -19,15 +19,15 @@ from flask import Flask, url_for
 import portails.services
 from guichet_portal import libelles
 from guichet_portal.statiques import bp as statiques
-from portails import erreurs, gabarits
+from portails import cerfa, erreurs, gabarits
 from public_portal import securite
 from public_portal.accueil import bp as accueil
 from public_portal.comptes import bp as comptes
+from public_portal.depot import bp as depot
 from public_portal.espace import bp as espace
 from public_portal.extensions import csrf, limiter, login_manager
 from public_portal.liaison import bp as liaison
 from public_portal.pieces import bp as pieces
-from sne import codes
 from sne.config import Settings
 from sne.mail import envoyeur
 from sne.services.comptes_demandeurs import Courrier
@@ -114,9 +114,9 @@ def create_app(
     limiter.init_app(app)
     securite.init_app(app)
     erreurs.installer(app, "public/erreur.html", PAGES)
-    for blueprint in (statiques, accueil, comptes, liaison, espace, pieces):
+    for blueprint in (statiques, accueil, comptes, liaison, espace, pieces, depot):
         app.register_blueprint(blueprint)
-    app.jinja_env.globals.update(codes=codes, libelle=codes.libelle)
+    app.jinja_env.globals.update(cerfa.globales())
     app.jinja_env.filters["ident"] = libelles.ident
     app.jinja_env.filters["resume_erreurs"] = libelles.resume
     return app

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from public_portal import acces
 from public_portal.acces import public
+from sne.services import brouillons, liaisons
 from sne.services import guichets as guichets_service
-from sne.services import liaisons
 
 bp = Blueprint("accueil", __name__)
 
@@ -16,11 +16,12 @@ bp = Blueprint("accueil", __name__)
 @bp.get("/")
 @public
 def index() -> str:
-    """Signed in: the demandes linked to the account; otherwise what the portal is for."""
+    """Signed in: the demandes linked to the account and the one being filed; otherwise what the portal is for."""
     if not current_user.is_authenticated:
         return render_template("public/bienvenue.html")
     numeros = liaisons.demandes_liees(acces.uow(), acces.compte().id)
-    return render_template("public/accueil.html", numeros=numeros)
+    brouillon = brouillons.reprendre(acces.uow(), acces.compte().id)
+    return render_template("public/accueil.html", numeros=numeros, brouillon=brouillon)
 
 
 @bp.get("/confidentialite")

@@ -34,4 +34,7 @@ French domain words used as identifiers:
   history kept) from a previous system's interfaceNuu extracts (its ``lot``: the 500
   demandes taken per transaction, not a scanned batch);
 - extrait: an interfaceNuu file without ``typeFichier``, one demande as the SNE returns it.
+- dépôt en ligne: a demande filed by its applicant on the public portal, numbered by the
+  guichet ``GDPUB``; brouillon: its draft, saved between steps (purged after 90 days);
+  vérification (de la pièce d'identité): a guichet's check of the identity piece it came with.
 """

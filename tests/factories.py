@@ -327,3 +327,39 @@ class FileEnregistree:
         """Record ``job`` and its arguments."""
         self.jobs.append((job, arguments))
         return f"job-{len(self.jobs)}"
+
+
+# --- Online filing (public portal, helper "depot") ---
+#: Households of the online filing's tests (their range avoids other journeys' duplicates).
+FOYERS_EN_LIGNE = range(100, 120)
+MOT_DE_PASSE_DEMANDEUR = "un mot de passe assez long"
+
+
+def guichet_en_ligne(ref: Referentiel) -> None:
+    """Create the public portal's guichet GDPUB in the test territory (as ``sne demo`` does)."""
+    referentiel.creer_guichet(
+        ref.uow(),
+        ADMIN,
+        code="GDPUB",
+        nom="Portail grand public",
+        type="PORTAIL",
+        territoire=ref.territoire,
+    )
+
+
+def compte_demandeur(ref: Referentiel, email: str) -> int:
+    """A confirmed applicant's account (password ``MOT_DE_PASSE_DEMANDEUR``); its id."""
+    from sne.models import CompteDemandeur
+    from sne.uow import utcnow
+
+    with ref.uow() as unit:
+        compte = CompteDemandeur(
+            email=email,
+            password_hash=referentiel.hacher(MOT_DE_PASSE_DEMANDEUR),
+            jeton_session=f"jeton-{email}",
+            confirme_le=utcnow(),
+            created_at=utcnow(),
+        )
+        unit.session.add(compte)
+        unit.session.commit()
+        return compte.id

@@ -105,6 +105,7 @@ def cycle_quotidien(
         "preavis_courrier": len(bilan.cycle.preavis_courrier),
         "radiees": len(bilan.cycle.radiees),
         "purgees": len(bilan.cycle.purgees),
+        "brouillons_purges": bilan.brouillons_purges,
     }
 
 

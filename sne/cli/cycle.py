@@ -49,6 +49,7 @@ def lifecycle(
             f"{bilan.courrier.index})"
         )
     click.echo(f"  lots et envois en retard signalés : {len(bilan.alertes)}")
+    click.echo(f"  demandes en ligne commencées effacées (90 jours) : {bilan.brouillons_purges}")
 
 
 def afficher_prevision(prevu: cycle.BilanCycle) -> None:

@@ -22,7 +22,7 @@ from sne.models.doublons import DoublonEcarte, DoublonForce, Fusion, Signalement
 from sne.models.incidents import Incident
 from sne.models.indicateurs import IndicateurMois, ReleveIndicateurs, SeuilQuartile
 from sne.models.numerisation import Envoi, EnvoiDemande, Lot, LotDossier, Notification, Piece
-from sne.models.public import CompteDemandeur, LienDemande
+from sne.models.public import BrouillonDemande, CompteDemandeur, DemandeEnLigne, LienDemande
 from sne.models.referentiel import Guichet, NumeroSequence, Territoire, Utilisateur
 from sne.models.resolution import LotPage
 
@@ -31,8 +31,10 @@ __all__ = [
     "TITULAIRES_SQL",
     "AppelApi",
     "Attestation",
+    "BrouillonDemande",
     "CompteDemandeur",
     "Demande",
+    "DemandeEnLigne",
     "DoublonEcarte",
     "DoublonForce",
     "Envoi",

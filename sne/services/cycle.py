@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from email.message import EmailMessage
 from functools import partial
 
@@ -27,7 +27,7 @@ from sne import chainage
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Lot, Personne, Piece, Preavis
-from sne.services import echeances, indicateurs, radiation
+from sne.services import brouillons, echeances, indicateurs, radiation
 from sne.services.courriers import (
     GRACE_RENOUVELLEMENT,
     LotCourrier,
@@ -337,6 +337,8 @@ class BilanQuotidien:
     alertes: list[str]
     #: The préavis letters of this run, to hand to the printing provider.
     courrier: LotCourrier | None = None
+    #: Online filing drafts deleted after their 90 days (``brouillons.purger``).
+    brouillons_purges: int = 0
 
 
 def cycle_quotidien(
@@ -361,8 +363,9 @@ def cycle_quotidien(
     for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
         store.delete(cle)
     courrier = produire_lettres(uow, acteur, jour, store, territoire=territoire)
+    purges = brouillons.purger(uow, datetime.combine(jour, time.min), store)
     alertes = echeances.alerter_retards(uow, jour, destinataire=alerte_a, planifier=planifier)
     # Last, the indicators' snapshot (sne.services.indicateurs): it then counts what this run
     # radiated and sent.
     indicateurs.rafraichir(uow, acteur, jour, territoire)
-    return BilanQuotidien(bilan, alertes, courrier)
+    return BilanQuotidien(bilan, alertes, courrier, purges)

@@ -24,7 +24,7 @@ from sne.documents.attestation import render_attestation
 from sne.errors import Conflict, NotFound
 from sne.models import CompteDemandeur, Demande, LienDemande, Notification, Piece
 from sne.numero import NumeroInvalide, analyser
-from sne.services import formulaire, impression, radiation
+from sne.services import brouillons, formulaire, impression, radiation
 from sne.services.cycle import PREAVIS
 from sne.services.demandes import charger, exiger_active, prolonger
 from sne.services.trace import tracer
@@ -199,6 +199,7 @@ def mes_donnees(uow: UnitOfWork, compte_id: int) -> dict[str, Any]:
             )
         ).all()
         demandes = [session.get(Demande, lien.demande_id) for lien in liens]
+        brouillon = brouillons.ligne_de(session, compte_id, utcnow())
         return {
             "compte": {
                 "email": compte.email,
@@ -219,6 +220,17 @@ def mes_donnees(uow: UnitOfWork, compte_id: int) -> dict[str, Any]:
                 for d in demandes
                 if d is not None and d.statut in {"active", "radiee"}
             ],
+            # The demande being filed online, as typed (its piece's storage key aside).
+            "demande_en_cours": (
+                {
+                    "contenu": {
+                        k: v for k, v in brouillon.contenu.items() if not k.startswith("_")
+                    },
+                    "enregistree_le": brouillon.updated_at.isoformat(),
+                }
+                if brouillon is not None
+                else None
+            ),
         }
 
 

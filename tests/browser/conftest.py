@@ -17,6 +17,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ from sne.services import demandes
 from sne.uow import UnitOfWork
 from tests.conftest import REQUIRE_SERVICES
 from tests.factories import document_demande
+from tests.smtp import serveur_smtp
+from workers.queue import make_queue
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -276,3 +279,102 @@ def capture() -> Callable[[Any, str], None]:
             page.screenshot(path=str(ROOT / "docs" / "images" / f"{nom}.png"))
 
     return prendre
+
+
+# --------------------------------------------------------------------------- shared by journeys
+# (moved here from test_saisie.py and test_public.py: the online filing's journey uses them too)
+
+#: (kind, field name, value) per step; kinds: texte, date, choix (radio), liste (select), case.
+Saisie = list[tuple[str, str, str]]
+
+
+def foyer_saisi(nom: str, prenoms: str, naissance: str) -> dict[str, Saisie]:
+    """A single applicant's household, step by step (only what the rules require, and a bit)."""
+    return {
+        "a": [
+            ("choix", "personnes[1].civilite", "2"),
+            ("texte", "personnes[1].nom_naissance", nom),
+            ("texte", "personnes[1].prenoms", prenoms),
+            ("date", "personnes[1].date_naissance", naissance),
+            ("liste", "personnes[1].nationalite", "1"),
+        ],
+        "b": [
+            ("texte", "adresse_ligne1", "3 rue de la République"),
+            ("texte", "code_postal", "13002"),
+            ("texte", "commune", "Marseille"),
+            ("texte", "email", "saisie.navigateur@example.fr"),
+        ],
+        "c": [("liste", "situation_familiale", "C")],
+        "d": [("liste", "personnes[1].contrat_travail", "CDI")],
+        "e": [("texte", "revenu_fiscal_n1", "18200")],
+        "f": [("liste", "logement_actuel", "LP")],
+        "g": [("case", "motifs", "09")],
+        "h": [("case", "types_logement", "T2"), ("texte", "communes_souhaitees", "13055")],
+        "i": [],
+    }
+
+
+class Souris:
+    """An agent who clicks: fills fields, clicks labels and buttons."""
+
+    def __init__(self, visite: Visite) -> None:
+        self.page = visite.page
+
+    def saisir(self, sorte: str, nom: str, valeur: str) -> None:
+        champ = self.page.locator(f'[name="{nom}"]')
+        if sorte in ("texte", "date"):
+            champ.fill(valeur)
+        elif sorte == "liste":
+            champ.select_option(valeur)
+        else:  # DSFR draws radio buttons and boxes with their label: click it
+            ident = self.page.locator(f'[name="{nom}"][value="{valeur}"]').get_attribute("id")
+            self.page.locator(f'label[for="{ident}"]').click()
+
+    def appuyer(self, selecteur: str) -> None:
+        with self.page.expect_navigation():
+            self.page.locator(selecteur).click()
+
+
+SUIVANTE = 'button[name="aller"][value="suivante"]:not([tabindex="-1"])'
+LIEN_RE = re.compile(r"http://127\.0\.0\.1:\d+(/\S+)")
+
+
+@pytest.fixture(scope="module")
+def public(
+    portail: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """The public portal served beside the guichet portal, over the same database and a SMTP server."""
+    from public_portal import create_app
+
+    smtp = ExitStack()
+    port, collecte = smtp.enter_context(serveur_smtp())
+    settings = Settings(
+        database_url="sqlite://",
+        var_dir=tmp_path_factory.mktemp("public"),
+        secret_key="browser-tests-" + "x" * 40,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+    )
+    # The pieces applicants send are processed on a thread, over the portal's database.
+    queue = make_queue(settings, portail["uow"]().session_factory, arriere_plan=True)
+    app = create_app(settings, uow_factory=portail["uow"], queue=queue)
+    serveur: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    fil = threading.Thread(target=serveur.serve_forever, daemon=True)
+    fil.start()
+    yield {
+        "url": f"http://127.0.0.1:{serveur.server_port}",
+        "mails": collecte,
+        "uow": portail["uow"],
+        "dossier": settings.var_dir,
+    }
+    serveur.shutdown()
+    fil.join(timeout=10)
+    smtp.close()
+
+
+def dernier_mail(public: dict[str, Any], destinataire: str) -> str:
+    """The plain text of the last mail caught for ``destinataire``."""
+    for message in reversed(public["mails"].messages):
+        if message["To"] == destinataire:
+            return str(message.get_body(("plain",)).get_content())
+    raise AssertionError(f"aucun message pour {destinataire}")

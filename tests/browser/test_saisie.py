@@ -15,57 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Visite
-
-#: (kind, field name, value) per step; kinds: texte, date, choix (radio), liste (select), case.
-Saisie = list[tuple[str, str, str]]
-
-
-def _foyer(nom: str, prenoms: str, naissance: str) -> dict[str, Saisie]:
-    """A single applicant's household, step by step (only what the rules require, and a bit)."""
-    return {
-        "a": [
-            ("choix", "personnes[1].civilite", "2"),
-            ("texte", "personnes[1].nom_naissance", nom),
-            ("texte", "personnes[1].prenoms", prenoms),
-            ("date", "personnes[1].date_naissance", naissance),
-            ("liste", "personnes[1].nationalite", "1"),
-        ],
-        "b": [
-            ("texte", "adresse_ligne1", "3 rue de la République"),
-            ("texte", "code_postal", "13002"),
-            ("texte", "commune", "Marseille"),
-            ("texte", "email", "saisie.navigateur@example.fr"),
-        ],
-        "c": [("liste", "situation_familiale", "C")],
-        "d": [("liste", "personnes[1].contrat_travail", "CDI")],
-        "e": [("texte", "revenu_fiscal_n1", "18200")],
-        "f": [("liste", "logement_actuel", "LP")],
-        "g": [("case", "motifs", "09")],
-        "h": [("case", "types_logement", "T2"), ("texte", "communes_souhaitees", "13055")],
-        "i": [],
-    }
-
-
-class Souris:
-    """An agent who clicks: fills fields, clicks labels and buttons."""
-
-    def __init__(self, visite: Visite) -> None:
-        self.page = visite.page
-
-    def saisir(self, sorte: str, nom: str, valeur: str) -> None:
-        champ = self.page.locator(f'[name="{nom}"]')
-        if sorte in ("texte", "date"):
-            champ.fill(valeur)
-        elif sorte == "liste":
-            champ.select_option(valeur)
-        else:  # DSFR draws radio buttons and boxes with their label: click it
-            ident = self.page.locator(f'[name="{nom}"][value="{valeur}"]').get_attribute("id")
-            self.page.locator(f'label[for="{ident}"]').click()
-
-    def appuyer(self, selecteur: str) -> None:
-        with self.page.expect_navigation():
-            self.page.locator(selecteur).click()
+from tests.browser.conftest import SUIVANTE, Saisie, Souris, Visite, foyer_saisi
 
 
 class Clavier:
@@ -124,7 +74,6 @@ class Clavier:
             self.page.keyboard.press("Enter")
 
 
-SUIVANTE = 'button[name="aller"][value="suivante"]:not([tabindex="-1"])'
 FORCER = 'button[name="forcer"]:not([tabindex="-1"])'
 ENREGISTRER = 'button[name="enregistrer"]:not([tabindex="-1"])'
 
@@ -153,7 +102,7 @@ def test_registering_a_duplicate_shows_the_candidate_and_is_forced_with_a_justif
     page.get_by_role("link", name="Enregistrer une demande").first.click()
     visite.verifier()
     # The known applicant, first names in another order: a probable duplicate.
-    _remplir(visite, Souris(visite), _foyer("NGUYEN", "Thi Claire", "1988-05-02"))
+    _remplir(visite, Souris(visite), foyer_saisi("NGUYEN", "Thi Claire", "1988-05-02"))
     candidats = page.get_by_role("table")  # the duplicate check, before numbering
     assert portail["connu"] in candidats.inner_text()
     assert "prénoms dans un autre ordre" in candidats.inner_text()
@@ -177,7 +126,7 @@ def test_a_demande_is_registered_with_the_keyboard_alone(visite: Visite, format_
     visite.connecter()
     visite.ouvrir("/demandes/nouvelle")
     clavier = Clavier(visite, format_date)
-    _remplir(visite, clavier, _foyer("Durand-Vidal", "Inès Marie", "1990-07-21"))
+    _remplir(visite, clavier, foyer_saisi("Durand-Vidal", "Inès Marie", "1990-07-21"))
     clavier.appuyer(ENREGISTRER)  # no duplicate candidate: numbered at once
     visite.verifier()
     numero = _numero_enregistre(visite)

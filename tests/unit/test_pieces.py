@@ -13,8 +13,7 @@ from scanning.cut import decouper
 from scanning.errors import ScanError
 from scanning.ocr import Lecture
 from scanning.pieces import MEME_TYPE, LecturePage, _meme_type_que_la_precedente, traiter_dossier
-
-from .test_compress import scan_pdf
+from tests.scans import scan_pdf
 
 
 @pytest.mark.slow

@@ -13,8 +13,7 @@ from PIL import Image
 from scanning import compress, upload
 from scanning.errors import ScanError
 from synth.pieces import rendre_piece
-
-from .test_compress import scan_pdf
+from tests.scans import scan_pdf
 
 
 def _refus(path: Path, tmp_path: Path, code: str, **options: object) -> str:

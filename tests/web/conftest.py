@@ -158,3 +158,16 @@ def fabrique_public(
 
     yield construire
     limiter_public.reset()
+
+
+def demandeur_connecte(app: Flask, email: str) -> FlaskClient:
+    """A test client of the public portal signed in as the confirmed account ``email``."""
+    from tests.factories import MOT_DE_PASSE_DEMANDEUR
+
+    client = app.test_client()
+    reponse = client.post(
+        "/connexion",
+        data={"email": email, "mot_de_passe": MOT_DE_PASSE_DEMANDEUR, "csrf_token": jeton(client)},
+    )
+    assert reponse.status_code == 302, reponse.get_data(as_text=True)
+    return client

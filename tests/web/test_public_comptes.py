@@ -8,58 +8,17 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from guichet_portal.acces import ATTRIBUT
 from tests.web.conftest import Horloge, jeton
-
-MOT_DE_PASSE = "une phrase assez longue"
-LIEN_RE = re.compile(r"http://localhost(/\S+)")
-
-
-def texte(message: Any) -> str:
-    """The plain-text body of a caught mail."""
-    return str(message.get_body(("plain",)).get_content())
-
-
-def lien(message: Any) -> str:
-    """The portal path the mail links to."""
-    trouve = LIEN_RE.search(texte(message))
-    assert trouve, texte(message)
-    return trouve.group(1)
-
-
-def creer_compte(
-    client: FlaskClient,
-    email: str,
-    mot_de_passe: str = MOT_DE_PASSE,
-    confirmation: str | None = None,
-) -> Any:
-    return client.post(
-        "/creer-un-compte",
-        data={
-            "email": email,
-            "mot_de_passe": mot_de_passe,
-            "confirmation": mot_de_passe if confirmation is None else confirmation,
-            "csrf_token": jeton(client, "/creer-un-compte"),
-        },
-    )
-
-
-def connecter(client: FlaskClient, email: str, mot_de_passe: str = MOT_DE_PASSE) -> Any:
-    return client.post(
-        "/connexion",
-        data={"email": email, "mot_de_passe": mot_de_passe, "csrf_token": jeton(client)},
-    )
-
-
-def compte_confirme(client: FlaskClient, collecte: Any, email: str) -> None:
-    """Create, confirm and sign in ``email`` through the pages and the mail."""
-    avant = len(collecte.messages)
-    assert creer_compte(client, email).status_code == 200
-    assert len(collecte.messages) == avant + 1
-    assert client.get(lien(collecte.messages[-1])).status_code == 302
-    assert connecter(client, email).status_code == 302
+from tests.web.public_outils import (
+    MOT_DE_PASSE,
+    compte_confirme,
+    connecter,
+    creer_compte,
+    lien,
+    texte,
+)
 
 
 @pytest.fixture

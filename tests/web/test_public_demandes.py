@@ -21,10 +21,16 @@ from sne.services import demandes, liaisons
 from tests.conftest import JOUR
 from tests.factories import Referentiel, document_demande
 from tests.web.conftest import jeton
-from tests.web.test_public_comptes import compte_confirme, texte
+from tests.web.public_outils import (
+    CLAIRE,
+    CODE_RE,
+    client_lie,
+    compte_confirme,
+    demander_code,
+    dernier_code,
+    saisir_code,
+)
 
-CODE_RE = re.compile(r"\b(\d{8})\b")
-CLAIRE = ("Nguyen", "02/05/1988")
 KARIM = ("Benali", "1985-11-20")
 
 
@@ -48,46 +54,6 @@ def autre(ref: Referentiel) -> str:
 @pytest.fixture
 def public_app(fabrique_public: Callable[..., Flask]) -> Flask:
     return fabrique_public()
-
-
-def demander_code(client: FlaskClient, numero: str, nom: str, naissance: str) -> Any:
-    return client.post(
-        "/relier/",
-        data={
-            "numero": numero,
-            "nom": nom,
-            "naissance": naissance,
-            "csrf_token": jeton(client, "/relier/"),
-        },
-    )
-
-
-def saisir_code(client: FlaskClient, code: str) -> Any:
-    return client.post(
-        "/relier/code", data={"code": code, "csrf_token": jeton(client, "/relier/code")}
-    )
-
-
-def dernier_code(collecte: Any) -> str:
-    trouve = CODE_RE.search(texte(collecte.messages[-1]))
-    assert trouve, texte(collecte.messages[-1])
-    return trouve.group(1)
-
-
-def client_lie(
-    app: Flask,
-    collecte: Any,
-    numero: str,
-    email: str = "lea@example.fr",
-    qui: tuple[str, str] = CLAIRE,
-) -> FlaskClient:
-    """A signed-in account linked to ``numero`` through the pages and the mailed code."""
-    client = app.test_client()
-    compte_confirme(client, collecte, email)
-    assert demander_code(client, numero, *qui).status_code == 302
-    assert collecte.messages[-1]["To"] == "claire.nguyen@example.fr"
-    assert saisir_code(client, dernier_code(collecte)).status_code == 302
-    return client
 
 
 def test_linking_with_the_mailed_code_shows_the_demande(
@@ -213,7 +179,7 @@ def test_renewal_opens_with_the_preavis_and_keeps_the_anciennete(
     jour = JOUR + relativedelta(months=11, days=10)
     app = fabrique_public(SNE_AUJOURDHUI=lambda: jour)
     client = app.test_client()
-    from tests.web.test_public_comptes import connecter
+    from tests.web.public_outils import connecter
 
     assert connecter(client, "lea@example.fr").status_code == 302
     assert "Renouveler ma demande" in client.get(f"/demandes/{numero}").get_data(as_text=True)

@@ -33,8 +33,7 @@ from tests.factories import Referentiel, document_demande
 from tests.scans import scan_pdf
 from tests.web.aide_pieces import pdf_chiffre, poster_fichiers
 from tests.web.conftest import jeton
-from tests.web.test_public_comptes import texte
-from tests.web.test_public_demandes import client_lie
+from tests.web.public_outils import client_lie, texte
 
 
 @pytest.fixture
