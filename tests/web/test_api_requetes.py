@@ -44,7 +44,7 @@ def test_lire_une_demande_coute_le_meme_petit_nombre_de_requetes(
     client = app.test_client()
     seul = document_demande(foyer=0)
     seul["personnes"] = seul["personnes"][:1]
-    comptes = {}
+    comptes: dict[int, list[list[str]]] = {}
     for corps in (seul, document_demande(foyer=1)):
         reponse = client.post(
             "/api/v1/demandes", json={"demande": corps}, headers=entetes(jeton.secret)
