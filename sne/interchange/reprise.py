@@ -28,8 +28,8 @@ from sne.services import formulaire, reprise
 from sne.uow import UnitOfWork
 
 T = TypeVar("T")
-#: A file read, with its document as the registration rules return it (None when they refuse it
-#: or it has none: the refusal is then raised again where the take-over reports it).
+#: A file read, with its document as the registration rules return it: None when they were not
+#: applied (one process), refuse it or it has none; the take-over then applies them itself.
 Lu = tuple[FichierNuu, dict[str, Any] | None]
 TAILLE_LOT = 500
 #: Outcomes of a file, as the report names them.
@@ -122,8 +122,9 @@ def _lus(
 ) -> Iterator[tuple[str, Lu]]:
     """Each file read, in order; with a pool, the next lot is read while this one is used."""
     if processus <= 1:
+        # Rules applied later, only to the numbers not yet registered (a re-run skips them).
         for nom, contenu in fichiers:
-            yield nom, _lire_et_valider(contenu)
+            yield nom, (lire(contenu), None)
         return
     with multiprocessing.get_context("spawn").Pool(processus) as pool:
         en_cours: tuple[list[str], AsyncResult[list[Lu]]] | None = None
