@@ -152,10 +152,18 @@ def main() -> None:
             factory = make_session_factory(engine)
             territoire(lambda: UnitOfWork(factory))
             bilan = reprendre(
-                UnitOfWork(factory), ADMIN, archives.fichiers(chemin), aujourd_hui=JOUR
+                UnitOfWork(factory),
+                ADMIN,
+                archives.fichiers(chemin),
+                aujourd_hui=JOUR,
+                processus=PROCESSUS,
             )
             relance = reprendre(
-                UnitOfWork(factory), ADMIN, _premiers(chemin, RELANCE), aujourd_hui=JOUR
+                UnitOfWork(factory),
+                ADMIN,
+                _premiers(chemin, RELANCE),
+                aujourd_hui=JOUR,
+                processus=PROCESSUS,
             )
             with factory() as session:
                 demandes = session.scalar(select(func.count()).select_from(Demande))

@@ -17,16 +17,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing.pool import AsyncResult
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sne.acteurs import Acteur
+from sne.errors import SneError
 from sne.interchange.anomalies import Anomalie
 from sne.interchange.echanges import anomalies_du_refus
 from sne.interchange.lecture import DEMANDE_LOGEMENT, FichierNuu, lire
-from sne.services import reprise
+from sne.services import formulaire, reprise
 from sne.uow import UnitOfWork
 
 T = TypeVar("T")
+#: A file read, with its document as the registration rules return it: None when they were not
+#: applied (one process), refuse it or it has none; the take-over then applies them itself.
+Lu = tuple[FichierNuu, dict[str, Any] | None]
 TAILLE_LOT = 500
 #: Lots between two refreshes of the planner's statistics (after the first lot, and at the end).
 LOTS_ENTRE_STATISTIQUES = 10
@@ -67,8 +71,8 @@ def reprendre(
 ) -> BilanReprise:
     """Take over every file of ``fichiers`` ((name, bytes) pairs), ``taille_lot`` per transaction.
 
-    With ``processus`` > 1, that many processes read the files (the XML reading is
-    most of the CPU time) while this one checks and inserts the previous lot.
+    With ``processus`` > 1, that many processes read the files and apply the registration
+    rules (most of the CPU time) while this one checks and inserts the previous lot.
     """
     acteur.exiger("reprendre")
     debut = time.perf_counter()
@@ -88,7 +92,7 @@ def reprendre(
             lignes.append(FichierRepris(nom, issue.numero, issue.resultat, tuple(refus)))
         lot.clear()
 
-    for nom, fichier in _lus(fichiers, taille_lot, processus):
+    for nom, (fichier, valide) in _lus(fichiers, taille_lot, processus):
         anomalies = list(fichier.anomalies) + _anomalies_de_reprise(fichier)
         if fichier.numero is not None and not anomalies:
             if fichier.numero in vus:
@@ -110,6 +114,7 @@ def reprendre(
             date_renouvellement=fichier.date_renouvellement,
             document=fichier.document,
             evenements=tuple((e.date, e.type, e.commentaire) for e in fichier.evenements),
+            valide=valide,
         )
         lot.append((nom, fichier, demande))
         if len(lot) >= taille_lot:
@@ -122,22 +127,38 @@ def reprendre(
 
 def _lus(
     fichiers: Iterable[tuple[str, bytes]], taille_lot: int, processus: int
-) -> Iterator[tuple[str, FichierNuu]]:
+) -> Iterator[tuple[str, Lu]]:
     """Each file read, in order; with a pool, the next lot is read while this one is used."""
     if processus <= 1:
+        # Rules applied later, only to the numbers not yet registered (a re-run skips them).
         for nom, contenu in fichiers:
-            yield nom, lire(contenu)
+            yield nom, (lire(contenu), None)
         return
     with multiprocessing.get_context("spawn").Pool(processus) as pool:
-        en_cours: tuple[list[str], AsyncResult[list[FichierNuu]]] | None = None
+        en_cours: tuple[list[str], AsyncResult[list[Lu]]] | None = None
         for paquet in batched(fichiers, taille_lot):
             noms = [nom for nom, _ in paquet]
-            lecture = pool.map_async(lire, [contenu for _, contenu in paquet], chunksize=50)
+            contenus = [contenu for _, contenu in paquet]
+            lecture = pool.map_async(_lire_et_valider, contenus, chunksize=50)
             if en_cours is not None:
                 yield from zip(en_cours[0], en_cours[1].get(), strict=True)
             en_cours = (noms, lecture)
         if en_cours is not None:
             yield from zip(en_cours[0], en_cours[1].get(), strict=True)
+
+
+def _lire_et_valider(contenu: bytes) -> Lu:
+    """Read one file and, when it is complete, apply the registration rules at its filing date.
+
+    Run by the reading processes, so the parent (which inserts) does neither.
+    """
+    fichier = lire(contenu)
+    if fichier.anomalies or fichier.document is None or fichier.date_creation is None:
+        return fichier, None
+    try:
+        return fichier, formulaire.valider(fichier.document, date_depot=fichier.date_creation)
+    except SneError:
+        return fichier, None
 
 
 def batched(elements: Iterable[T], taille: int) -> Iterator[list[T]]:

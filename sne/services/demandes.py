@@ -80,7 +80,7 @@ def charger(
     query = (
         select(Demande)
         .where(Demande.numero == numero)
-        .options(selectinload(Demande.personnes).selectinload(Personne.ressources), *avec)
+        .options(selectinload(Demande.personnes).joinedload(Personne.ressources), *avec)
     )
     if verrou:
         query = query.with_for_update()

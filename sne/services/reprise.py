@@ -54,6 +54,9 @@ class DemandeReprise:
     document: Mapping[str, Any]
     #: History lines of the previous system: (day, file type of the operation, comment).
     evenements: tuple[tuple[date, str, str | None], ...] = ()
+    #: ``document`` as ``formulaire.valider`` returns it at ``date_depot``, when the reader
+    #: (a worker process) already applied the rules: they are then not applied twice.
+    valide: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,9 @@ def _preparer(
         raise SneError(exc.message, code="NUMERO_INVALIDE") from exc
     _verifier_guichet(numero, guichets)
     _verifier_dates(numero, demande, aujourd_hui)
-    propre = formulaire.valider(demande.document, date_depot=demande.date_depot)
+    propre = demande.valide
+    if propre is None:
+        propre = formulaire.valider(demande.document, date_depot=demande.date_depot)
     base = demande.date_renouvellement or demande.date_depot
     lot.demandes.append(
         {
