@@ -60,11 +60,13 @@ def ecrire(
     justification: str | None = None,
     date_renouvellement: date | None = None,
     evenements: Sequence[Evenement] = (),
+    radiation: Mapping[str, Any] | None = None,
 ) -> bytes:
     """Serialise ``document`` as a ``type_fichier`` (CRE or MOD) file of interface ``version``.
 
     Without ``type_fichier``, an extract of the demande ``numero`` (what a take-over
-    reads), which may carry its last renewal and its history.
+    reads), which may carry its last renewal and its history, and the ``radiation``
+    of a radiated demande (``motif``, ``date_radiation`` and the data ``radier`` takes).
     """
     if type_fichier is None and numero is None:
         raise ValueError("un extrait porte le numéro unique de sa demande")
@@ -119,9 +121,34 @@ def ecrire(
             _texte(handicap, "fauteuilRoulant", document.get("handicap_fauteuil_roulant") or None)
             _texte(handicap, "precision", document.get("handicap_precision"))
     _recherche(dl, document)
+    if radiation is not None:
+        _radiation(dl, radiation)
     ET.indent(racine)
     corps = ET.tostring(racine, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{corps}\n'.encode()
+
+
+#: Radiation elements written as a code attribute (the others carry their value as text).
+_CODES_RADIATION = frozenset(
+    {"zusQpv", "typologie", "reservataire", "statutDalo", "accordCollectif"}
+)
+
+
+def _radiation(parent: ET.Element, radiation: Mapping[str, Any]) -> None:
+    """An extract's radiation, with its date (*dateRadiation*, ours) and its attribution."""
+    element = _element(parent, "radiation")
+    _code(element, "motif", radiation["motif"])
+    _code(element, "sousMotif", radiation.get("sous_motif"))
+    _texte(element, "dateAvertissement", radiation.get("date_avertissement"))
+    _texte(element, "commentaire", radiation.get("commentaire"))
+    if any(radiation.get(cle) not in (None, "") for _, cle in f.ATTRIBUTION):
+        logement = _element(element, "logementAttribue")
+        for nom, cle in f.ATTRIBUTION:
+            if nom in _CODES_RADIATION:
+                _code(logement, nom, radiation.get(cle))
+            else:
+                _texte(logement, nom, radiation.get(cle))
+    _texte(element, "dateRadiation", radiation["date_radiation"])
 
 
 def _contacts(parent: ET.Element, document: Mapping[str, Any], version: str) -> None:

@@ -127,6 +127,8 @@ PERMIS_RECHERCHE = _permis(
 )
 PERMIS_LOCALISATION = _permis("commune")
 PERMIS_RADIATION = _permis("motif sousMotif dateAvertissement commentaire logementAttribue")
+#: An extract's radiation (a take-over of a radiated demande) adds its date, in a name of ours.
+PERMIS_RADIATION_REPRISE = MappingProxyType({**PERMIS_RADIATION, **_permis("dateRadiation")})
 PERMIS_ATTRIBUTION = _permis(
     "adresse codePostal libelleCommune identifiantRpls zusQpv surface typologie "
     "reservataire statutDalo accordCollectif dateBail bailleur"

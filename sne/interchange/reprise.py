@@ -3,8 +3,9 @@
 A take-over file is an extract (no ``typeFichier``: what the SNE's
 ``demandeLogement`` web service returns) or a MOD; it must carry ``numUnique``
 and ``dateCreationDemande`` (the ancienneté). An extract may add
-*dateDernierRenouvellement* and *listeEvenement* (ours). Every file gets a line
-of the report: taken, already taken (its number is registered: a re-run is
+*dateDernierRenouvellement* and *listeEvenement* (ours), and the *radiation* of
+a radiated demande with its *dateRadiation* (ours). Every file gets a line
+of the report: taken, taken radiated, already taken (its number is registered: a re-run is
 safe), or refused with every anomaly, in French, naming the elements.
 """
 
@@ -29,7 +30,12 @@ from sne.uow import UnitOfWork
 T = TypeVar("T")
 TAILLE_LOT = 500
 #: Outcomes of a file, as the report names them.
-RESULTATS = {"reprise": "reprise", "deja_reprise": "déjà reprise", "refusee": "refusée"}
+RESULTATS = {
+    "reprise": "reprise",
+    "reprise_radiee": "reprise radiée",
+    "deja_reprise": "déjà reprise",
+    "refusee": "refusée",
+}
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,9 @@ def reprendre(
             date_renouvellement=fichier.date_renouvellement,
             document=fichier.document,
             evenements=tuple((e.date, e.type, e.commentaire) for e in fichier.evenements),
+            motif_radiation=fichier.motif_radiation,
+            date_radiation=fichier.date_radiation,
+            donnees_radiation=fichier.donnees_radiation or {},
         )
         lot.append((nom, fichier, demande))
         if len(lot) >= taille_lot:

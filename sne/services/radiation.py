@@ -68,7 +68,7 @@ def radier(
                 code="RADREN_AUTOMATIQUE",
             )
         exiger_active(demande, "radier la demande")
-        radiation = _radiation(motif, dict(donnees or {}), aujourd_hui)
+        radiation = preparer_radiation(motif, dict(donnees or {}), aujourd_hui)
         radiation.agent_id = acteur.utilisateur_id
         radiation.guichet_id = acteur.guichet_id
         _appliquer_radiation(session, acteur, demande, radiation)
@@ -76,7 +76,7 @@ def radier(
         return RadiationFaite(demande.numero, motif, radiation.date_radiation)
 
 
-def _radiation(motif: str, donnees: dict[str, Any], aujourd_hui: date) -> Radiation:
+def preparer_radiation(motif: str, donnees: dict[str, Any], aujourd_hui: date) -> Radiation:
     """Validate the data ``motif`` needs and build the radiation, or list every problem."""
     if motif not in codes.MOTIF_RADIATION:
         raise ValidationError(

@@ -90,3 +90,45 @@ def test_the_take_over_sample_written_back_reads_the_same() -> None:
     depot = fichier.date_creation
     attendu = formulaire.valider(fichier.document, date_depot=depot)
     assert formulaire.valider(relu.document, date_depot=depot) == attendu
+
+
+ATTRIBUTION = {
+    "motif": "RADATT",
+    "date_radiation": date(2025, 11, 3),
+    "commentaire": "Bail signé en agence",
+    "logement_adresse": "4 allée des Pins",
+    "logement_code_postal": "13013",
+    "logement_commune": "Marseille",
+    "logement_zus_qpv": "ZUSNON",
+    "logement_surface": 64,
+    "logement_typologie": "T3",
+    "reservataire": "PPRIOR",
+    "statut_dalo": "NON",
+    "accord_collectif": "ACD",
+    "date_bail": date(2025, 11, 1),
+    "bailleur": "Habitat 13",
+}
+
+
+def test_an_extract_carries_its_radiation_both_ways() -> None:
+    fichier = lire(_extrait(type_fichier=None, radiation=ATTRIBUTION))
+    assert fichier.anomalies == ()
+    assert (fichier.motif_radiation, fichier.date_radiation) == ("RADATT", date(2025, 11, 3))
+    donnees = {c: v for c, v in ATTRIBUTION.items() if c not in {"motif", "date_radiation"}}
+    assert fichier.donnees_radiation == donnees
+    assert fichier.chemin("date_bail").endswith("/radiation/logementAttribue/dateBail")
+
+
+def test_a_radiation_in_an_extract_needs_its_date() -> None:
+    contenu = _extrait(type_fichier=None, radiation={**ATTRIBUTION, "date_radiation": None})
+    (anomalie,) = lire(contenu).anomalies
+    assert (anomalie.code, anomalie.chemin.rsplit("/", 2)[1:]) == (
+        "ELEMENT_MANQUANT",
+        ["radiation", "dateRadiation"],
+    )
+
+
+def test_a_radiated_sample_reads_without_anomaly() -> None:
+    fichier = lire(sample_nuu("reprise_extrait_radie.xml"))
+    assert fichier.anomalies == ()
+    assert (fichier.motif_radiation, fichier.date_radiation) == ("RADABA", date(2026, 2, 12))
