@@ -115,11 +115,12 @@ def ecrire(
         if any(
             document.get(c)
             for c in ("handicap_logement_adapte", "handicap_fauteuil_roulant", "handicap_precision")
-        ):
+        ) or any(document.get(c) for c in CHAMPS_HANDICAP_DETAIL):
             handicap = _element(personne, "handicap")
             _texte(handicap, "logementAdapte", document.get("handicap_logement_adapte") or None)
             _texte(handicap, "fauteuilRoulant", document.get("handicap_fauteuil_roulant") or None)
             _texte(handicap, "precision", document.get("handicap_precision"))
+            _handicap_detail(handicap, document)
     _recherche(dl, document)
     if radiation is not None:
         _radiation(dl, radiation)
@@ -128,9 +129,27 @@ def ecrire(
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{corps}\n'.encode()
 
 
+#: The document keys of the disability's codes and lists.
+CHAMPS_HANDICAP_DETAIL = (
+    *f.CODES_HANDICAP.values(),
+    *(cle for _, cle in f.LISTES_HANDICAP.values()),
+)
+
+
+def _handicap_detail(parent: ET.Element, document: Mapping[str, Any]) -> None:
+    """The disability's codes and lists, in names of ours (public sources show none)."""
+    for nom, cle in f.CODES_HANDICAP.items():
+        _code(parent, nom, document.get(cle))
+    for liste, (item, cle) in f.LISTES_HANDICAP.items():
+        if document.get(cle):
+            element = _element(parent, liste)
+            for valeur in document[cle]:
+                _code(element, item, valeur)
+
+
 #: Radiation elements written as a code attribute (the others carry their value as text).
 _CODES_RADIATION = frozenset(
-    {"zusQpv", "typologie", "reservataire", "statutDalo", "accordCollectif"}
+    {"zusQpv", "typologie", "reservataire", "statutDalo", "typologieDalo", "accordCollectif"}
 )
 
 

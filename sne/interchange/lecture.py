@@ -701,6 +701,10 @@ class _Lecture:
         handicap.booleen("logementAdapte", c, "handicap_logement_adapte")
         handicap.booleen("fauteuilRoulant", c, "handicap_fauteuil_roulant")
         handicap.texte("precision", c, "handicap_precision")
+        for nom, cle in f.CODES_HANDICAP.items():
+            handicap.code(nom, *codes.CHAMPS_HANDICAP[cle], c, cle)
+        for liste, (item, cle) in f.LISTES_HANDICAP.items():
+            handicap.liste_codes(liste, item, *codes.LISTES_HANDICAP[cle], c, cle)
         return personnes
 
     def _ressources_a_charge(
@@ -971,6 +975,7 @@ class _Lecture:
             "typologie": (codes.TYPOLOGIE_ATTRIBUEE, "typologie"),
             "reservataire": (codes.RESERVATAIRE, "réservataire"),
             "statutDalo": (codes.STATUT_DALO, "statut DALO"),
+            "typologieDalo": (codes.TYPOLOGIE_DALO, "typologie DALO"),
             "accordCollectif": (codes.ACCORD_COLLECTIF, "accord collectif"),
         }
         for nom, cle in f.ATTRIBUTION:
