@@ -206,3 +206,33 @@ def test_a_legal_person_goes_through_sections_a_b_and_h_only(agent: FlaskClient)
         },
     )
     assert reponse.headers["Location"] == f"{ADRESSE}?etape=resultat", texte(reponse)
+
+
+def test_the_disability_details_are_asked_in_fieldsets_and_kept(agent: FlaskClient) -> None:
+    remplir(agent)
+    page = agent.get(ADRESSE, query_string={"etape": "i"}).get_data(as_text=True)
+    assert "<legend" in page and "Complément handicap" in page
+    assert 'type="checkbox"' in page and 'name="handicap_aides_techniques" value="4"' in page
+    reponse = etape(
+        agent,
+        "i",
+        handicap_etat="STA",
+        handicap_capacite_marche="1",
+        handicap_moteur="MI",
+        handicap_aides_techniques=["4", "2"],
+        handicap_equipements=["3"],
+    )
+    assert reponse.headers["Location"] == f"{ADRESSE}?etape=verification"
+    agent.post(
+        ADRESSE,
+        data={
+            "etape": "verification",
+            "enregistrer": "oui",
+            "date_depot": JOUR.isoformat(),
+            "csrf_token": jeton(agent, ADRESSE),
+        },
+    )
+    fiche = texte(agent.get("/demandes/0130326000001G1301"))
+    for libelle in ("Stabilisé", "Marche impossible", "Membres inférieurs", "Douche sans seuil"):
+        assert libelle in fiche
+    assert "Fauteuil roulant manuel, Canne ou béquille" in fiche
