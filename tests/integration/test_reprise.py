@@ -20,7 +20,7 @@ from sne.interchange.reprise import BilanReprise, reprendre
 from sne.models import Demande, Historique, Radiation
 from sne.services import demandes, formulaire
 from tests.conftest import JOUR
-from tests.factories import ADMIN, Referentiel, document_demande
+from tests.factories import ADMIN, RADIATION_ATTRIBUTION, Referentiel, document_demande
 from tests.samples import sample_nuu
 
 
@@ -263,29 +263,11 @@ def test_the_take_over_sample_keeps_everything_it_says(ref: Referentiel) -> None
     assert actions == ["reprise", "enregistrement", "modification", "renouvellement"]
 
 
-ATTRIBUE = {
-    "motif": "RADATT",
-    "date_radiation": date(2026, 1, 20),
-    "logement_adresse": "4 allée des Pins",
-    "logement_code_postal": "13013",
-    "logement_commune": "Marseille",
-    "logement_zus_qpv": "ZUSNON",
-    "logement_surface": 64,
-    "logement_typologie": "T3",
-    "reservataire": "PPRIOR",
-    "statut_dalo": "ACTREL",
-    "typologie_dalo": "43",
-    "accord_collectif": "ACD",
-    "date_bail": date(2026, 1, 15),
-    "bailleur": "Habitat 13",
-}
-
-
 def test_a_radiated_demande_is_taken_over_radiated_with_its_attribution(
     ref: Referentiel,
 ) -> None:
     numero = "0130525000500G1302"
-    contenu = extrait(numero, date(2025, 5, 4), foyer=5, radiation=ATTRIBUE)
+    contenu = extrait(numero, date(2025, 5, 4), foyer=5, radiation=RADIATION_ATTRIBUTION)
     bilan = reprise(ref, [("radiee.xml", contenu)])
     assert [(f.numero, f.resultat, f.anomalies) for f in bilan.fichiers] == [
         (numero, "reprise_radiee", ())
@@ -293,11 +275,11 @@ def test_a_radiated_demande_is_taken_over_radiated_with_its_attribution(
     vue = demandes.consulter(ref.uow(), ref.gestionnaire, numero)
     assert (vue.statut, vue.date_radiation, vue.motif_radiation) == (
         "radiee",
-        date(2026, 1, 20),
+        RADIATION_ATTRIBUTION["date_radiation"],
         "RADATT",
     )
     assert vue.radiation is not None
-    assert {c: vue.radiation.get(c) for c in ATTRIBUE} == ATTRIBUE
+    assert {c: vue.radiation.get(c) for c in RADIATION_ATTRIBUTION} == RADIATION_ATTRIBUTION
     with ref.uow() as uow:
         ((action, changements),) = uow.session.execute(
             select(Historique.action, Historique.changements).where(Historique.entite_id == numero)
@@ -314,7 +296,7 @@ def test_a_radiated_demande_is_taken_over_radiated_with_its_attribution(
 
 
 def test_a_radiation_is_checked_as_radier_checks_it(ref: Referentiel) -> None:
-    incomplete = {k: v for k, v in ATTRIBUE.items() if k != "bailleur"}
+    incomplete = {k: v for k, v in RADIATION_ATTRIBUTION.items() if k != "bailleur"}
     avant_depot = {"motif": "RADABA", "date_radiation": date(2025, 4, 1)}
     bilan = reprise(
         ref,

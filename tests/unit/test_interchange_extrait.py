@@ -7,7 +7,7 @@ from datetime import date
 from sne.interchange import ecrire, lire
 from sne.interchange.lecture import Evenement
 from sne.services import formulaire
-from tests.factories import JOUR, document_demande
+from tests.factories import JOUR, RADIATION_ATTRIBUTION, document_demande
 from tests.samples import sample_nuu
 
 NUMERO = "0130524000123G1302"
@@ -92,36 +92,21 @@ def test_the_take_over_sample_written_back_reads_the_same() -> None:
     assert formulaire.valider(relu.document, date_depot=depot) == attendu
 
 
-ATTRIBUTION = {
-    "motif": "RADATT",
-    "date_radiation": date(2025, 11, 3),
-    "commentaire": "Bail signé en agence",
-    "logement_adresse": "4 allée des Pins",
-    "logement_code_postal": "13013",
-    "logement_commune": "Marseille",
-    "logement_zus_qpv": "ZUSNON",
-    "logement_surface": 64,
-    "logement_typologie": "T3",
-    "reservataire": "PPRIOR",
-    "statut_dalo": "ACTREL",
-    "typologie_dalo": "23",
-    "accord_collectif": "ACD",
-    "date_bail": date(2025, 11, 1),
-    "bailleur": "Habitat 13",
-}
-
-
 def test_an_extract_carries_its_radiation_both_ways() -> None:
-    fichier = lire(_extrait(type_fichier=None, radiation=ATTRIBUTION))
+    fichier = lire(_extrait(type_fichier=None, radiation=RADIATION_ATTRIBUTION))
     assert fichier.anomalies == ()
-    assert (fichier.motif_radiation, fichier.date_radiation) == ("RADATT", date(2025, 11, 3))
-    donnees = {c: v for c, v in ATTRIBUTION.items() if c not in {"motif", "date_radiation"}}
+    assert (fichier.motif_radiation, fichier.date_radiation) == ("RADATT", date(2026, 1, 20))
+    donnees = {
+        c: v for c, v in RADIATION_ATTRIBUTION.items() if c not in {"motif", "date_radiation"}
+    }
     assert fichier.donnees_radiation == donnees
     assert fichier.chemin("date_bail").endswith("/radiation/logementAttribue/dateBail")
 
 
 def test_a_radiation_in_an_extract_needs_its_date() -> None:
-    contenu = _extrait(type_fichier=None, radiation={**ATTRIBUTION, "date_radiation": None})
+    contenu = _extrait(
+        type_fichier=None, radiation={**RADIATION_ATTRIBUTION, "date_radiation": None}
+    )
     (anomalie,) = lire(contenu).anomalies
     assert (anomalie.code, anomalie.chemin.rsplit("/", 2)[1:]) == (
         "ELEMENT_MANQUANT",
