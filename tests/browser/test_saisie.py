@@ -43,7 +43,11 @@ def _foyer(nom: str, prenoms: str, naissance: str) -> dict[str, Saisie]:
         "f": [("liste", "logement_actuel", "LP")],
         "g": [("case", "motifs", "09")],
         "h": [("case", "types_logement", "T2"), ("texte", "communes_souhaitees", "13055")],
-        "i": [],
+        "i": [
+            ("liste", "handicap_etat", "EVO"),
+            ("case", "handicap_aides_techniques", "3"),
+            ("case", "handicap_equipements", "4"),
+        ],
     }
 
 
@@ -183,3 +187,4 @@ def test_a_demande_is_registered_with_the_keyboard_alone(visite: Visite, format_
     numero = _numero_enregistre(visite)
     visite.ouvrir(f"/demandes/{numero}")
     assert "DURAND-VIDAL" in page.locator("main").inner_text().upper()
+    assert "Déambulateur" in page.locator("main").inner_text()  # step i's boxes, by keyboard
