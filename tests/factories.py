@@ -333,17 +333,8 @@ class FileEnregistree:
 RADIATION_ATTRIBUTION: dict[str, Any] = {
     "motif": "RADATT",
     "date_radiation": date(2026, 1, 20),
+    **ATTRIBUTION,
     "commentaire": "Bail signé en agence",
-    "logement_adresse": "4 allée des Pins",
-    "logement_code_postal": "13013",
-    "logement_commune": "Marseille",
-    "logement_zus_qpv": "ZUSNON",
-    "logement_surface": 64,
-    "logement_typologie": "T3",
-    "reservataire": "PPRIOR",
-    "statut_dalo": "ACTREL",
     "typologie_dalo": "43",
-    "accord_collectif": "ACD",
     "date_bail": date(2026, 1, 15),
-    "bailleur": "Habitat 13",
 }

@@ -212,3 +212,28 @@ def test_split_requires_the_co_holder_as_new_applicant(ref: Referentiel, numero:
     with pytest.raises(Conflict) as error:
         radiation.scinder(ref.uow(), ref.agent, numero, doc, aujourd_hui=JOUR, justification="x")
     assert error.value.code == "COTITULAIRE_DIFFERENT"
+
+
+def test_an_attribution_may_record_the_dalo_typology_from_the_official_list(
+    ref: Referentiel, numero: str
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        radiation.radier(
+            ref.uow(),
+            ref.agent,
+            numero,
+            "RADATT",
+            aujourd_hui=date(2026, 9, 2),
+            donnees={**ATTRIBUTION, "typologie_dalo": "07"},
+        )
+    assert set(error.value.problems) == {"typologie_dalo"}
+    radiation.radier(
+        ref.uow(),
+        ref.agent,
+        numero,
+        "RADATT",
+        aujourd_hui=date(2026, 9, 2),
+        donnees={**ATTRIBUTION, "typologie_dalo": "45"},
+    )
+    vue = demandes.consulter(ref.uow(), ref.gestionnaire, numero)
+    assert vue.radiation is not None and vue.radiation["typologie_dalo"] == "45"
