@@ -40,6 +40,12 @@ CHAMPS = {
     "handicap_logement_adapte": "Logement adapté",
     "handicap_fauteuil_roulant": "Fauteuil roulant",
     "handicap_precision": "Précisions sur le handicap",
+    "handicap_etat": "État du handicap",
+    "handicap_capacite_marche": "Capacité de marche",
+    "handicap_moteur": "Handicap moteur",
+    "handicap_sensoriel": "Handicap sensoriel",
+    "handicap_aides_techniques": "Aides techniques",
+    "handicap_equipements": "Équipements nécessaires",
     "personnes": "Composition du foyer",
     "civilite": "civilité",
     "nom_naissance": "nom de naissance",
@@ -69,6 +75,7 @@ CHAMPS = {
     "logement_typologie": "Typologie",
     "reservataire": "Réservataire",
     "statut_dalo": "Statut DALO",
+    "typologie_dalo": "Typologie DALO",
     "accord_collectif": "Accord collectif",
     "date_bail": "Date de signature du bail",
     "bailleur": "Bailleur",
@@ -120,6 +127,7 @@ CODES_RADIATION = {
     "logement_typologie": codes.TYPOLOGIE_ATTRIBUEE,
     "reservataire": codes.RESERVATAIRE,
     "statut_dalo": codes.STATUT_DALO,
+    "typologie_dalo": codes.TYPOLOGIE_DALO,
     "accord_collectif": codes.ACCORD_COLLECTIF,
 }
 

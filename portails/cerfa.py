@@ -88,7 +88,13 @@ SECTIONS = (
     Section(
         "i",
         "Handicap et perte d'autonomie",
-        ("handicap_logement_adapte", "handicap_fauteuil_roulant", "handicap_precision"),
+        (
+            "handicap_logement_adapte",
+            "handicap_fauteuil_roulant",
+            "handicap_precision",
+            *codes.CHAMPS_HANDICAP,
+            *codes.LISTES_HANDICAP,
+        ),
     ),
 )
 PAR_LETTRE = {s.lettre: s for s in SECTIONS}
@@ -96,6 +102,7 @@ PAR_LETTRE = {s.lettre: s for s in SECTIONS}
 MORALE = "abh"
 #: Lists ticked in boxes (the others are typed, separated by commas).
 CASES = {"motifs", "types_logement"}
+CASES.update(codes.LISTES_HANDICAP)
 PERSONNE_RE = re.compile(r"^personnes\[(\d+)\]\.(\w+)")
 #: Who may join the household (the applicant is there from the start).
 ROLES_AJOUTABLES = {"cotitulaire", "a_charge", "a_naitre", "garde_alternee"}

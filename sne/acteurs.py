@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sne.errors import Forbidden, NotFound
+from sne.errors import HORS_TERRITOIRE, Forbidden, NotFound
 from sne.models import Utilisateur
 
 #: Which roles may perform each action; territory is checked separately.
@@ -138,7 +138,8 @@ class Acteur:
         if territoire_code is not None and not national and self.territoire_code != territoire_code:
             raise Forbidden(
                 f"Votre compte est rattaché au territoire {self.territoire_code} : "
-                f"vous ne pouvez pas {ACTIONS_LIBELLES[action]} du territoire {territoire_code}."
+                f"vous ne pouvez pas {ACTIONS_LIBELLES[action]} du territoire {territoire_code}.",
+                code=HORS_TERRITOIRE,
             )
 
 

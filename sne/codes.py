@@ -234,6 +234,77 @@ STATUT_DOSSIER = _table(
 )
 
 
+# The SNE's disability lists (section « Complément handicap », one per demande) and
+# the typologies of a DALO attribution, as interfaceNuu files write them.
+#: State of the disability.
+ETAT_HANDICAP = _table(STA="Stabilisé", EVO="Évolutif")
+#: Walking capacity: how many steps the person can climb.
+CAPACITE_MARCHE = _table(
+    **{
+        "1": "Marche impossible",
+        "2": "Une à trois marches",
+        "3": "Jusqu'au premier étage",
+        "4": "Plus d'un étage",
+    }
+)
+HANDICAP_MOTEUR = _table(MS="Membres supérieurs", MI="Membres inférieurs")
+HANDICAP_SENSORIEL = _table(DA="Déficience auditive", DV="Déficience visuelle")
+AIDE_TECHNIQUE = _table(
+    **{
+        "1": "Aucune",
+        "2": "Canne ou béquille",
+        "3": "Déambulateur",
+        "4": "Fauteuil roulant manuel",
+        "5": "Fauteuil roulant électrique",
+        "6": "Lève-personne",
+        "7": "Lit médicalisé",
+    }
+)
+EQUIPEMENT_HANDICAP = _table(
+    **{
+        "1": "Baignoire adaptée",
+        "2": "WC avec espace de transfert",
+        "3": "Douche sans seuil",
+        "4": "Ascenseur",
+        "5": "Chambre pour une tierce personne",
+        "6": "Place de stationnement adaptée (3,30 m)",
+    }
+)
+#: The demande's disability codes: field → (code table, French name).
+CHAMPS_HANDICAP = MappingProxyType(
+    {
+        "handicap_etat": (ETAT_HANDICAP, "état du handicap"),
+        "handicap_capacite_marche": (CAPACITE_MARCHE, "capacité de marche"),
+        "handicap_moteur": (HANDICAP_MOTEUR, "handicap moteur"),
+        "handicap_sensoriel": (HANDICAP_SENSORIEL, "handicap sensoriel"),
+    }
+)
+#: The demande's disability lists: field → (code table, French name).
+LISTES_HANDICAP = MappingProxyType(
+    {
+        "handicap_aides_techniques": (AIDE_TECHNIQUE, "aide technique"),
+        "handicap_equipements": (EQUIPEMENT_HANDICAP, "équipement"),
+    }
+)
+#: A yes/no the format allows to leave unknown.
+BOOLEEN_DOC = _table(OUI="Oui", NON="Non", NONDOC="Non renseigné")
+_PIECES_DALO = ("T1", "T2", "T3", "T4", "T5", "T6 et plus")
+_TRANCHES_DALO = ("T1-T2", "T2-T3", "T3-T4", "T4-T5", "T5-T6")
+#: Typology of the dwelling a DALO decision calls for (recorded with an attribution).
+TYPOLOGIE_DALO = _codes(
+    [(f"0{i}", t) for i, t in enumerate(_PIECES_DALO, start=1)]
+    + [("08", "Habitat individuel"), ("09", "À définir")]
+    + [
+        (f"2{i}", f"{t} adapté")
+        for i, t in enumerate((*_PIECES_DALO, "Habitat individuel", "À définir"), start=1)
+    ]
+    + [("30", "Réorientation vers un hébergement"), ("31", "À définir, adapté")]
+    + [(f"4{i}", t) for i, t in enumerate(_TRANCHES_DALO)]
+    + [(f"4{i + 5}", f"{t} adapté") for i, t in enumerate(_TRANCHES_DALO)]
+    + [("50", "Sous-location"), ("99", "Autre")]
+)
+
+
 def libelle(table: Mapping[str, str], code: str | None) -> str:
     """Return the French label of ``code`` in ``table``, or the code itself if unknown."""
     if code is None:

@@ -51,6 +51,11 @@ class Forbidden(SneError):
     code = "NON_AUTORISE"
 
 
+#: Code of the refusal raised when the object belongs to another territory: callers that
+#: must hide the object's existence (the API answers 404) recognise it by this code.
+HORS_TERRITOIRE = "HORS_TERRITOIRE"
+
+
 class Conflict(SneError):
     """The action contradicts the current state (e.g. renewing a radiated demand)."""
 

@@ -363,3 +363,14 @@ def compte_demandeur(ref: Referentiel, email: str) -> int:
         unit.session.add(compte)
         unit.session.commit()
         return compte.id
+
+
+#: A radiation on attribution as a former system records it (motif, day, every datum).
+RADIATION_ATTRIBUTION: dict[str, Any] = {
+    "motif": "RADATT",
+    "date_radiation": date(2026, 1, 20),
+    **ATTRIBUTION,
+    "commentaire": "Bail signé en agence",
+    "typologie_dalo": "43",
+    "date_bail": date(2026, 1, 15),
+}

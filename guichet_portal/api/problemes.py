@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response
 from werkzeug.exceptions import HTTPException
 
-from sne.errors import Conflict, Forbidden, NotFound, SneError, ValidationError
+from sne.errors import HORS_TERRITOIRE, Conflict, Forbidden, NotFound, SneError, ValidationError
 from sne.interchange.anomalies import Anomalie
 from sne.services.jetons import JetonRefuse
 
@@ -84,7 +84,7 @@ def statut_de(erreur: SneError) -> int:
     if isinstance(erreur, Forbidden):
         # A demande of another territory is "not found", as in the portal; a missing
         # scope, a closed address or a role that may not act is a plain 403.
-        return 404 if "rattaché au territoire" in erreur.message else 403
+        return 404 if erreur.code == HORS_TERRITOIRE else 403
     if isinstance(erreur, Conflict):
         return 409
     return 422

@@ -82,6 +82,7 @@ def import_command(
     click.echo(
         f"{len(bilan.fichiers)} fichier(s) lu(s) en {bilan.duree_s:.1f} s ({debit:.0f}/s) : "
         f"{bilan.nombre('reprise')} demande(s) reprise(s), "
+        f"{bilan.nombre('reprise_radiee')} reprise(s) radiée(s), "
         f"{bilan.nombre('deja_reprise')} déjà reprise(s), {len(refuses)} refusé(s)."
     )
     if rapport is not None:

@@ -55,7 +55,11 @@ Document fields (``sne.services.formulaire``) ← elements:
 ``typeLogementActuel@code``,
 ``surface``, ``proprietaire``
 *listeMotif/motif@code*                motifs (01–23); *precisionMotif*: motif_precision
-*handicap*                             *logementAdapte*, *fauteuilRoulant*, *precision*
+*handicap*                             *logementAdapte*, *fauteuilRoulant*, *precision*,
+                                       *etat@code*, *capaciteMarche@code*,
+                                       *natureMotrice@code*, *natureSensorielle@code*,
+                                       *listeAideTechnique/aideTechnique@code*,
+                                       *listeEquipement/equipement@code* (``sne.codes``)
 =====================================  ==================================================
 
 Person elements: ``civilite@code`` (1, 2, and 3 Mademoiselle of old files), ``nom`` (the
@@ -78,7 +82,9 @@ monthly ``montant``).
 *sousMotif@code*, *dateAvertissement*, *commentaire*, *logementAttribue*
 (*adresse*, *codePostal*, *libelleCommune*, *identifiantRpls*, *zusQpv@code*
 (ZUSOUI, ZUSNON, ZUSNSP), *surface*, *typologie@code*, *reservataire@code*,
-*statutDalo@code*, *accordCollectif@code* (ACD, ACI, AUCUN, NONDOC), *dateBail*, *bailleur*).
+*statutDalo@code*, *typologieDalo@code* (01–99), *accordCollectif@code* (ACD, ACI, AUCUN,
+NONDOC), *dateBail*, *bailleur*). In an extract (a take-over), a *radiation* adds
+*dateRadiation*: the demande is taken over radiated.
 
 Every code is stored as the official list spells it (``sne.codes``): no code is
 translated at the border.

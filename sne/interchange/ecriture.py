@@ -60,11 +60,13 @@ def ecrire(
     justification: str | None = None,
     date_renouvellement: date | None = None,
     evenements: Sequence[Evenement] = (),
+    radiation: Mapping[str, Any] | None = None,
 ) -> bytes:
     """Serialise ``document`` as a ``type_fichier`` (CRE or MOD) file of interface ``version``.
 
     Without ``type_fichier``, an extract of the demande ``numero`` (what a take-over
-    reads), which may carry its last renewal and its history.
+    reads), which may carry its last renewal and its history, and the ``radiation``
+    of a radiated demande (``motif``, ``date_radiation`` and the data ``radier`` takes).
     """
     if type_fichier is None and numero is None:
         raise ValueError("un extrait porte le numéro unique de sa demande")
@@ -113,15 +115,59 @@ def ecrire(
         if any(
             document.get(c)
             for c in ("handicap_logement_adapte", "handicap_fauteuil_roulant", "handicap_precision")
-        ):
+        ) or any(document.get(c) for c in CHAMPS_HANDICAP_DETAIL):
             handicap = _element(personne, "handicap")
             _texte(handicap, "logementAdapte", document.get("handicap_logement_adapte") or None)
             _texte(handicap, "fauteuilRoulant", document.get("handicap_fauteuil_roulant") or None)
             _texte(handicap, "precision", document.get("handicap_precision"))
+            _handicap_detail(handicap, document)
     _recherche(dl, document)
+    if radiation is not None:
+        _radiation(dl, radiation)
     ET.indent(racine)
     corps = ET.tostring(racine, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{corps}\n'.encode()
+
+
+#: The document keys of the disability's codes and lists.
+CHAMPS_HANDICAP_DETAIL = (
+    *f.CODES_HANDICAP.values(),
+    *(cle for _, cle in f.LISTES_HANDICAP.values()),
+)
+
+
+def _handicap_detail(parent: ET.Element, document: Mapping[str, Any]) -> None:
+    """The disability's codes and lists, in names of ours (public sources show none)."""
+    for nom, cle in f.CODES_HANDICAP.items():
+        _code(parent, nom, document.get(cle))
+    for liste, (item, cle) in f.LISTES_HANDICAP.items():
+        if document.get(cle):
+            element = _element(parent, liste)
+            for valeur in document[cle]:
+                _code(element, item, valeur)
+
+
+#: Radiation elements written as a code attribute (the others carry their value as text).
+_CODES_RADIATION = frozenset(
+    {"zusQpv", "typologie", "reservataire", "statutDalo", "typologieDalo", "accordCollectif"}
+)
+
+
+def _radiation(parent: ET.Element, radiation: Mapping[str, Any]) -> None:
+    """An extract's radiation, with its date (*dateRadiation*, ours) and its attribution."""
+    element = _element(parent, "radiation")
+    _code(element, "motif", radiation["motif"])
+    _code(element, "sousMotif", radiation.get("sous_motif"))
+    _texte(element, "dateAvertissement", radiation.get("date_avertissement"))
+    _texte(element, "commentaire", radiation.get("commentaire"))
+    if any(radiation.get(cle) not in (None, "") for _, cle in f.ATTRIBUTION):
+        logement = _element(element, "logementAttribue")
+        for nom, cle in f.ATTRIBUTION:
+            if nom in _CODES_RADIATION:
+                _code(logement, nom, radiation.get(cle))
+            else:
+                _texte(logement, nom, radiation.get(cle))
+    _texte(element, "dateRadiation", radiation["date_radiation"])
 
 
 def _contacts(parent: ET.Element, document: Mapping[str, Any], version: str) -> None:

@@ -121,15 +121,32 @@ PERMIS_LOGEMENT_ACTUEL = _permis(
     "listeModeleLogement montantMensuelLoyer nombreHabitant categorieLogement "
     "typeLogementActuel surface proprietaire bailleur"
 )
-PERMIS_HANDICAP = _permis("logementAdapte fauteuilRoulant precision")
+PERMIS_HANDICAP = _permis(
+    "logementAdapte fauteuilRoulant precision etat capaciteMarche natureMotrice "
+    "natureSensorielle listeAideTechnique listeEquipement"
+)
+#: The disability's codes (names of ours): element → document key (tables: sne.codes).
+CODES_HANDICAP = {
+    "etat": "handicap_etat",
+    "capaciteMarche": "handicap_capacite_marche",
+    "natureMotrice": "handicap_moteur",
+    "natureSensorielle": "handicap_sensoriel",
+}
+#: The disability's lists (ours): list element → (item element, document key).
+LISTES_HANDICAP = {
+    "listeAideTechnique": ("aideTechnique", "handicap_aides_techniques"),
+    "listeEquipement": ("equipement", "handicap_equipements"),
+}
 PERMIS_RECHERCHE = _permis(
     "listeTypeLogement categorieLogement listeLocalisationSouhaite demandeElargie loyerMaximum"
 )
 PERMIS_LOCALISATION = _permis("commune")
 PERMIS_RADIATION = _permis("motif sousMotif dateAvertissement commentaire logementAttribue")
+#: An extract's radiation (a take-over of a radiated demande) adds its date, in a name of ours.
+PERMIS_RADIATION_REPRISE = MappingProxyType({**PERMIS_RADIATION, **_permis("dateRadiation")})
 PERMIS_ATTRIBUTION = _permis(
     "adresse codePostal libelleCommune identifiantRpls zusQpv surface typologie "
-    "reservataire statutDalo accordCollectif dateBail bailleur"
+    "reservataire statutDalo typologieDalo accordCollectif dateBail bailleur"
 )
 
 #: Resource lists: list element, received (True) or paid, of the dependants (True) or not.
@@ -154,6 +171,7 @@ ATTRIBUTION = (
     ("typologie", "logement_typologie"),
     ("reservataire", "reservataire"),
     ("statutDalo", "statut_dalo"),
+    ("typologieDalo", "typologie_dalo"),
     ("accordCollectif", "accord_collectif"),
     ("dateBail", "date_bail"),
     ("bailleur", "bailleur"),

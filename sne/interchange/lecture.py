@@ -94,6 +94,8 @@ class FichierNuu:
     motif_radiation: str | None = None
     donnees_radiation: dict[str, Any] | None = None
     date_renouvellement: date | None = None
+    #: The day an extract's demande was radiated (a take-over of a radiated demande).
+    date_radiation: date | None = None
     evenements: tuple[Evenement, ...] = ()
     chemins: Mapping[str, str] = field(default_factory=dict)
     chemins_personnes: tuple[CheminsPersonne, ...] = ()
@@ -622,19 +624,16 @@ class _Lecture:
         if type_fichier is None:
             valeurs |= self._reprise(dl)
         if type_fichier not in {"REN", "RAD"}:
-            valeurs |= self._document(dl)
+            document = self._document(dl)
+            # An extract's radiation (taken over as a radiated demande) has its own paths.
+            valeurs |= document | {"chemins": {**valeurs.get("chemins", {}), **document["chemins"]}}
         elif type_fichier == "RAD":
             valeurs |= self._radiation(dl)
         return self.fin(**valeurs)
 
     def _reprise(self, dl: _Noeud) -> dict[str, Any]:
         """What an extract adds for a take-over: the last renewal and the history (ours)."""
-        if "radiation" in dl.enfants:
-            self.signaler(
-                "ELEMENT_NON_STOCKABLE",
-                dl.chemin_de("radiation"),
-                "un extrait décrit une demande active : sa radiation ne peut pas être reprise",
-            )
+        radiee = self._radiation(dl, reprise=True) if "radiation" in dl.enfants else {}
         renouvellement = dl.date("dateDernierRenouvellement")
         evenements = []
         liste = dl.sous("listeEvenement", {"evenement": True})
@@ -646,7 +645,7 @@ class _Lecture:
             commentaire = noeud.texte("commentaire")
             if quand is not None and quoi is not None:
                 evenements.append(Evenement(quand, quoi, commentaire))
-        return {"date_renouvellement": renouvellement, "evenements": tuple(evenements)}
+        return {"date_renouvellement": renouvellement, "evenements": tuple(evenements), **radiee}
 
     # The demande document (CRE, CRS, MOD).
 
@@ -702,6 +701,10 @@ class _Lecture:
         handicap.booleen("logementAdapte", c, "handicap_logement_adapte")
         handicap.booleen("fauteuilRoulant", c, "handicap_fauteuil_roulant")
         handicap.texte("precision", c, "handicap_precision")
+        for nom, cle in f.CODES_HANDICAP.items():
+            handicap.code(nom, *codes.CHAMPS_HANDICAP[cle], c, cle)
+        for liste, (item, cle) in f.LISTES_HANDICAP.items():
+            handicap.liste_codes(liste, item, *codes.LISTES_HANDICAP[cle], c, cle)
         return personnes
 
     def _ressources_a_charge(
@@ -953,9 +956,13 @@ class _Lecture:
 
     # The radiation (RAD).
 
-    def _radiation(self, dl: _Noeud) -> dict[str, Any]:
+    def _radiation(self, dl: _Noeud, *, reprise: bool = False) -> dict[str, Any]:
+        """A RAD file's radiation, or an extract's (``reprise``: dated by *dateRadiation*, ours)."""
         c = _Champs()
-        n = dl.sous("radiation", f.PERMIS_RADIATION, obligatoire=True)
+        permis = f.PERMIS_RADIATION_REPRISE if reprise else f.PERMIS_RADIATION
+        n = dl.sous("radiation", permis, obligatoire=True)
+        if reprise:
+            n.date("dateRadiation", c, "date_radiation", obligatoire=True)
         motif = n.code(
             "motif", codes.MOTIF_RADIATION, "motif de radiation", c, "motif", obligatoire=True
         )
@@ -968,6 +975,7 @@ class _Lecture:
             "typologie": (codes.TYPOLOGIE_ATTRIBUEE, "typologie"),
             "reservataire": (codes.RESERVATAIRE, "réservataire"),
             "statutDalo": (codes.STATUT_DALO, "statut DALO"),
+            "typologieDalo": (codes.TYPOLOGIE_DALO, "typologie DALO"),
             "accordCollectif": (codes.ACCORD_COLLECTIF, "accord collectif"),
         }
         for nom, cle in f.ATTRIBUTION:
@@ -983,6 +991,9 @@ class _Lecture:
         donnees = {
             cle: valeur
             for cle, valeur in c.valeurs.items()
-            if cle != "motif" and valeur is not None
+            if cle not in {"motif", "date_radiation"} and valeur is not None
         }
-        return {"motif_radiation": motif, "donnees_radiation": donnees, "chemins": c.chemins}
+        radiation = {"motif_radiation": motif, "donnees_radiation": donnees, "chemins": c.chemins}
+        if reprise:
+            radiation["date_radiation"] = c.valeurs.get("date_radiation")
+        return radiation

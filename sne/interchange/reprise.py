@@ -3,8 +3,9 @@
 A take-over file is an extract (no ``typeFichier``: what the SNE's
 ``demandeLogement`` web service returns) or a MOD; it must carry ``numUnique``
 and ``dateCreationDemande`` (the ancienneté). An extract may add
-*dateDernierRenouvellement* and *listeEvenement* (ours). Every file gets a line
-of the report: taken, already taken (its number is registered: a re-run is
+*dateDernierRenouvellement* and *listeEvenement* (ours), and the *radiation* of
+a radiated demande with its *dateRadiation* (ours). Every file gets a line
+of the report: taken, taken radiated, already taken (its number is registered: a re-run is
 safe), or refused with every anomaly, in French, naming the elements.
 """
 
@@ -35,7 +36,12 @@ TAILLE_LOT = 500
 #: Lots between two refreshes of the planner's statistics (after the first lot, and at the end).
 LOTS_ENTRE_STATISTIQUES = 10
 #: Outcomes of a file, as the report names them.
-RESULTATS = {"reprise": "reprise", "deja_reprise": "déjà reprise", "refusee": "refusée"}
+RESULTATS = {
+    "reprise": "reprise",
+    "reprise_radiee": "reprise radiée",
+    "deja_reprise": "déjà reprise",
+    "refusee": "refusée",
+}
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,9 @@ def reprendre(
             document=fichier.document,
             evenements=tuple((e.date, e.type, e.commentaire) for e in fichier.evenements),
             valide=valide,
+            motif_radiation=fichier.motif_radiation,
+            date_radiation=fichier.date_radiation,
+            donnees_radiation=fichier.donnees_radiation or {},
         )
         lot.append((nom, fichier, demande))
         if len(lot) >= taille_lot:

@@ -116,6 +116,14 @@ class Demande(Base):
     handicap_logement_adapte: Mapped[bool] = mapped_column(Boolean, default=False)
     handicap_fauteuil_roulant: Mapped[bool] = mapped_column(Boolean, default=False)
     handicap_precision: Mapped[str | None] = mapped_column(Text)
+    # The SNE's « Complément handicap » (codes in sne.codes), one per demande like the rest
+    # of section i: state, walking capacity, motor and sensory nature, aids, equipment.
+    handicap_etat: Mapped[str | None] = mapped_column(String(3))
+    handicap_capacite_marche: Mapped[str | None] = mapped_column(String(1))
+    handicap_moteur: Mapped[str | None] = mapped_column(String(2))
+    handicap_sensoriel: Mapped[str | None] = mapped_column(String(2))
+    handicap_aides_techniques: Mapped[list[str]] = mapped_column(JSON, default=list)
+    handicap_equipements: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Anonymous figures kept when personal data is purged (household composition, ages).
     statistiques: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
@@ -260,6 +268,7 @@ class Radiation(Base):
     logement_typologie: Mapped[str | None] = mapped_column(String(3))
     reservataire: Mapped[str | None] = mapped_column(String(6))
     statut_dalo: Mapped[str | None] = mapped_column(String(6))
+    typologie_dalo: Mapped[str | None] = mapped_column(String(2))
     accord_collectif: Mapped[str | None] = mapped_column(String(6))
     date_bail: Mapped[date | None] = mapped_column(Date)
     bailleur: Mapped[str | None] = mapped_column(String(200))
@@ -278,6 +287,7 @@ class Radiation(Base):
         "logement_typologie",
         "reservataire",
         "statut_dalo",
+        "typologie_dalo",
         "accord_collectif",
         "date_bail",
         "bailleur",

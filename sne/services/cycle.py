@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sne import chainage
+from sne import chainage, codes
 from sne.acteurs import Acteur
 from sne.mail import Envoyer, composer
 from sne.models import Demande, Historique, Lot, Personne, Piece, Preavis
@@ -265,6 +265,11 @@ def purger(session: Session, acteur: Acteur, demande: Demande, jour: date) -> li
     demande.personnes = []
     for champ in (*CHAMPS_B, *CHAMPS_MORALE, *TEXTES_PERSONNELS):
         setattr(demande, champ, False if champ in BOOLEENS else None)
+    # The disability's details are health data: erased with the household.
+    for champ in codes.CHAMPS_HANDICAP:
+        setattr(demande, champ, None)
+    for champ in codes.LISTES_HANDICAP:
+        setattr(demande, champ, [])
     for ligne in demande.radiations:
         ligne.commentaire = None
     fichiers = list(

@@ -55,6 +55,8 @@ CHAMPS_C_A_G_I = (
     "handicap_logement_adapte",
     "handicap_fauteuil_roulant",
     "handicap_precision",
+    *codes.CHAMPS_HANDICAP,
+    *codes.LISTES_HANDICAP,
 )
 CHAMPS_H = (
     "types_logement",
@@ -122,7 +124,7 @@ ENTIERS = {
 }
 DECIMAUX = {"logement_actuel_loyer"}
 DATES = {"date_naissance", "date_naissance_prevue"}
-LISTES = {"motifs", "types_logement", "communes_souhaitees"}
+LISTES = {"motifs", "types_logement", "communes_souhaitees", *codes.LISTES_HANDICAP}
 
 CODE_POSTAL_RE = re.compile(r"^(?:0[1-9]|[1-8][0-9]|9[0-8])[0-9]{3}$")
 COMMUNE_INSEE_RE = re.compile(r"^(?:[0-9]{2}|2A|2B)[0-9]{3}$")
@@ -334,9 +336,12 @@ def _valider_demande(v: Verificateur, document: Mapping[str, Any], propre: dict[
                 "commune_insee",
                 f"« {propre['commune_insee']} » n'est pas un code commune INSEE (5 caractères)",
             )
+    for champ, (table, nom) in codes.CHAMPS_HANDICAP.items():
+        propre[champ] = v.code(champ, propre[champ], table, nom)
     for champ, table, nom in (
         ("motifs", codes.MOTIF_DEMANDE, "motif"),
         ("types_logement", codes.TYPE_LOGEMENT, "type de logement"),
+        *((c, table, nom) for c, (table, nom) in codes.LISTES_HANDICAP.items()),
     ):
         valeurs = [
             v.code(champ, x.zfill(2) if champ == "motifs" else x, table, nom) for x in propre[champ]

@@ -35,7 +35,10 @@ DELAI_REACTIVATION = relativedelta(months=18)
 
 CHAMPS_ATTRIBUTION = Radiation.CHAMPS_ATTRIBUTION
 #: Everything RADATT asks for; only the RPLS identifier may be unknown to the guichet.
-ATTRIBUTION_OBLIGATOIRE = tuple(c for c in CHAMPS_ATTRIBUTION if c != "logement_rpls")
+#: The RPLS identifier and the DALO typology may be unknown to the landlord.
+ATTRIBUTION_OBLIGATOIRE = tuple(
+    c for c in CHAMPS_ATTRIBUTION if c not in {"logement_rpls", "typologie_dalo"}
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def radier(
                 code="RADREN_AUTOMATIQUE",
             )
         exiger_active(demande, "radier la demande")
-        radiation = _radiation(motif, dict(donnees or {}), aujourd_hui)
+        radiation = preparer_radiation(motif, dict(donnees or {}), aujourd_hui)
         radiation.agent_id = acteur.utilisateur_id
         radiation.guichet_id = acteur.guichet_id
         _appliquer_radiation(session, acteur, demande, radiation)
@@ -76,7 +79,7 @@ def radier(
         return RadiationFaite(demande.numero, motif, radiation.date_radiation)
 
 
-def _radiation(motif: str, donnees: dict[str, Any], aujourd_hui: date) -> Radiation:
+def preparer_radiation(motif: str, donnees: dict[str, Any], aujourd_hui: date) -> Radiation:
     """Validate the data ``motif`` needs and build the radiation, or list every problem."""
     if motif not in codes.MOTIF_RADIATION:
         raise ValidationError(
@@ -156,6 +159,9 @@ def _attribution(
     )
     radiation.statut_dalo = v.code(
         "statut_dalo", donnees.get("statut_dalo"), codes.STATUT_DALO, "DALO"
+    )
+    radiation.typologie_dalo = v.code(
+        "typologie_dalo", donnees.get("typologie_dalo"), codes.TYPOLOGIE_DALO, "typologie DALO"
     )
     radiation.accord_collectif = v.code(
         "accord_collectif",

@@ -2,7 +2,9 @@
 
 Each demande keeps its numéro unique, its filing date (ancienneté), its last
 renewal and its registering guichet (the number's last five characters); the
-history it brings is appended to ours, after a ``reprise`` line. A number
+history it brings is appended to ours, after a ``reprise`` line. A radiated
+demande is taken over radiated, with its motif, date and attribution (the
+radiation rules of ``sne.services.radiation`` checked on its day). A number
 already registered is left untouched (a re-run takes nothing twice). Each
 territory's counter for a filing year then continues after the highest
 sequence taken over. No duplicate check is made: the demandes already exist,
@@ -25,15 +27,26 @@ from sqlalchemy.engine import Connection
 from sne.acteurs import Acteur
 from sne.db import table_of
 from sne.errors import SneError
-from sne.models import Guichet, NumeroSequence
+from sne.models import Guichet, NumeroSequence, Radiation
 from sne.numero import NumeroInvalide, NumeroUnique, analyser
 from sne.services import formulaire
 from sne.services.demandes import DEMANDE, PERSONNE, RESSOURCE, VALIDITE
+from sne.services.radiation import preparer_radiation
 from sne.services.trace import HISTORIQUE, ligne
 from sne.uow import UnitOfWork, utcnow
 
 GUICHET = table_of(Guichet)
 SEQUENCE = table_of(NumeroSequence)
+RADIATION = table_of(Radiation)
+#: The columns a radiation taken over fills (who radiated it is the former system's).
+COLONNES_RADIATION = (
+    "motif",
+    "date_radiation",
+    "sous_motif",
+    "date_avertissement",
+    "commentaire",
+    *Radiation.CHAMPS_ATTRIBUTION,
+)
 #: History actions of the operations an extract's events name (interfaceNuu file types).
 ACTIONS_EVENEMENT = {
     "CRE": "enregistrement",
@@ -57,11 +70,16 @@ class DemandeReprise:
     #: ``document`` as ``formulaire.valider`` returns it at ``date_depot``, when the reader
     #: (a worker process) already applied the rules: they are then not applied twice.
     valide: Mapping[str, Any] | None = None
+    #: A radiated demande's motif, day and the data ``radier`` takes (none: an active one).
+    motif_radiation: str | None = None
+    date_radiation: date | None = None
+    donnees_radiation: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Issue:
-    """What became of one demande: ``reprise``, ``deja_reprise`` or ``refusee`` (with why)."""
+    """What became of one demande: ``reprise``, ``reprise_radiee``, ``deja_reprise`` or
+    ``refusee`` (with why)."""
 
     numero: str
     resultat: str
@@ -76,6 +94,8 @@ class _Lot:
     menages: list[list[dict[str, Any]]] = field(default_factory=list)
     evenements: list[tuple[tuple[date, str, str | None], ...]] = field(default_factory=list)
     sequences: dict[tuple[str, int], int] = field(default_factory=dict)
+    #: The radiation row of each demande (None: active), in the same order.
+    radiations: list[dict[str, Any] | None] = field(default_factory=list)
 
 
 def rafraichir_statistiques(uow: UnitOfWork) -> None:
@@ -121,7 +141,8 @@ def reprendre_lot(
             except SneError as refus:
                 issues.append(Issue(demande.numero, "refusee", refus))
                 continue
-            issues.append(Issue(demande.numero, "reprise"))
+            radiee = demande.motif_radiation is not None
+            issues.append(Issue(demande.numero, "reprise_radiee" if radiee else "reprise"))
         if rangs.demandes:
             _inserer(connexion, acteur, rangs)
             _continuer_sequences(connexion, rangs.sequences)
@@ -147,6 +168,7 @@ def _preparer(
     propre = demande.valide
     if propre is None:
         propre = formulaire.valider(demande.document, date_depot=demande.date_depot)
+    radiation = _radiation(demande, aujourd_hui)
     base = demande.date_renouvellement or demande.date_depot
     lot.demandes.append(
         {
@@ -155,7 +177,8 @@ def _preparer(
             "territoire_code": numero.territoire,
             "guichet_id": guichets[numero.guichet][0],
             "agent_id": None,
-            "statut": "active",
+            "statut": "active" if radiation is None else "radiee",
+            "date_radiation": None if radiation is None else radiation["date_radiation"],
             "date_depot": demande.date_depot,
             "date_renouvellement": demande.date_renouvellement,
             "date_expiration": base + VALIDITE,
@@ -165,8 +188,24 @@ def _preparer(
     )
     lot.menages.append(propre["personnes"])
     lot.evenements.append(demande.evenements)
+    lot.radiations.append(radiation)
     cle = (numero.territoire, numero.annee)
     lot.sequences[cle] = max(lot.sequences.get(cle, 0), numero.sequence)
+
+
+def _radiation(demande: DemandeReprise, aujourd_hui: date) -> dict[str, Any] | None:
+    """The radiation row of a radiated demande, checked as on its day, or None if active."""
+    if demande.motif_radiation is None:
+        return None
+    jour = demande.date_radiation
+    if jour is None or not demande.date_depot <= jour <= aujourd_hui:
+        raise SneError(
+            f"La radiation doit être datée entre le dépôt du {demande.date_depot:%d/%m/%Y} "
+            "et le jour de la reprise.",
+            code="DATE_RADIATION_INVALIDE",
+        )
+    radiation = preparer_radiation(demande.motif_radiation, dict(demande.donnees_radiation), jour)
+    return {c: getattr(radiation, c) for c in COLONNES_RADIATION}
 
 
 def _verifier_guichet(numero: NumeroUnique, guichets: Mapping[str, tuple[int, str]]) -> None:
@@ -244,13 +283,22 @@ def _inserer(connexion: Connection, acteur: Acteur, lot: _Lot) -> None:
     ]
     if ressources:
         connexion.execute(insert(RESSOURCE), ressources)
+    radiations = [
+        {"demande_id": demande_id, **r}
+        for demande_id, r in zip(ids, lot.radiations, strict=True)
+        if r is not None
+    ]
+    if radiations:
+        connexion.execute(insert(RADIATION), radiations)
     connexion.execute(insert(HISTORIQUE), _historique(acteur, ids, lot))
 
 
 def _historique(acteur: Acteur, ids: Sequence[int], lot: _Lot) -> list[dict[str, Any]]:
     """One ``reprise`` line per demande, then the lines of its former history, dated as given."""
     lignes = []
-    for demande_id, valeurs, evenements in zip(ids, lot.demandes, lot.evenements, strict=True):
+    for demande_id, valeurs, evenements, radiation in zip(
+        ids, lot.demandes, lot.evenements, lot.radiations, strict=True
+    ):
         lignes.append(
             ligne(
                 acteur,
@@ -262,6 +310,7 @@ def _historique(acteur: Acteur, ids: Sequence[int], lot: _Lot) -> list[dict[str,
                     "date_depot": valeurs["date_depot"],
                     "date_renouvellement": valeurs["date_renouvellement"],
                     "date_expiration": valeurs["date_expiration"],
+                    **({} if radiation is None else _radiee(radiation)),
                 },
             )
         )
@@ -277,6 +326,11 @@ def _historique(acteur: Acteur, ids: Sequence[int], lot: _Lot) -> list[dict[str,
             )
             lignes.append({**ancienne, "at": datetime(jour.year, jour.month, jour.day)})
     return lignes
+
+
+def _radiee(radiation: Mapping[str, Any]) -> dict[str, Any]:
+    """What the ``reprise`` line says of a radiated demande: its radiation's recorded data."""
+    return {f"radiation_{c}": v for c, v in radiation.items() if v is not None}
 
 
 def _continuer_sequences(connexion: Connection, sequences: Mapping[tuple[str, int], int]) -> None:

@@ -310,7 +310,11 @@ def foyer_saisi(nom: str, prenoms: str, naissance: str) -> dict[str, Saisie]:
         "f": [("liste", "logement_actuel", "LP")],
         "g": [("case", "motifs", "09")],
         "h": [("case", "types_logement", "T2"), ("texte", "communes_souhaitees", "13055")],
-        "i": [],
+        "i": [
+            ("liste", "handicap_etat", "EVO"),
+            ("case", "handicap_aides_techniques", "3"),
+            ("case", "handicap_equipements", "4"),
+        ],
     }
 
 

@@ -132,3 +132,4 @@ def test_a_demande_is_registered_with_the_keyboard_alone(visite: Visite, format_
     numero = _numero_enregistre(visite)
     visite.ouvrir(f"/demandes/{numero}")
     assert "DURAND-VIDAL" in page.locator("main").inner_text().upper()
+    assert "Déambulateur" in page.locator("main").inner_text()  # step i's boxes, by keyboard

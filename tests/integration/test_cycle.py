@@ -166,3 +166,25 @@ def test_purge_one_year_after_radiation_keeps_statistics(
 def test_lifecycle_is_for_the_system_or_an_administrator(ref: Referentiel) -> None:
     with pytest.raises(Forbidden):
         cycle.executer(ref.uow(), ref.agent, JOUR, envoyer=Boite(), expediteur="x@example.fr")
+
+
+def test_purge_erases_the_disability_details_health_data(ref: Referentiel) -> None:
+    numero = demandes.enregistrer(
+        ref.uow(),
+        ref.agent,
+        document_demande(
+            foyer=2,
+            handicap_etat="EVO",
+            handicap_capacite_marche="2",
+            handicap_aides_techniques=["3"],
+            handicap_equipements=["4"],
+        ),
+        aujourd_hui=JOUR,
+    ).numero
+    lancer(ref, date(2027, 4, 16), Boite())
+    assert numero in lancer(ref, date(2028, 4, 16), Boite()).purgees
+    with ref.uow() as uow:
+        demande = uow.session.scalar(select(Demande).where(Demande.numero == numero))
+        assert demande is not None
+        assert (demande.handicap_etat, demande.handicap_capacite_marche) == (None, None)
+        assert (demande.handicap_aides_techniques, demande.handicap_equipements) == ([], [])

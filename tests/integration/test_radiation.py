@@ -212,3 +212,19 @@ def test_split_requires_the_co_holder_as_new_applicant(ref: Referentiel, numero:
     with pytest.raises(Conflict) as error:
         radiation.scinder(ref.uow(), ref.agent, numero, doc, aujourd_hui=JOUR, justification="x")
     assert error.value.code == "COTITULAIRE_DIFFERENT"
+
+
+def test_an_attribution_may_record_the_dalo_typology_from_the_official_list(
+    ref: Referentiel, numero: str
+) -> None:
+    def radier(typologie: str) -> None:
+        donnees = {**ATTRIBUTION, "typologie_dalo": typologie}
+        jour = date(2026, 9, 2)
+        radiation.radier(ref.uow(), ref.agent, numero, "RADATT", aujourd_hui=jour, donnees=donnees)
+
+    with pytest.raises(ValidationError) as error:
+        radier("07")  # not in the list (07 does not exist)
+    assert set(error.value.problems) == {"typologie_dalo"}
+    radier("45")
+    vue = demandes.consulter(ref.uow(), ref.gestionnaire, numero)
+    assert vue.radiation is not None and vue.radiation["typologie_dalo"] == "45"

@@ -18,11 +18,11 @@ from sne.errors import Forbidden
 from sne.interchange import archives, ecrire
 from sne.interchange.lecture import Evenement
 from sne.interchange.reprise import BilanReprise, reprendre
-from sne.models import Demande, Historique
+from sne.models import Demande, Historique, Radiation
 from sne.services import demandes, formulaire
 from sne.uow import UnitOfWork
 from tests.conftest import JOUR
-from tests.factories import ADMIN, Referentiel, document_demande
+from tests.factories import ADMIN, RADIATION_ATTRIBUTION, Referentiel, document_demande
 from tests.samples import sample_nuu
 
 
@@ -34,6 +34,7 @@ def extrait(
     renouvellement: date | None = None,
     evenements: tuple[Evenement, ...] = (),
     type_fichier: str | None = None,
+    radiation: dict[str, object] | None = None,
 ) -> bytes:
     """An extract of the demande ``numero`` as the previous system would write it."""
     document = formulaire.valider(document_demande(foyer=foyer), date_depot=depot)
@@ -47,6 +48,7 @@ def extrait(
         date_creation=depot,
         date_renouvellement=renouvellement,
         evenements=evenements,
+        radiation=radiation,
     )
 
 
@@ -283,3 +285,67 @@ def test_the_take_over_sample_keeps_everything_it_says(ref: Referentiel) -> None
             .order_by(Historique.id)
         ).all()
     assert actions == ["reprise", "enregistrement", "modification", "renouvellement"]
+
+
+def test_a_radiated_demande_is_taken_over_radiated_with_its_attribution(
+    ref: Referentiel,
+) -> None:
+    numero = "0130525000500G1302"
+    contenu = extrait(numero, date(2025, 5, 4), foyer=5, radiation=RADIATION_ATTRIBUTION)
+    bilan = reprise(ref, [("radiee.xml", contenu)])
+    assert [(f.numero, f.resultat, f.anomalies) for f in bilan.fichiers] == [
+        (numero, "reprise_radiee", ())
+    ]
+    vue = demandes.consulter(ref.uow(), ref.gestionnaire, numero)
+    assert (vue.statut, vue.date_radiation, vue.motif_radiation) == (
+        "radiee",
+        RADIATION_ATTRIBUTION["date_radiation"],
+        "RADATT",
+    )
+    assert vue.radiation is not None
+    assert {c: vue.radiation.get(c) for c in RADIATION_ATTRIBUTION} == RADIATION_ATTRIBUTION
+    with ref.uow() as uow:
+        ((action, changements),) = uow.session.execute(
+            select(Historique.action, Historique.changements).where(Historique.entite_id == numero)
+        ).all()
+    assert action == "reprise" and changements["radiation_motif"] == "RADATT"
+    # The number is kept: the territory's sequence continues after it, and a re-run is safe.
+    nouvelle = demandes.enregistrer(
+        ref.uow(), ref.agent, document_demande(foyer=6), aujourd_hui=date(2025, 5, 30)
+    )
+    assert nouvelle.numero.startswith("0130525000501")
+    assert resultats(reprise(ref, [("radiee.xml", contenu)])) == {"radiee.xml": "deja_reprise"}
+    with ref.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Radiation)) == 1
+
+
+def test_a_radiation_is_checked_as_radier_checks_it(ref: Referentiel) -> None:
+    incomplete = {k: v for k, v in RADIATION_ATTRIBUTION.items() if k != "bailleur"}
+    avant_depot = {"motif": "RADABA", "date_radiation": date(2025, 4, 1)}
+    bilan = reprise(
+        ref,
+        [
+            (
+                "incomplete.xml",
+                extrait("0130525000510G1302", date(2025, 5, 4), radiation=incomplete),
+            ),
+            ("avant.xml", extrait("0130525000511G1302", date(2025, 5, 4), radiation=avant_depot)),
+        ],
+    )
+    refus = {
+        f.nom: [(a.code, a.chemin.rsplit("/", 1)[1]) for a in f.anomalies] for f in bilan.fichiers
+    }
+    assert {f.resultat for f in bilan.fichiers} == {"refusee"}
+    assert refus["incomplete.xml"][0][1] == "bailleur"
+    assert refus["avant.xml"][0][0] == "DATE_RADIATION_INVALIDE"
+
+
+def test_the_radiated_sample_is_taken_over_radiated(ref: Referentiel) -> None:
+    bilan = reprise(ref, [("radie.xml", sample_nuu("reprise_extrait_radie.xml"))])
+    assert [(f.resultat, f.anomalies) for f in bilan.fichiers] == [("reprise_radiee", ())]
+    vue = demandes.consulter(ref.uow(), ref.gestionnaire, "0130525000736G1302")
+    assert (vue.statut, vue.motif_radiation, vue.date_radiation) == (
+        "radiee",
+        "RADABA",
+        date(2026, 2, 12),
+    )

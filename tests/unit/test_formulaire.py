@@ -6,7 +6,7 @@ import pytest
 
 from sne.errors import ValidationError
 from sne.services import formulaire
-from tests.factories import document_demande
+from tests.factories import JOUR, document_demande
 
 DEPOT = date(2026, 3, 16)
 
@@ -164,3 +164,25 @@ def test_adding_a_person_is_not_an_identity_change() -> None:
     changes = formulaire.differences(avant, formulaire.valider(doc, date_depot=DEPOT))
     assert "personnes[4].prenoms" in changes
     assert formulaire.changement_identite(changes) == []
+
+
+def test_disability_codes_and_lists_are_checked_against_the_official_lists() -> None:
+    propre = formulaire.valider(
+        document_demande(
+            handicap_etat="evo",
+            handicap_capacite_marche="1",
+            handicap_aides_techniques=["5", "5", "7"],
+            handicap_equipements=["2"],
+        ),
+        date_depot=JOUR,
+    )
+    assert (propre["handicap_etat"], propre["handicap_capacite_marche"]) == ("EVO", "1")
+    assert propre["handicap_aides_techniques"] == ["5", "7"]
+    assert propre["handicap_moteur"] is None and propre["handicap_equipements"] == ["2"]
+    with pytest.raises(ValidationError) as refus:
+        formulaire.valider(
+            document_demande(handicap_moteur="MX", handicap_equipements=["9"]),
+            date_depot=JOUR,
+        )
+    assert set(refus.value.problems) == {"handicap_moteur", "handicap_equipements"}
+    assert "codes admis : MS, MI" in refus.value.problems["handicap_moteur"]

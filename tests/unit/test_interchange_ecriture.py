@@ -34,6 +34,12 @@ def complet() -> dict[str, Any]:
         handicap_logement_adapte=True,
         handicap_fauteuil_roulant=True,
         handicap_precision="Fauteuil roulant depuis 2024",
+        handicap_etat="STA",
+        handicap_capacite_marche="2",
+        handicap_moteur="MI",
+        handicap_sensoriel="DV",
+        handicap_aides_techniques=["4", "2"],
+        handicap_equipements=["3", "4", "6"],
         loyer_maximum=690,
     )
     demandeur, cotitulaire, enfant = doc["personnes"]

@@ -7,7 +7,7 @@ from datetime import date
 from sne.interchange import ecrire, lire
 from sne.interchange.lecture import Evenement
 from sne.services import formulaire
-from tests.factories import JOUR, document_demande
+from tests.factories import JOUR, RADIATION_ATTRIBUTION, document_demande
 from tests.samples import sample_nuu
 
 NUMERO = "0130524000123G1302"
@@ -90,3 +90,31 @@ def test_the_take_over_sample_written_back_reads_the_same() -> None:
     depot = fichier.date_creation
     attendu = formulaire.valider(fichier.document, date_depot=depot)
     assert formulaire.valider(relu.document, date_depot=depot) == attendu
+
+
+def test_an_extract_carries_its_radiation_both_ways() -> None:
+    fichier = lire(_extrait(type_fichier=None, radiation=RADIATION_ATTRIBUTION))
+    assert fichier.anomalies == ()
+    assert (fichier.motif_radiation, fichier.date_radiation) == ("RADATT", date(2026, 1, 20))
+    donnees = {
+        c: v for c, v in RADIATION_ATTRIBUTION.items() if c not in {"motif", "date_radiation"}
+    }
+    assert fichier.donnees_radiation == donnees
+    assert fichier.chemin("date_bail").endswith("/radiation/logementAttribue/dateBail")
+
+
+def test_a_radiation_in_an_extract_needs_its_date() -> None:
+    contenu = _extrait(
+        type_fichier=None, radiation={**RADIATION_ATTRIBUTION, "date_radiation": None}
+    )
+    (anomalie,) = lire(contenu).anomalies
+    assert (anomalie.code, anomalie.chemin.rsplit("/", 2)[1:]) == (
+        "ELEMENT_MANQUANT",
+        ["radiation", "dateRadiation"],
+    )
+
+
+def test_a_radiated_sample_reads_without_anomaly() -> None:
+    fichier = lire(sample_nuu("reprise_extrait_radie.xml"))
+    assert fichier.anomalies == ()
+    assert (fichier.motif_radiation, fichier.date_radiation) == ("RADABA", date(2026, 2, 12))

@@ -173,6 +173,7 @@ def test_official_codes_are_read_as_they_are_written() -> None:
     [
         "cre_format_reel_menage_complet.xml",
         "cre_menage_cotitulaire_enfants.xml",
+        "cre_handicap_complet.xml",
         "cre_personne_morale.xml",
         "crs_separation.xml",
         "mod_changement_identite.xml",
@@ -412,3 +413,18 @@ def test_an_address_abroad_needs_no_postal_code_and_a_commune_code_is_enough() -
     with pytest.raises(ValidationError) as refus:
         formulaire.valider(en_france or {}, date_depot=date(2026, 3, 16))
     assert refus.value.problems == {"code_postal": "code postal obligatoire"}
+
+
+def test_the_disability_sample_gives_every_official_code() -> None:
+    fichier = lire(sample("cre_handicap_complet.xml"))
+    assert fichier.anomalies == () and fichier.document is not None
+    document = fichier.document
+    assert (
+        document["handicap_etat"],
+        document["handicap_capacite_marche"],
+        document["handicap_moteur"],
+        document["handicap_sensoriel"],
+    ) == ("STA", "1", "MI", None)
+    assert document["handicap_aides_techniques"] == ["4"]
+    assert document["handicap_equipements"] == ["2", "3", "4"]
+    assert fichier.chemin("handicap_equipements").endswith("/handicap/listeEquipement")

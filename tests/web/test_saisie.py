@@ -6,6 +6,7 @@ import re
 import secrets
 
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from sne.services import demandes
 from tests.conftest import JOUR
@@ -66,6 +67,19 @@ def remplir(client: FlaskClient, prenoms: str = "Claire Thi") -> None:
     assert etape(client, "i").headers["Location"] == f"{ADRESSE}?etape=verification"
 
 
+def enregistrer(client: FlaskClient) -> TestResponse:
+    """Register the draft checked on the verification step, received today."""
+    return client.post(
+        ADRESSE,
+        data={
+            "etape": "verification",
+            "enregistrer": "oui",
+            "date_depot": JOUR.isoformat(),
+            "csrf_token": jeton(client, ADRESSE),
+        },
+    )
+
+
 def test_a_step_shows_its_own_problems_beside_the_fields_and_keeps_what_was_typed(
     agent: FlaskClient,
 ) -> None:
@@ -87,15 +101,7 @@ def test_register_in_steps_then_print(agent: FlaskClient) -> None:
     verification = texte(agent.get(ADRESSE, query_string={"etape": "verification"}))
     assert "Récapitulatif" in verification and "Karim" in verification
     assert "1\u202f650,00 € par mois" in verification
-    reponse = agent.post(
-        ADRESSE,
-        data={
-            "etape": "verification",
-            "enregistrer": "oui",
-            "date_depot": JOUR.isoformat(),
-            "csrf_token": jeton(agent, ADRESSE),
-        },
-    )
+    reponse = enregistrer(agent)
     assert reponse.headers["Location"] == f"{ADRESSE}?etape=resultat"
     resultat = texte(agent.get(reponse.headers["Location"]))
     assert "Numéro unique : 0130326000001G1301" in resultat
@@ -196,13 +202,27 @@ def test_a_legal_person_goes_through_sections_a_b_and_h_only(agent: FlaskClient)
     assert b.headers["Location"] == f"{ADRESSE}?etape=h"
     fin = etape(agent, "h", types_logement=["T2"], communes_souhaitees="13055")
     assert fin.headers["Location"] == f"{ADRESSE}?etape=verification"
-    reponse = agent.post(
-        ADRESSE,
-        data={
-            "etape": "verification",
-            "enregistrer": "oui",
-            "date_depot": JOUR.isoformat(),
-            "csrf_token": jeton(agent, ADRESSE),
-        },
-    )
+    reponse = enregistrer(agent)
     assert reponse.headers["Location"] == f"{ADRESSE}?etape=resultat", texte(reponse)
+
+
+def test_the_disability_details_are_asked_in_fieldsets_and_kept(agent: FlaskClient) -> None:
+    remplir(agent)
+    page = agent.get(ADRESSE, query_string={"etape": "i"}).get_data(as_text=True)
+    assert "<legend" in page and "Complément handicap" in page
+    assert 'type="checkbox"' in page and 'name="handicap_aides_techniques" value="4"' in page
+    reponse = etape(
+        agent,
+        "i",
+        handicap_etat="STA",
+        handicap_capacite_marche="1",
+        handicap_moteur="MI",
+        handicap_aides_techniques=["4", "2"],
+        handicap_equipements=["3"],
+    )
+    assert reponse.headers["Location"] == f"{ADRESSE}?etape=verification"
+    enregistrer(agent)
+    fiche = texte(agent.get("/demandes/0130326000001G1301"))
+    for libelle in ("Stabilisé", "Marche impossible", "Membres inférieurs", "Douche sans seuil"):
+        assert libelle in fiche
+    assert "Fauteuil roulant manuel, Canne ou béquille" in fiche
