@@ -329,7 +329,9 @@ class FileEnregistree:
         return f"job-{len(self.jobs)}"
 
 
-def compte_lie(ref: Referentiel, numero: str, email: str, mot_de_passe: str) -> int:
+def compte_lie(
+    uow_factory: Callable[[], UnitOfWork], numero: str, email: str, mot_de_passe: str
+) -> int:
     """A confirmed public-portal account linked to the demande ``numero`` (its applicant); its id.
 
     Written straight to the database: tests of what a linked applicant does need
@@ -342,7 +344,7 @@ def compte_lie(ref: Referentiel, numero: str, email: str, mot_de_passe: str) -> 
     from sne.models import CompteDemandeur, Demande, LienDemande
     from sne.uow import utcnow
 
-    uow = ref.uow()
+    uow = uow_factory()
     with uow:
         session = uow.session
         demande = session.scalar(select(Demande).where(Demande.numero == numero))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -35,6 +36,7 @@ from sne.services import demandes
 from sne.uow import UnitOfWork
 from tests.conftest import REQUIRE_SERVICES
 from tests.factories import document_demande
+from workers.queue import make_queue
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -276,3 +278,61 @@ def capture() -> Callable[[Any, str], None]:
             page.screenshot(path=str(ROOT / "docs" / "images" / f"{nom}.png"))
 
     return prendre
+
+
+# --------------------------------------------------------------------------- the public portal
+
+
+@pytest.fixture(scope="package")
+def public(
+    portail: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """The public portal served beside the guichet portal, over the same database and a SMTP server."""
+    from aiosmtpd.controller import Controller
+
+    from public_portal import create_app
+    from tests.integration.test_notifications import Collecte, _port_libre
+
+    collecte = Collecte()
+    smtp = Controller(collecte, hostname="127.0.0.1", port=_port_libre())
+    smtp.start()
+    settings = Settings(
+        database_url="sqlite://",
+        var_dir=tmp_path_factory.mktemp("public"),
+        secret_key="browser-tests-" + "x" * 40,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+    )
+    # The pieces applicants send are processed on a thread, over the portal's database.
+    queue = make_queue(settings, portail["uow"]().session_factory, arriere_plan=True)
+    app = create_app(settings, uow_factory=portail["uow"], queue=queue)
+    serveur: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    fil = threading.Thread(target=serveur.serve_forever, daemon=True)
+    fil.start()
+    yield {
+        "url": f"http://127.0.0.1:{serveur.server_port}",
+        "mails": collecte,
+        "uow": portail["uow"],
+        "dossier": settings.var_dir,
+        "settings": settings,
+    }
+    serveur.shutdown()
+    fil.join(timeout=10)
+    smtp.stop()
+
+
+def demande_a_renouveler(uow: Callable[[], Any], foyer: int, email: str, aujourd_hui: date) -> str:
+    """A demande filed 11 months and 10 days ago (so within its préavis month), with ``email``."""
+    with uow() as unit:
+        agent = acteur_pour(unit.session, "agent.nord")
+    depot = aujourd_hui - relativedelta(months=11, days=10)
+    document = document_demande(foyer=foyer, email=email)
+    return demandes.enregistrer(uow(), agent, document, aujourd_hui=depot).numero
+
+
+def dernier_mail(public: dict[str, Any], destinataire: str) -> str:
+    """The plain text of the last mail caught for ``destinataire``."""
+    for message in reversed(public["mails"].messages):
+        if message["To"] == destinataire:
+            return str(message.get_body(("plain",)).get_content())
+    raise AssertionError(f"aucun message pour {destinataire}")

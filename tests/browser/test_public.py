@@ -9,23 +9,17 @@ attestation, give it up. axe-core checks every page on the way.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from werkzeug.serving import BaseWSGIServer, make_server
 
-from sne.acteurs import acteur_pour
-from sne.config import Settings
-from sne.services import demandes
-from tests.browser.conftest import Visite
+from tests.browser.conftest import Visite, demande_a_renouveler, dernier_mail
 from tests.factories import document_demande
 from tests.unit.test_compress import scan_pdf
-from workers.queue import make_queue
 
 LIEN_RE = re.compile(r"http://127\.0\.0\.1:\d+(/\S+)")
 CODE_RE = re.compile(r"\b(\d{8})\b")
@@ -37,60 +31,6 @@ ECRANS = {
     "bureau": (1280, 900, True),
     "bureau-sans-js": (1280, 900, False),
 }
-
-
-@pytest.fixture(scope="module")
-def public(
-    portail: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, Any]]:
-    """The public portal served beside the guichet portal, over the same database and a SMTP server."""
-    from aiosmtpd.controller import Controller
-
-    from public_portal import create_app
-    from tests.integration.test_notifications import Collecte, _port_libre
-
-    collecte = Collecte()
-    smtp = Controller(collecte, hostname="127.0.0.1", port=_port_libre())
-    smtp.start()
-    settings = Settings(
-        database_url="sqlite://",
-        var_dir=tmp_path_factory.mktemp("public"),
-        secret_key="browser-tests-" + "x" * 40,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-    )
-    # The pieces applicants send are processed on a thread, over the portal's database.
-    queue = make_queue(settings, portail["uow"]().session_factory, arriere_plan=True)
-    app = create_app(settings, uow_factory=portail["uow"], queue=queue)
-    serveur: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
-    fil = threading.Thread(target=serveur.serve_forever, daemon=True)
-    fil.start()
-    yield {
-        "url": f"http://127.0.0.1:{serveur.server_port}",
-        "mails": collecte,
-        "uow": portail["uow"],
-        "dossier": settings.var_dir,
-    }
-    serveur.shutdown()
-    fil.join(timeout=10)
-    smtp.stop()
-
-
-def demande_a_renouveler(uow: Callable[[], Any], foyer: int, email: str, aujourd_hui: date) -> str:
-    """A demande filed 11 months and 10 days ago (so within its préavis month), with ``email``."""
-    with uow() as unit:
-        agent = acteur_pour(unit.session, "agent.nord")
-    depot = aujourd_hui - relativedelta(months=11, days=10)
-    document = document_demande(foyer=foyer, email=email)
-    return demandes.enregistrer(uow(), agent, document, aujourd_hui=depot).numero
-
-
-def dernier_mail(public: dict[str, Any], destinataire: str) -> str:
-    """The plain text of the last mail caught for ``destinataire``."""
-    for message in reversed(public["mails"].messages):
-        if message["To"] == destinataire:
-            return str(message.get_body(("plain",)).get_content())
-    raise AssertionError(f"aucun message pour {destinataire}")
 
 
 def envoyer_piece(

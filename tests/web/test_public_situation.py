@@ -57,7 +57,7 @@ def connecte(app: Flask, email: str) -> FlaskClient:
 
 @pytest.fixture
 def claire(public_app: Flask, ref: Referentiel, numero: str) -> FlaskClient:
-    compte_lie(ref, numero, "claire.situation@example.fr", MOT_DE_PASSE)
+    compte_lie(ref.uow, numero, "claire.situation@example.fr", MOT_DE_PASSE)
     return connecte(public_app, "claire.situation@example.fr")
 
 
@@ -175,7 +175,7 @@ def test_preavis_mail_links_to_the_demande_where_the_applicant_renews(
     smtp_public: tuple[int, Any],
     tmp_var: Any,
 ) -> None:
-    compte_lie(ref, numero, "claire.situation@example.fr", MOT_DE_PASSE)
+    compte_lie(ref.uow, numero, "claire.situation@example.fr", MOT_DE_PASSE)
     settings = Settings(
         database_url="sqlite://",
         var_dir=tmp_var,
