@@ -7,6 +7,7 @@ modification and keeps the identity locked.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,10 +98,32 @@ def section(numero: str, page: str) -> Response | str:
     )
 
 
-def _texte(valeur: Any) -> str:
+#: The code list each coded field of the situation is read from (the review shows words).
+CODES = {
+    "role": codes.ROLE_PERSONNE,
+    "lien": codes.LIEN_PERSONNE_A_CHARGE,
+    "situation_familiale": codes.SITUATION_FAMILIALE,
+    "contrat_travail": codes.CONTRAT_TRAVAIL,
+    "logement_actuel": codes.LOGEMENT_ACTUEL,
+    "logement_actuel_type": codes.TYPE_LOGEMENT,
+    "types_logement": codes.TYPE_LOGEMENT,
+    "categorie_logement": codes.CATEGORIE_LOGEMENT,
+}
+
+
+def _champ(cle: str) -> str:
+    """The last name of a field path (``personnes[4].lien`` → ``lien``)."""
+    return cle.rsplit(".", 1)[-1]
+
+
+def _texte(valeur: Any, table: Mapping[str, str] | None = None) -> str:
     """A value of the demande in plain words for the review page."""
-    if valeur in (None, "", []):
-        return "non renseigné"
+    if valeur in (None, "", [], False):
+        return "non renseigné" if valeur is not False else "non"
+    if table is not None and isinstance(valeur, str):
+        return codes.libelle(table, valeur)
+    if table is not None and isinstance(valeur, list):
+        return ", ".join(codes.libelle(table, v) for v in valeur)
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, list):
@@ -134,8 +157,9 @@ def verifier(numero: str) -> Response | str:
             "demande": refus.message
         }
     lignes = [
-        (libelles.libelle(cle), _texte(avant), _texte(apres))
+        (libelles.libelle(cle), _texte(avant, table), _texte(apres, table))
         for cle, (avant, apres) in changes.items()
+        if (table := CODES.get(_champ(cle))) is not None or avant or apres
     ]
     a_corriger = [
         (libelles.libelle(cle), texte, PAR_LETTRE.get(cerfa.section_de(cle), "foyer"))
