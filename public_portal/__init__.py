@@ -28,6 +28,7 @@ from public_portal.espace import bp as espace
 from public_portal.extensions import csrf, limiter, login_manager
 from public_portal.liaison import bp as liaison
 from public_portal.pieces import bp as pieces
+from public_portal.situation import bp as situation
 from sne.config import Settings
 from sne.mail import envoyeur
 from sne.services.comptes_demandeurs import Courrier
@@ -114,7 +115,7 @@ def create_app(
     limiter.init_app(app)
     securite.init_app(app)
     erreurs.installer(app, "public/erreur.html", PAGES)
-    for blueprint in (statiques, accueil, comptes, liaison, espace, pieces, depot):
+    for blueprint in (statiques, accueil, comptes, liaison, espace, pieces, depot, situation):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(cerfa.globales())
     app.jinja_env.filters["ident"] = libelles.ident

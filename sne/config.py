@@ -58,6 +58,8 @@ class Settings:
     s3_region: str | None = None
     #: Largest batch an operator may deposit from the digitisation console (bytes).
     console_max_octets: int = 500_000_000
+    #: Public address of the public portal, for the links mailed to applicants (préavis).
+    public_url: str = "http://127.0.0.1:8001"
 
     @property
     def storage(self) -> Path:
@@ -112,6 +114,7 @@ class Settings:
             console_max_octets=_secondes(
                 env, "SNE_CONSOLE_MAX_OCTETS", 500_000_000, unite="octets"
             ),
+            public_url=(env.get("SNE_PUBLIC_URL") or "http://127.0.0.1:8001").rstrip("/"),
         )
 
 

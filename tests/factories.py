@@ -374,3 +374,45 @@ RADIATION_ATTRIBUTION: dict[str, Any] = {
     "typologie_dalo": "43",
     "date_bail": date(2026, 1, 15),
 }
+
+
+def compte_lie(
+    uow_factory: Callable[[], UnitOfWork], numero: str, email: str, mot_de_passe: str
+) -> int:
+    """A confirmed public-portal account linked to the demande ``numero`` (its applicant); its id.
+
+    Written straight to the database: tests of what a linked applicant does need
+    no mailed code (the linking itself is tested through the pages).
+    """
+    import secrets as _secrets
+
+    from sqlalchemy import select
+
+    from sne.models import CompteDemandeur, Demande, LienDemande
+    from sne.uow import utcnow
+
+    uow = uow_factory()
+    with uow:
+        session = uow.session
+        demande = session.scalar(select(Demande).where(Demande.numero == numero))
+        assert demande is not None and demande.demandeur is not None
+        compte = CompteDemandeur(
+            email=email,
+            password_hash=referentiel.hacher(mot_de_passe),
+            confirme_le=utcnow(),
+            jeton_session=_secrets.token_hex(16),
+            created_at=utcnow(),
+        )
+        session.add(compte)
+        session.flush()
+        session.add(
+            LienDemande(
+                compte_id=compte.id,
+                demande_id=demande.id,
+                personne_id=demande.demandeur.id,
+                created_at=utcnow(),
+                confirme_le=utcnow(),
+            )
+        )
+        uow.commit()
+        return compte.id

@@ -79,6 +79,7 @@ def executer_cycle(
         alerte_a=ctx.settings.alert_to,
         planifier=ctx.planifier_mail(),
         territoire=territoire,
+        portail_public=ctx.settings.public_url,
     )
     # API tokens about to expire: their guichet's référent is warned once (sne.services.jetons).
     jetons.avertir_expirations(

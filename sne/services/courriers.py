@@ -71,8 +71,8 @@ def adresse_postale(demande: Demande) -> tuple[str, ...]:
     return tuple(ligne for ligne in lignes if ligne)
 
 
-def texte_preavis(demande: Demande) -> str:
-    """The French warning sent one month before expiry."""
+def texte_preavis(demande: Demande, portail_public: str | None = None) -> str:
+    """The French warning sent one month before expiry (with the demande's page on the public portal)."""
     demandeur = demande.demandeur
     nom = (
         f"{codes.libelle(codes.CIVILITE, demandeur.civilite)} {demandeur.nom_usage or demandeur.nom_naissance}"
@@ -88,7 +88,13 @@ def texte_preavis(demande: Demande) -> str:
         "Pour la conserver, vous devez la renouveler avant cette date, en ligne sur le portail "
         "grand public ou auprès de tout guichet enregistreur de votre département. Le "
         "renouvellement conserve votre numéro unique et l'ancienneté de votre demande.\n\n"
-        f"Sans renouvellement, votre demande sera radiée le {radiation} "
+        + (
+            f"Pour suivre et renouveler votre demande en ligne : {portail_public}/demandes/"
+            f"{demande.numero}\n\n"
+            if portail_public
+            else ""
+        )
+        + f"Sans renouvellement, votre demande sera radiée le {radiation} "
         "(article R.441-2-8 du code de la construction et de l'habitation).\n\n"
         "Ce message est envoyé automatiquement : merci de ne pas y répondre."
     )

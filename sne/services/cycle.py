@@ -71,12 +71,19 @@ def executer(
     envoyer: Envoyer,
     expediteur: str,
     territoire: str | None = None,
+    portail_public: str | None = None,
 ) -> BilanCycle:
-    """Run the three steps for ``jour`` (optionally in one territory) and report what was done."""
+    """Run the three steps for ``jour`` (optionally in one territory) and report what was done.
+
+    ``portail_public`` is the public portal's address the préavis e-mails link to.
+    """
     acteur.exiger("cycle_quotidien", territoire)
     bilan = BilanCycle(jour)
     _par_paquets(
-        uow, lambda s: _preavis(uow, s, acteur, jour, bilan, envoyer, expediteur, territoire)
+        uow,
+        lambda s: _preavis(
+            uow, s, acteur, jour, bilan, envoyer, expediteur, territoire, portail_public
+        ),
     )
     _noter_envois(uow, bilan)
     _par_paquets(uow, lambda s: _non_renouvellement(s, acteur, jour, bilan, territoire))
@@ -155,6 +162,7 @@ def _preavis(
     envoyer: Envoyer,
     expediteur: str,
     territoire: str | None,
+    portail_public: str | None = None,
 ) -> int:
     query = (
         _dues_preavis(jour)
@@ -189,7 +197,7 @@ def _preavis(
                 expediteur=expediteur,
                 destinataire=demande.email,
                 sujet=f"Votre demande de logement social {demande.numero} arrive à échéance",
-                texte=texte_preavis(demande),
+                texte=texte_preavis(demande, portail_public),
             )
             cle = (demande.id, demande.date_expiration)
             uow.after_commit(partial(_envoyer_preavis, envoyer, message, cle, bilan))
@@ -357,13 +365,20 @@ def cycle_quotidien(
     alerte_a: str | None,
     planifier: Planifier,
     territoire: str | None = None,
+    portail_public: str | None = None,
 ) -> BilanQuotidien:
     """The daily run: lifecycle, removal of the purged files, then one alert per late item.
 
     The job, ``sne lifecycle`` and the demo all run this; it is safe to run twice.
     """
     bilan = executer(
-        uow, acteur, jour, envoyer=envoyer, expediteur=expediteur, territoire=territoire
+        uow,
+        acteur,
+        jour,
+        envoyer=envoyer,
+        expediteur=expediteur,
+        territoire=territoire,
+        portail_public=portail_public,
     )
     for cle in bilan.fichiers_a_supprimer:  # after the purge's commit: never a file too soon
         store.delete(cle)

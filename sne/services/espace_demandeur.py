@@ -256,10 +256,22 @@ def modifier_coordonnees(
         exiger_active(demande, "modifier la demande")
         avant = formulaire.en_document(demande)
         saisies = {c: (valeurs.get(c) or "").strip() or None for c in CHAMPS_COORDONNEES}
-        propre = formulaire.valider({**avant, **saisies}, date_depot=demande.date_depot)
-        changes = formulaire.differences(avant, propre)
-        if not changes:
-            return []
+        changes = enregistrer(session, demande, {**avant, **saisies})
+        if changes:
+            uow.commit()
+        return sorted(changes)
+
+
+def enregistrer(session: Session, demande: Demande, document: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``document`` as at a guichet, apply it and trace it for the ``PORTAIL`` actor.
+
+    Returns the field-by-field changes (nothing is written when there are none);
+    the caller commits.
+    """
+    avant = formulaire.en_document(demande)
+    propre = formulaire.valider(document, date_depot=demande.date_depot)
+    changes = formulaire.differences(avant, propre)
+    if changes:
         formulaire.appliquer(demande, propre)
         demande.updated_at = utcnow()
         tracer(
@@ -271,5 +283,4 @@ def modifier_coordonnees(
             demande_id=demande.id,
             changements={**changes, "canal": "portail"},
         )
-        uow.commit()
-        return sorted(changes)
+    return changes

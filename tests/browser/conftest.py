@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -343,7 +344,7 @@ SUIVANTE = 'button[name="aller"][value="suivante"]:not([tabindex="-1"])'
 LIEN_RE = re.compile(r"http://127\.0\.0\.1:\d+(/\S+)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def public(
     portail: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
@@ -370,10 +371,20 @@ def public(
         "mails": collecte,
         "uow": portail["uow"],
         "dossier": settings.var_dir,
+        "settings": settings,
     }
     serveur.shutdown()
     fil.join(timeout=10)
     smtp.close()
+
+
+def demande_a_renouveler(uow: Callable[[], Any], foyer: int, email: str, aujourd_hui: date) -> str:
+    """A demande filed 11 months and 10 days ago (so within its préavis month), with ``email``."""
+    with uow() as unit:
+        agent = acteur_pour(unit.session, "agent.nord")
+    depot = aujourd_hui - relativedelta(months=11, days=10)
+    document = document_demande(foyer=foyer, email=email)
+    return demandes.enregistrer(uow(), agent, document, aujourd_hui=depot).numero
 
 
 def dernier_mail(public: dict[str, Any], destinataire: str) -> str:

@@ -17,9 +17,7 @@ from typing import Any
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from sne.acteurs import acteur_pour
-from sne.services import demandes
-from tests.browser.conftest import LIEN_RE, Visite, dernier_mail
+from tests.browser.conftest import LIEN_RE, Visite, demande_a_renouveler, dernier_mail
 from tests.factories import document_demande
 from tests.scans import scan_pdf
 
@@ -32,15 +30,6 @@ ECRANS = {
     "bureau": (1280, 900, True),
     "bureau-sans-js": (1280, 900, False),
 }
-
-
-def demande_a_renouveler(uow: Callable[[], Any], foyer: int, email: str, aujourd_hui: date) -> str:
-    """A demande filed 11 months and 10 days ago (so within its préavis month), with ``email``."""
-    with uow() as unit:
-        agent = acteur_pour(unit.session, "agent.nord")
-    depot = aujourd_hui - relativedelta(months=11, days=10)
-    document = document_demande(foyer=foyer, email=email)
-    return demandes.enregistrer(uow(), agent, document, aujourd_hui=depot).numero
 
 
 def envoyer_piece(
