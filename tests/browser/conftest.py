@@ -344,7 +344,7 @@ SUIVANTE = 'button[name="aller"][value="suivante"]:not([tabindex="-1"])'
 LIEN_RE = re.compile(r"http://127\.0\.0\.1:\d+(/\S+)")
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")  # one per module: each journey starts with fresh sign-in throttling
 def public(
     portail: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
