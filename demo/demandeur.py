@@ -75,13 +75,23 @@ def creer_demandeur_demo(uow: Callable[[], UnitOfWork], aujourd_hui: date) -> st
         agent = acteur_pour(unit.session, "agent.nord")
     depot = aujourd_hui - relativedelta(months=11, days=10)
     numero = demandes.enregistrer(uow(), agent, _document(depot), aujourd_hui=depot).numero
+    compte_lie(uow, numero, EMAIL, MOT_DE_PASSE)
+    return numero
+
+
+def compte_lie(uow: Callable[[], UnitOfWork], numero: str, email: str, mot_de_passe: str) -> int:
+    """A confirmed applicant's account linked to the demande ``numero`` as its applicant; its id.
+
+    Written straight to the database, for the demo and the tests of what a linked
+    applicant does (the linking itself goes through the pages and the mailed code).
+    """
     with uow() as unit:
         session = unit.session
         demande = session.scalar(select(Demande).where(Demande.numero == numero))
         assert demande is not None and demande.demandeur is not None
         compte = CompteDemandeur(
-            email=EMAIL,
-            password_hash=referentiel.hacher(MOT_DE_PASSE),
+            email=email,
+            password_hash=referentiel.hacher(mot_de_passe),
             confirme_le=utcnow(),
             jeton_session=secrets.token_urlsafe(32),
             created_at=utcnow(),
@@ -98,4 +108,4 @@ def creer_demandeur_demo(uow: Callable[[], UnitOfWork], aujourd_hui: date) -> st
             )
         )
         unit.commit()
-    return numero
+        return compte.id

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
+from demo.demandeur import compte_lie
 from sne.acteurs import acteur_pour
 from sne.mail import composer, envoyeur
 from sne.services import demandes
 from sne.services.courriers import texte_preavis
 from sne.services.demandes import charger
 from tests.browser.conftest import Visite, demande_a_renouveler, dernier_mail
-from tests.factories import compte_lie
 
 MOT_DE_PASSE = "ma phrase de passe secrète"
 #: (width, height, household number from this helper's range 120-139) of each run.

@@ -16,12 +16,13 @@ from dateutil.relativedelta import relativedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
+from demo.demandeur import compte_lie
 from sne.acteurs import SYSTEME
 from sne.config import Settings
 from sne.mail import envoyeur
 from sne.services import cycle, demandes, historique
 from tests.conftest import JOUR
-from tests.factories import Referentiel, compte_lie, document_demande
+from tests.factories import Referentiel, document_demande
 from tests.web.conftest import jeton
 
 MOT_DE_PASSE = "Un mot de passe assez long 42"
