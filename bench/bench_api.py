@@ -24,7 +24,7 @@ from typing import Any
 
 import requests
 
-from bench.bench_portal import _attendre, _port_libre
+from bench.charge import attendre, port_libre
 from bench.common import ROOT, report
 from bench.data import foyer, territoire
 from sne.db import make_session_factory
@@ -143,7 +143,7 @@ def _phase(cible: Any, secrets: list[str], *args: Any) -> dict[str, Any]:
 
 def main() -> None:
     numeros, secrets = _preparer()
-    port = _port_libre()
+    port = port_libre()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=BENCH_URL, SNE_VAR_DIR=str(ROOT / "var" / "bench_api"))
     env.pop("REDIS_URL", None)
@@ -154,7 +154,7 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
-        _attendre(url)
+        attendre(url)
         charge_avant = os.getloadavg()[0]
         # One client alone first: what a read costs when nothing waits in line.
         seul = _phase(_lire, secrets[:1], url, numeros)

@@ -13,22 +13,20 @@ A single agent runs first for 45 s (``seul_`` figures): the cost of a page with 
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
 
 from bench import bench_duplicates
+from bench.charge import attendre, locust, port_libre
 from bench.common import ROOT, report
 from demo.donnees import BilanDemo, preparer_referentiel
 from sne.acteurs import ADMIN_CLI
@@ -100,65 +98,6 @@ def _donnees(engine: Any, connues: list[tuple[str, str, Any]], logins: list[str]
     return fichier
 
 
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _attendre(url: str, delai_s: float = 60) -> None:
-    fin = time.monotonic() + delai_s
-    while time.monotonic() < fin:
-        try:
-            with urllib.request.urlopen(url + "/connexion", timeout=2) as reponse:
-                if reponse.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"le portail ne répond pas sur {url}")
-
-
-def _lire_stats(chemin: Path) -> dict[str, dict[str, str]]:
-    with chemin.open(encoding="utf-8") as fichier:
-        return {ligne["Name"]: ligne for ligne in csv.DictReader(fichier)}
-
-
-def _locust(
-    url: str, env: dict[str, str], *, agents: int, arrivees: float, duree_s: int, nom: str
-) -> dict[str, dict[str, str]]:
-    """Run locust headless; counted once every agent has signed in. Its stats by page type."""
-    prefixe = ROOT / "var" / "bench" / nom
-    prefixe.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "locust"),
-            "-f",
-            str(ROOT / "bench" / "portal_agents.py"),
-            "--headless",
-            "--host",
-            url,
-            "--users",
-            str(agents),
-            "--spawn-rate",
-            str(arrivees),
-            "--run-time",
-            f"{round(agents / arrivees + duree_s)}s",
-            "--reset-stats",
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            "--csv",
-            str(prefixe),
-        ],
-        env=env,
-        cwd=ROOT,
-        check=False,  # locust exits 1 when a request failed: the figures say so
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return _lire_stats(Path(f"{prefixe}_stats.csv"))
-
-
 def _figures(stats: dict[str, dict[str, str]], prefixe: str) -> dict[str, Any]:
     """Requests, errors, p50/p95/p99 per page type, throughput and errors in all."""
     figures: dict[str, Any] = {}
@@ -194,7 +133,7 @@ def main() -> None:
     donnees = _donnees(engine, connues, logins)
     engine.dispose()
 
-    port = _port_libre()
+    port = port_libre()
     url = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,
@@ -210,11 +149,25 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
-        _attendre(url)
+        attendre(url)
         # One agent alone first: what a page costs when nothing waits in line.
-        seul = _locust(url, env, agents=1, arrivees=1, duree_s=SEUL_S, nom="portal_locust_seul")
-        charge = _locust(
-            url, env, agents=AGENTS, arrivees=ARRIVEES_PAR_S, duree_s=MESURE_S, nom="portal_locust"
+        seul = locust(
+            url,
+            env,
+            scenario="portal_agents.py",
+            utilisateurs=1,
+            arrivees=1,
+            duree_s=SEUL_S,
+            nom="portal_locust_seul",
+        )
+        charge = locust(
+            url,
+            env,
+            scenario="portal_agents.py",
+            utilisateurs=AGENTS,
+            arrivees=ARRIVEES_PAR_S,
+            duree_s=MESURE_S,
+            nom="portal_locust",
         )
     finally:
         serveur.terminate()

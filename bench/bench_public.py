@@ -35,7 +35,7 @@ import redis
 from aiosmtpd.controller import Controller
 from PIL import Image
 
-from bench.bench_portal import _attendre, _lire_stats, _port_libre
+from bench.charge import attendre, locust, port_libre
 from bench.common import ROOT, report
 from bench.data import foyer, territoire
 from sne.db import make_session_factory
@@ -175,9 +175,9 @@ def main() -> None:
     )
     envois = travail / "envois.jsonl"
     boite = Boite()
-    smtp = Controller(boite, hostname="127.0.0.1", port=_port_libre())
+    smtp = Controller(boite, hostname="127.0.0.1", port=port_libre())
     smtp.start()
-    port = _port_libre()
+    port = port_libre()
     url = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,
@@ -215,8 +215,16 @@ def main() -> None:
         ),
     ]
     try:
-        _attendre(url)
-        stats = _locust(url, env)
+        attendre(url)
+        stats = locust(
+            url,
+            env,
+            scenario="public_applicants.py",
+            utilisateurs=APPLICANTS,
+            arrivees=ARRIVEES_PAR_S,
+            duree_s=MESURE_S,
+            nom="public_locust",
+        )
         fin = time.time() + 60  # the pieces still queued get their mail
         while time.time() < fin and len(_delais_mail(envois, boite)) < _envois(envois):
             time.sleep(1)
@@ -262,40 +270,6 @@ def main() -> None:
 
 def _envois(envois: Path) -> int:
     return len(envois.read_text().splitlines()) if envois.exists() else 0
-
-
-def _locust(url: str, env: dict[str, str]) -> dict[str, dict[str, str]]:
-    """Run locust headless; counted once every applicant has signed in."""
-    prefixe = ROOT / "var" / "bench" / "public_locust"
-    prefixe.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "locust"),
-            "-f",
-            str(ROOT / "bench" / "public_applicants.py"),
-            "--headless",
-            "--host",
-            url,
-            "--users",
-            str(APPLICANTS),
-            "--spawn-rate",
-            str(ARRIVEES_PAR_S),
-            "--run-time",
-            f"{round(APPLICANTS / ARRIVEES_PAR_S + MESURE_S)}s",
-            "--reset-stats",
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-            "--csv",
-            str(prefixe),
-        ],
-        env=env,
-        cwd=ROOT,
-        check=False,  # locust exits 1 when a request failed: the figures say so
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return _lire_stats(Path(f"{prefixe}_stats.csv"))
 
 
 if __name__ == "__main__":
