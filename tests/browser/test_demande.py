@@ -54,7 +54,7 @@ def test_radiating_on_attribution_asks_every_attribution_field(
     page.get_by_label("Identifiant RPLS").fill("RPLS13-401223")
     page.get_by_label("quartier prioritaire").select_option("ZUSNON")
     page.get_by_label("Surface habitable").fill("64")
-    page.get_by_label("Typologie").select_option("T3")
+    page.get_by_label("Typologie (obligatoire)").select_option("T3")
     page.get_by_label("Bailleur (obligatoire)").fill("13 Habitat")
     page.get_by_label("Réservataire").select_option("COLTER")
     page.get_by_label("Statut DALO").select_option("NON")

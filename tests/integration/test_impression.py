@@ -149,7 +149,7 @@ def test_demande_of_another_territory_is_refused(ref: Referentiel) -> None:
     vaucluse = Referentiel(ref.uow, territoire="084")
     with pytest.raises(Forbidden) as refus:
         envois.preparer_envoi(ref.uow(), vaucluse.agent, [(numero, 2, 4)], JOUR)
-    assert refus.value.code == "NON_AUTORISE"
+    assert refus.value.code == "HORS_TERRITOIRE"
     assert "territoire 013" in refus.value.message
     with pytest.raises(Forbidden):
         impression.imprimer_attestation(ref.uow(), vaucluse.agent, numero, JOUR, KEYRING)
