@@ -7,7 +7,9 @@ modification and keeps the identity locked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -103,6 +105,10 @@ CODES = {
 }
 
 
+#: A date as the forms send it (``2026-09-01``).
+DATE_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _champ(cle: str) -> str:
     """The last name of a field path (``personnes[4].lien`` → ``lien``)."""
     return cle.rsplit(".", 1)[-1]
@@ -120,6 +126,8 @@ def _texte(valeur: Any, table: Mapping[str, str] | None = None) -> str:
         return "oui" if valeur else "non"
     if isinstance(valeur, list):
         return ", ".join(_texte(v) for v in valeur)
+    if isinstance(valeur, date) or (isinstance(valeur, str) and DATE_ISO.fullmatch(valeur)):
+        return date.fromisoformat(str(valeur)).strftime("%d/%m/%Y")  # as French readers write it
     if isinstance(valeur, dict):
         types = {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE}
         return f"{codes.libelle(types, valeur.get('type'))} : {valeur.get('montant_mensuel')} € par mois"

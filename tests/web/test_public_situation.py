@@ -93,7 +93,7 @@ def test_household_and_resources_are_reviewed_then_saved_as_a_portal_modificatio
     revue = claire.get(envoyer(claire, f"{base}/ressources", donnees).headers["Location"])
     texte = revue.get_data(as_text=True)
     assert "Ce qui va changer" in texte
-    assert "2026-09-01" in texte and "1900" in texte
+    assert "01/09/2026" in texte and "1900" in texte
     avant = demandes.consulter(ref.uow(), ref.agent, numero).document
     assert len(avant["personnes"]) == personnes  # nothing saved before the confirmation
     fin = envoyer(claire, f"{base}/verifier", {})
