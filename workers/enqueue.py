@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Protocol
 
-#: Queues named after the kind of work.
-QUEUES = ("scans", "mails", "default")
+#: Queues named after the kind of work, in the order a worker serves them: mails first (each
+#: takes milliseconds and somebody waits for it), so they never wait behind a backlog of batches.
+QUEUES = ("mails", "scans", "default")
 
 #: Job names, as registered in ``workers.queue.JOBS``.
 TRAITER_LOT = "traiter_lot"

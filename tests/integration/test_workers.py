@@ -15,7 +15,11 @@ from sne.config import Settings
 from tests.factories import RADIATION_DAY, travailler_en_rafale
 from tests.factories import base_avec_demande as _base
 from tests.factories import statut_demande as _statut
-from workers.enqueue import enqueue_cycle_quotidien
+from workers.enqueue import (
+    enqueue_cycle_quotidien,
+    enqueue_envoyer_notification,
+    enqueue_traiter_lot,
+)
 from workers.queue import InProcessQueue, RQQueue
 
 
@@ -60,6 +64,25 @@ def test_rq_job_is_json_in_redis_and_run_by_a_real_worker(tmp_path: Path, redis_
     travailler_en_rafale(settings, redis_url)
     assert _statut(settings, numero) == "radiee"
     assert client.hget(f"rq:job:{job_id}", "status") == b"finished"
+    client.flushdb()
+
+
+@pytest.mark.redis
+def test_a_worker_sends_mails_before_it_takes_the_next_batch(
+    tmp_path: Path, redis_url: str
+) -> None:
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    settings, _ = _base(tmp_path)
+    queue = RQQueue(redis_url)
+    lot = enqueue_traiter_lot(queue, 999_999)  # queued first
+    mail = enqueue_envoyer_notification(queue, 999_999)
+    travailler_en_rafale(settings, redis_url)
+    debuts = {
+        nom: client.hget(f"rq:job:{ident}", "started_at")
+        for nom, ident in (("lot", lot), ("mail", mail))
+    }
+    assert debuts["lot"] and debuts["mail"] and debuts["mail"] < debuts["lot"]
     client.flushdb()
 
 
