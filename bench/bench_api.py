@@ -3,7 +3,8 @@
 8 clients (threads, one token each, as 8 privative systems) register demandes as
 fast as the portal answers for ``SNE_BENCH_API_S`` seconds: registrations per
 second. Then 8 clients read demandes (``GET /api/v1/demandes/{numero}``), each
-at ``LECTURES_PAR_S`` calls a second (under the per-token limit): p50/p95/p99.
+at ``LECTURES_PAR_S`` calls a second on average
+(Poisson arrivals, under the per-token limit): p50/p95/p99.
 A single client reads alone first (``seul_`` figures: the cost of a read with
 no queue). Target (issue 18): GET demande p95 ≤ 20 ms. ``SNE_BENCH_API_ROWS`` demandes are
 registered first through the service, so the reads hit a filled table.
@@ -104,11 +105,16 @@ def _enregistrer(url: str, secret: str, graine: int, fin: float, sortie: dict[st
 def _lire(
     url: str, secret: str, numeros: list[str], graine: int, fin: float, sortie: dict[str, Any]
 ) -> None:
-    """Read random demandes at ``LECTURES_PAR_S`` a second until ``fin``."""
+    """Read random demandes, ``LECTURES_PAR_S`` a second on average, until ``fin``.
+
+    Calls arrive as a Poisson process (exponential gaps, a random start): privative
+    systems do not tick in step with each other, and clients firing on a shared clock
+    would measure the queue of their own bursts.
+    """
     rng = random.Random(graine)
     session = requests.Session()
     entetes = {"Authorization": f"Bearer {secret}"}
-    prochain = time.monotonic()
+    prochain = time.monotonic() + rng.expovariate(LECTURES_PAR_S)
     while prochain < fin:
         time.sleep(max(0.0, prochain - time.monotonic()))
         debut = time.perf_counter()
@@ -117,7 +123,7 @@ def _lire(
         )
         sortie["ms"].append((time.perf_counter() - debut) * 1000)
         sortie["statuts"].append(reponse.status_code)
-        prochain += 1 / LECTURES_PAR_S
+        prochain += rng.expovariate(LECTURES_PAR_S)
 
 
 def _phase(cible: Any, secrets: list[str], *args: Any) -> dict[str, Any]:
@@ -194,7 +200,8 @@ def main() -> None:
         notes=(
             "PostgreSQL, one territory; gunicorn 2 sync workers (python -m guichet_portal); "
             f"{CLIENTS} client threads with one token each on the same 2-core machine; "
-            f"reads paced at {LECTURES_PAR_S}/s per client; every call traced (appel_api); "
+            f"reads arrive as a Poisson process, {LECTURES_PAR_S}/s per client on average; "
+            "every call traced (appel_api); "
             "seul_: one client alone reading first (no queue); machine_load_1min: the "
             "machine's load average before the run (other work shares the 2 cores); "
             "target_ratio = target p95 / measured p95 (≥ 1 meets it)"

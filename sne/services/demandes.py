@@ -20,7 +20,7 @@ from sne import codes
 from sne.acteurs import Acteur
 from sne.db import table_of
 from sne.errors import Conflict, Forbidden, NotFound, SneError
-from sne.models import Demande, Personne, Ressource
+from sne.models import Demande, Guichet, Personne, Ressource
 from sne.numero import NumeroInvalide, analyser
 from sne.services import doublons, formulaire, numerotation
 from sne.services.trace import ligne, tracer
@@ -364,7 +364,10 @@ def consulter(uow: UnitOfWork, acteur: Acteur, numero: str) -> DemandeVue:
 
 def vue_de(session: Session, acteur: Acteur, numero: str) -> DemandeVue:
     """Load ``numero`` with its guichet and household in the caller's transaction, and view it."""
-    demande = charger(session, numero, avec=[joinedload(Demande.guichet, innerjoin=True)])
+    guichet = joinedload(Demande.guichet, innerjoin=True).load_only(
+        Guichet.code
+    )  # the view's only need
+    demande = charger(session, numero, avec=[guichet])
     acteur.exiger("consulter", demande.territoire_code)
     # An active demande has no radiation in force: its radiations are not even loaded.
     radiation = demande.radiation if demande.statut != "active" else None

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import joinedload
 
 from sne.acteurs import Acteur
 from sne.db import table_of
@@ -248,51 +247,61 @@ def authentifier(
     """Check a bearer token and return who it acts as; ``JetonRefuse`` or ``Forbidden`` else."""
     prefixe = (secret or "").split("_")[1] if (secret or "").count("_") >= 2 else ""
     with uow:
-        session = uow.session
-        # One query: the token, its agent and the agent's guichet (this runs on every call).
-        jeton = session.scalar(
-            select(JetonApi)
+        # One row, only the columns the check needs: this runs before every call.
+        jeton = uow.session.execute(
+            select(
+                JetonApi.id,
+                JetonApi.empreinte,
+                JetonApi.revoque_le,
+                JetonApi.expire_le,
+                JetonApi.plages_ip,
+                JetonApi.portees,
+                JetonApi.guichet_id.label("guichet_du_jeton"),
+                Utilisateur.id.label("utilisateur_id"),
+                Utilisateur.login,
+                Utilisateur.role,
+                Utilisateur.actif,
+                Guichet.id.label("guichet_id"),
+                Guichet.code.label("guichet_code"),
+                Guichet.actif.label("guichet_actif"),
+                Guichet.territoire_code,
+            )
+            .join(Utilisateur, Utilisateur.id == JetonApi.utilisateur_id)
+            .outerjoin(Guichet, Guichet.id == Utilisateur.guichet_id)
             .where(JetonApi.prefixe == prefixe)
-            .options(joinedload(JetonApi.utilisateur).joinedload(Utilisateur.guichet))
+        ).first()
+    if jeton is None or not hmac.compare_digest(jeton.empreinte, empreinte(secret or "")):
+        raise JetonRefuse("Jeton d'accès absent ou inconnu.")
+    if jeton.revoque_le is not None:
+        raise JetonRefuse(
+            "Ce jeton a été révoqué par le gestionnaire territorial.", code="JETON_REVOQUE"
         )
-        if jeton is None or not hmac.compare_digest(jeton.empreinte, empreinte(secret or "")):
-            raise JetonRefuse("Jeton d'accès absent ou inconnu.")
-        if jeton.revoque_le is not None:
-            raise JetonRefuse(
-                "Ce jeton a été révoqué par le gestionnaire territorial.", code="JETON_REVOQUE"
-            )
-        if jeton.expire_le < aujourd_hui:
-            raise JetonRefuse(
-                f"Ce jeton a expiré le {jeton.expire_le:%d/%m/%Y} ; demandez-en un nouveau au "
-                "gestionnaire territorial.",
-                code="JETON_EXPIRE",
-            )
-        if jeton.plages_ip and not _adresse_admise(adresse, jeton.plages_ip):
-            raise Forbidden(
-                f"L'adresse {adresse} n'est pas dans les plages autorisées pour ce jeton.",
-                code="ADRESSE_NON_AUTORISEE",
-            )
-        acteur = _acteur(jeton)
-        return Porteur(jeton.id, acteur, frozenset(jeton.portees.split()))
-
-
-def _acteur(jeton: JetonApi) -> Acteur:
-    """The agent the token acts as, refused if the account or its guichet closed or moved."""
-    user = jeton.utilisateur
-    guichet = user.guichet
-    if not user.actif or guichet is None or not guichet.actif or guichet.id != jeton.guichet_id:
+    if jeton.expire_le < aujourd_hui:
+        raise JetonRefuse(
+            f"Ce jeton a expiré le {jeton.expire_le:%d/%m/%Y} ; demandez-en un nouveau au "
+            "gestionnaire territorial.",
+            code="JETON_EXPIRE",
+        )
+    if jeton.plages_ip and not _adresse_admise(adresse, jeton.plages_ip):
+        raise Forbidden(
+            f"L'adresse {adresse} n'est pas dans les plages autorisées pour ce jeton.",
+            code="ADRESSE_NON_AUTORISEE",
+        )
+    # Refused if the agent's account closed, or it left the guichet the token was made for.
+    if not jeton.actif or not jeton.guichet_actif or jeton.guichet_id != jeton.guichet_du_jeton:
         raise JetonRefuse(
             "Le compte de ce jeton est fermé ou n'est plus rattaché à son guichet ouvert.",
             code="JETON_INVALIDE",
         )
-    return Acteur(
-        utilisateur_id=user.id,
-        login=user.login,
-        role=user.role,
-        territoire_code=guichet.territoire_code,
-        guichet_id=guichet.id,
-        guichet_code=guichet.code,
+    acteur = Acteur(
+        utilisateur_id=jeton.utilisateur_id,
+        login=jeton.login,
+        role=jeton.role,
+        territoire_code=jeton.territoire_code,
+        guichet_id=jeton.guichet_id,
+        guichet_code=jeton.guichet_code,
     )
+    return Porteur(jeton.id, acteur, frozenset(jeton.portees.split()))
 
 
 def _adresse_admise(adresse: str | None, plages: str) -> bool:
