@@ -113,7 +113,7 @@ def _compter_pages(path: Path) -> int:
 
 
 def _lisible(pdf: Path) -> bool:
-    """Tell whether the first page of ``pdf`` has ink and words OCR can read."""
+    """Tell whether the first page of ``pdf`` has ink and words OCR can read (its top third first)."""
     couche = ocr.couche_texte(pdf, 0)
     if couche is not None:
         return True
@@ -123,8 +123,13 @@ def _lisible(pdf: Path) -> bool:
         raise ScanError("page_illisible", lue.erreur or "La première page ne peut pas être lue.")
     if blank.mesurer(lue.image).blanche:
         return False
-    lecture = ocr.lire_page(lue.image, lue.dpi)
-    return lecture.mots >= MIN_MOTS and lecture.confiance >= CONFIANCE_MIN
+    # The top third settles most pages at a quarter of the cost; the whole page is read
+    # only when it does not (a page whose words start lower, or an unreadable one).
+    for lire in (ocr.lire_haut, ocr.lire_page):
+        lecture = lire(lue.image, lue.dpi)
+        if lecture.mots >= MIN_MOTS and lecture.confiance >= CONFIANCE_MIN:
+            return True
+    return False
 
 
 def verifier_depot(
