@@ -339,6 +339,17 @@ def _tenir_dossier(
     return resultat
 
 
+def _lectures_televersement(depot: upload.Depot) -> list[LecturePage]:
+    """The pages' readings of an upload: the legibility check's when it already classifies.
+
+    A one-page piece whose first reading settles its type needs no second OCR run.
+    """
+    lecture = depot.lecture
+    if depot.pages == 1 and lecture is not None and _decide(lecture):
+        return [LecturePage(lecture, classify.probabilite_debut(lecture.texte))]
+    return lire_pages(depot.fichier)
+
+
 def traiter_televersement(
     fichier: Path, out_dir: Path, *, type_declare: str | None = None
 ) -> PieceTraitee:
@@ -365,7 +376,7 @@ def traiter_televersement(
             traitement=(),
             sensible=type_declare is not None and type_piece(type_declare).sensible,
         )
-    lectures = lire_pages(depot.fichier)
+    lectures = _lectures_televersement(depot)
     decision = _classer_piece(lectures, tuple(range(len(lectures))))
     type_code, statut = decision.type, decision.statut
     if type_declare is not None:

@@ -47,6 +47,8 @@ class Depot:
     taille: int
     traitement: tuple[str, ...]
     fichier: Path
+    #: The first page's reading that showed it legible (the classifier reuses it).
+    lecture: ocr.Lecture | None = None
 
 
 def format_par_contenu(debut: bytes) -> str:
@@ -112,24 +114,27 @@ def _compter_pages(path: Path) -> int:
     return pages
 
 
-def _lisible(pdf: Path) -> bool:
-    """Tell whether the first page of ``pdf`` has ink and words OCR can read (its top third first)."""
+def _lecture_lisible(pdf: Path) -> ocr.Lecture | None:
+    """The reading showing the first page of ``pdf`` has words OCR can read, or None.
+
+    The text layer when there is one; else the top third, which settles most pages at
+    a quarter of the cost, and the whole page only when it does not (words starting
+    lower, or an unreadable page).
+    """
     couche = ocr.couche_texte(pdf, 0)
     if couche is not None:
-        return True
+        return couche
     with BatchReader(pdf) as reader:
         lue = reader.page(0, dpi=ocr.OCR_DPI)
     if lue.image is None:
         raise ScanError("page_illisible", lue.erreur or "La première page ne peut pas être lue.")
     if blank.mesurer(lue.image).blanche:
-        return False
-    # The top third settles most pages at a quarter of the cost; the whole page is read
-    # only when it does not (a page whose words start lower, or an unreadable one).
+        return None
     for lire in (ocr.lire_haut, ocr.lire_page):
         lecture = lire(lue.image, lue.dpi)
         if lecture.mots >= MIN_MOTS and lecture.confiance >= CONFIANCE_MIN:
-            return True
-    return False
+            return lecture
+    return None
 
 
 def verifier_depot(
@@ -160,8 +165,9 @@ def verifier_depot(
         pages = 1
         source = out.with_suffix(".source.pdf")
         source.write_bytes(_image_en_pdf(path, genre))
+    lecture = None
     try:
-        if lisibilite and not _lisible(source):
+        if lisibilite and (lecture := _lecture_lisible(source)) is None:
             raise ScanError(
                 "illisible",
                 "Le document semble blanc ou illisible : aucun texte n'a pu y être lu. "
@@ -174,7 +180,7 @@ def verifier_depot(
     if resultat.donnees is None:
         raise ScanError("trop_volumineux", resultat.motif or "Le document est trop volumineux.")
     out.write_bytes(resultat.donnees)
-    return Depot(genre, pages, taille, resultat.taille, resultat.etapes, out)
+    return Depot(genre, pages, taille, resultat.taille, resultat.etapes, out, lecture)
 
 
 def _image_en_pdf(path: Path, genre: str) -> bytes:

@@ -101,3 +101,25 @@ def test_piece_that_cannot_fit_is_refused(tmp_path: Path) -> None:
     pdf = scan_pdf(tmp_path / "bulletin.pdf", ["bulletin_salaire"])
     message = _refus(pdf, tmp_path, "trop_volumineux", limite=10_000, lisibilite=False)
     assert "opérateur" in message
+
+
+def test_words_below_an_empty_top_third_still_make_the_page_legible(tmp_path: Path) -> None:
+    """The check reads the top third first, then the whole page: lower words count too."""
+    document = rendre_piece("quittance_loyer", 150, 0)[0].convert("L")
+    page = Image.new("L", document.size, 255)
+    haut = document.height // 2  # the document's top half pasted into the page's bottom half
+    page.paste(document.crop((0, 0, document.width, haut)), (0, document.height - haut))
+    chemin = tmp_path / "bas.png"
+    page.save(chemin, "PNG", dpi=(150, 150))
+    depot = upload.verifier_depot(chemin, tmp_path / "piece.pdf")
+    assert depot.lecture is not None and depot.lecture.source == "ocr_page"
+    assert "quittance" in depot.lecture.texte.lower()
+
+
+def test_the_legibility_reading_is_kept_for_the_classifier(tmp_path: Path) -> None:
+    """A legible one-page piece carries the reading that proved it (the classifier reuses it)."""
+    chemin = tmp_path / "quittance.png"
+    rendre_piece("quittance_loyer", 150, 0)[0].save(chemin, "PNG", dpi=(150, 150))
+    depot = upload.verifier_depot(chemin, tmp_path / "piece.pdf")
+    assert depot.lecture is not None and depot.lecture.source == "ocr_haut"
+    assert depot.lecture.mots >= upload.MIN_MOTS
