@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import queue as stdlib_queue
 import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -60,10 +60,29 @@ JOBS: dict[str, Callable[..., Any]] = {
 }
 
 
-@cache
+#: The session factories of this process, by database URL (see ``_session_factory``).
+_FABRIQUES: dict[str, sessionmaker[Session]] = {}
+
+
 def _session_factory(database_url: str) -> sessionmaker[Session]:
     """One engine per database and process, shared by every job it runs."""
-    return make_session_factory(make_engine(database_url))
+    if database_url not in _FABRIQUES:
+        _FABRIQUES[database_url] = make_session_factory(make_engine(database_url))
+    return _FABRIQUES[database_url]
+
+
+def _oublier_connexions_du_parent() -> None:
+    """In a forked process (RQ's work horse), never reuse the connections of the parent.
+
+    The worker's own sweep opens a connection before forking; the copied pool would hand
+    the parent's socket to the child, and two processes talking on one PostgreSQL
+    session interleave. ``close=False`` leaves those sockets to the parent.
+    """
+    for fabrique in _FABRIQUES.values():
+        fabrique.kw["bind"].dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_oublier_connexions_du_parent)
 
 
 @dataclass

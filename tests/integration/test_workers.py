@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
+from sqlalchemy import text
 
 from sne.config import Settings
 from tests.factories import RADIATION_DAY, travailler_en_rafale
 from tests.factories import base_avec_demande as _base
 from tests.factories import statut_demande as _statut
+from workers import queue as queue_module
 from workers.enqueue import (
     enqueue_cycle_quotidien,
     enqueue_envoyer_notification,
@@ -156,3 +160,28 @@ def test_a_lot_recorded_while_redis_is_down_is_queued_by_the_workers_sweep(
 
 def _ignorer(_: object) -> None:
     """Drop a job id: the deposit's enqueue callback returns nothing."""
+
+
+@pytest.mark.postgres
+def test_a_forked_work_horse_never_talks_on_the_workers_connection(postgres_engine: Any) -> None:
+    """RQ forks a process per job after the worker's own sweep used the database."""
+    url = postgres_engine.url.render_as_string(hide_password=False)
+    fabrique = queue_module._session_factory(url)
+    with fabrique() as session:
+        parent = session.scalar(text("SELECT pg_backend_pid()"))
+    lecture, ecriture = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the work horse: reports the server process it talks to
+        code = 1
+        try:
+            with queue_module._session_factory(url)() as session:
+                os.write(ecriture, str(session.scalar(text("SELECT pg_backend_pid()"))).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(ecriture)
+    enfant = os.read(lecture, 32).decode()
+    assert os.waitpid(pid, 0)[1] == 0
+    assert enfant and int(enfant) != parent
+    with fabrique() as session:  # the worker's connection is still its own, and sound
+        assert session.scalar(text("SELECT pg_backend_pid()")) == parent
