@@ -29,6 +29,7 @@ DONNEES: dict[str, Any] = json.loads(
 )
 ENVOIS = Path(os.environ["SNE_BENCH_PUBLIC_ENVOIS"])
 COMPTES = itertools.count()
+ENVOIS_FAITS = itertools.count()
 JETON = re.compile(r'name="csrf_token" value="([^"]+)"')
 VERROU = threading.Lock()
 # The portal's cookies are Secure; browsers send them to http://127.0.0.1, Python's jars do
@@ -54,10 +55,20 @@ def _verifier(reponse: Any) -> None:
         reponse.failure(f"{reponse.status_code} sur {reponse.url}")
 
 
+def _unique(jpeg: bytes) -> bytes:
+    """The photo with a comment of its own: each sending is a new document, as an applicant's are.
+
+    (The same bytes twice make a duplicate deposit, which the pipeline answers without a mail.)
+    """
+    commentaire = f"envoi {next(ENVOIS_FAITS)} {time.time()}".encode()
+    segment = b"\xff\xfe" + (len(commentaire) + 2).to_bytes(2, "big") + commentaire
+    return jpeg[:2] + segment + jpeg[2:]  # right after the start-of-image marker
+
+
 class Demandeur(HttpUser):
     """An applicant with a linked demande: consults it, sometimes sends a piece."""
 
-    wait_time = between(1.0, 3.0)
+    wait_time = between(*DONNEES["pause_s"])
 
     def on_start(self) -> None:
         rang = next(COMPTES) % len(DONNEES["comptes"])
@@ -81,7 +92,7 @@ class Demandeur(HttpUser):
             if reponse.status_code != 200 or "/connexion" in reponse.url:
                 reponse.failure(f"connexion refusée ({reponse.status_code}, {reponse.url})")
 
-    @task(6)
+    @task(DONNEES["pages_par_envoi"])
     def consulter(self) -> None:
         """The demande page, the home page."""
         adresse = random.choice((f"/demandes/{self.numero}", "/"))
@@ -96,12 +107,13 @@ class Demandeur(HttpUser):
         jeton = JETON.search(page.text)
         if jeton is None:
             return
-        fichier = Path(random.choice(DONNEES["fichiers"]))
+        chemin, type_piece = random.choice(DONNEES["fichiers"])
+        fichier = Path(chemin)
         debut = time.time()
         with self.client.post(
             adresse,
-            data={"csrf_token": jeton.group(1), "type-1": DONNEES["type_piece"]},
-            files={"fichier-1": (fichier.name, fichier.read_bytes(), "image/jpeg")},
+            data={"csrf_token": jeton.group(1), "type-1": type_piece},
+            files={"fichier-1": (fichier.name, _unique(fichier.read_bytes()), "image/jpeg")},
             name="envoi",
             catch_response=True,
         ) as reponse:
