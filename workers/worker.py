@@ -7,7 +7,8 @@ of them holds its lock at a time, so any number of workers can be started.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -41,6 +42,7 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
         raise click.ClickException(
             "REDIS_URL n'est pas défini : sans Redis, les traitements s'exécutent dans le processus."
         )
+    os.nice(settings.worker_nice)  # the portals' pages before the backlog (SNE_WORKER_NICE)
     connection = Redis.from_url(settings.redis_url)
     servies = queues or QUEUES
     files = [Queue(name, connection=connection, serializer=JSONSerializer) for name in servies]
@@ -60,16 +62,27 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
 
 def _worker_qui_balaie(base: type[Worker], settings: Settings) -> type[Worker]:
     """RQ's worker class whose maintenance pass also runs the sweep of lots without a job."""
+    from rq.exceptions import StopRequested
+
     from sne.uow import UnitOfWork
     from workers.balayage import balayer
     from workers.queue import RQQueue, context
 
     class WorkerSne(base):  # type: ignore[valid-type,misc]  # a class built at run time
+        def request_stop(self, signum: int, frame: Any) -> None:
+            # Remembered before RQ raises StopRequested: raised inside the sweep (or inside
+            # the logging of its failure) the exception can be swallowed, and the worker
+            # would go on waiting for jobs; RQ's loop stops on this flag after maintenance.
+            self._stop_requested = True
+            super().request_stop(signum, frame)
+
         def run_maintenance_tasks(self) -> None:
             super().run_maintenance_tasks()
             try:
                 ctx = context(settings, queue=RQQueue(settings.redis_url or ""))
                 balayer(settings, UnitOfWork(ctx.session_factory), ctx.queue)
+            except StopRequested:
+                raise
             except Exception:  # the sweep must never stop a worker; the next pass retries
                 log.exception("sweep of lots without a job failed")
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
@@ -185,3 +189,83 @@ def test_a_forked_work_horse_never_talks_on_the_workers_connection(postgres_engi
     assert enfant and int(enfant) != parent
     with fabrique() as session:  # the worker's connection is still its own, and sound
         assert session.scalar(text("SELECT pg_backend_pid()")) == parent
+
+
+def _worker_mails(tmp_path: Path, redis_url: str, **env: str) -> subprocess.Popen[bytes]:
+    """A real worker on the mails queue (its database not even migrated: its sweep fails)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sne.cli", "worker", "--queue", "mails"],
+        env={
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "SNE_VAR_DIR": str(tmp_path),
+            "SNE_SECRET_KEY": "k" * 40,
+            **env,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_a_worker_gives_the_portals_priority_on_the_processor(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """A worker runs niced (``SNE_WORKER_NICE``): OCR never delays a page on a shared machine."""
+    worker = _worker_mails(tmp_path, redis_url, SNE_WORKER_NICE="7")
+    try:
+        attendu = os.getpriority(os.PRIO_PROCESS, 0) + 7
+        fin = time.monotonic() + 30
+        while os.getpriority(os.PRIO_PROCESS, worker.pid) != attendu:
+            assert worker.poll() is None, "le worker s'est arrêté"
+            assert time.monotonic() < fin, "le worker n'a pas baissé sa priorité"
+            time.sleep(0.1)
+    finally:
+        worker.kill()
+        worker.wait(timeout=30)
+
+
+def test_a_stop_arriving_during_the_sweep_is_not_swallowed(
+    tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM in the middle of the sweep (which logs and survives its own failures) stops the worker."""
+    from redis import Redis
+    from rq import Queue, Worker
+    from rq.serializers import JSONSerializer
+
+    from workers import balayage
+    from workers.worker import _worker_qui_balaie
+
+    def balayage_interrompu(*_args: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # systemd stops the worker right now
+        raise RuntimeError("base injoignable")  # and the sweep fails on top of it
+
+    expire: list[bool] = []
+
+    def trop_long(*_args: object) -> None:
+        expire.append(True)
+        raise SystemExit(1)  # RQ lets SystemExit through (a cold shutdown)
+
+    monkeypatch.setattr(balayage, "balayer", balayage_interrompu)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/sne.db",
+        var_dir=tmp_path,
+        secret_key="k" * 40,
+        redis_url=redis_url,
+    )
+    connexion = Redis.from_url(redis_url)
+    worker = _worker_qui_balaie(Worker, settings)(
+        [Queue("mails", connection=connexion, serializer=JSONSerializer)],
+        connection=connexion,
+        serializer=JSONSerializer,
+        worker_ttl=20,
+    )
+    precedent = signal.signal(signal.SIGALRM, trop_long)
+    signal.alarm(15)
+    try:
+        worker.work(burst=False)
+    except SystemExit:
+        pass
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, precedent)
+    assert not expire, "le worker attendait encore des travaux 15 s après SIGTERM"
