@@ -262,7 +262,12 @@ def main() -> None:
         figures[f"{cle}_p95_ms"] = float(ligne.get("95%", 0) or 0)
     p95_mail = _p95(delais)
     figures["uploads_accepted"] = _envois(envois)
+    figures["uploads_per_s"] = _par_seconde(_instants_envois(envois))
     figures["result_mails"] = len(delais)
+    figures["result_mails_per_s"] = _par_seconde(
+        [t for t, _, sujet in boite.recus if sujet.startswith("Pièces")]
+    )
+    figures["upload_to_mail_p50_s"] = round(statistics.median(delais), 2) if delais else None
     figures["upload_to_mail_p95_s"] = round(p95_mail, 2) if p95_mail is not None else None
     figures["errors"] = int(stats.get("Aggregated", {}).get("Failure Count", 0)) + (
         _envois(envois) - len(delais)
@@ -280,13 +285,29 @@ def main() -> None:
             f"{PAUSE_S[1]:g} s on each page, one sending of a piece (a distinct 1–2 MB photo "
             f"of a payslip, tax notice or rent receipt) for {PAGES_PAR_ENVOI} pages viewed; "
             "errors = failed requests + accepted uploads without a result mail; "
+            "uploads_per_s and result_mails_per_s: from the first to the last (result mails "
+            "slower than uploads means the worker never idled: that is its capacity); "
             "target_ratio = target / measured (≥ 1 meets it)"
         ),
     )
 
 
 def _envois(envois: Path) -> int:
-    return len(envois.read_text().splitlines()) if envois.exists() else 0
+    return len(_instants_envois(envois))
+
+
+def _instants_envois(envois: Path) -> list[float]:
+    """When each accepted upload was sent."""
+    if not envois.exists():
+        return []
+    return [json.loads(ligne)["t"] for ligne in envois.read_text().splitlines()]
+
+
+def _par_seconde(instants: list[float]) -> float | None:
+    """Events a second between the first and the last (the worker's pace when it never idles)."""
+    if len(instants) < 2:
+        return None
+    return round((len(instants) - 1) / (max(instants) - min(instants)), 2)
 
 
 if __name__ == "__main__":
