@@ -174,8 +174,7 @@ def charger(engine: Any, tirage: Tirage) -> tuple[list[tuple[str, str, date]], i
                 numero = f"{TERRITOIRE}{depot:%m%y}{sequence[depot.year]:06d}{codes[guichet]}"
                 demandes.append(
                     (demande_id, numero, TERRITOIRE, guichet, "active", "physique", depot,
-                     depot + timedelta(days=365), now, now, False, "[]", "[]", "[]", False,
-                     False, False)
+                     depot + timedelta(days=365), now, now, False, "[]", "[]", "[]", False)
                 )  # fmt: skip
                 if connues and rng.random() < PLANTED_SHARE:
                     nom, prenoms, ne = variante(rng, *rng.choice(connues))
@@ -204,8 +203,7 @@ def charger(engine: Any, tirage: Tirage) -> tuple[list[tuple[str, str, date]], i
                 raw,
                 "COPY demande (id, numero, territoire_code, guichet_id, statut, type_demandeur, "
                 "date_depot, date_expiration, created_at, updated_at, consentement_sms, motifs, "
-                "types_logement, communes_souhaitees, demande_elargie, handicap_logement_adapte, "
-                "handicap_fauteuil_roulant) FROM STDIN",
+                "types_logement, communes_souhaitees, demande_elargie) FROM STDIN",
                 demandes,
             )
             _copier(

@@ -45,13 +45,12 @@ JOUR = date(2026, 3, 16)
 GENERATION = (
     """INSERT INTO demande (id, numero, territoire_code, guichet_id, statut, type_demandeur,
         date_depot, date_expiration, created_at, updated_at, consentement_sms, motifs,
-        types_logement, communes_souhaitees, demande_elargie, handicap_logement_adapte,
-        handicap_fauteuil_roulant)
+        types_logement, communes_souhaitees, demande_elargie)
     SELECT g, '013' || lpad(g::text, 10, '0') || 'G1301', '013',
         (:guichets)[1 + g % cardinality(:guichets)],
         CASE WHEN g % 10 = 0 THEN 'radiee' ELSE 'active' END, 'physique',
         DATE '2026-03-16' - (g % 440), DATE '2027-03-16' - (g % 440), now(), now(), false,
-        '[]', '[]', '[]', false, false, false
+        '[]', '[]', '[]', false
     FROM generate_series(1, :rows) AS g""",
     """INSERT INTO radiation (demande_id, motif, date_radiation, guichet_id, date_bail,
         logement_zus_qpv, statut_dalo, reservataire, accord_collectif, bailleur)

@@ -89,8 +89,7 @@ SECTIONS = (
         "i",
         "Handicap et perte d'autonomie",
         (
-            "handicap_logement_adapte",
-            "handicap_fauteuil_roulant",
+            *codes.OUI_NON_HANDICAP,
             "handicap_precision",
             *codes.CHAMPS_HANDICAP,
             *codes.LISTES_HANDICAP,

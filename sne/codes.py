@@ -270,6 +270,12 @@ EQUIPEMENT_HANDICAP = _table(
         "6": "Place de stationnement adaptée (3,30 m)",
     }
 )
+#: A yes/no the format allows to leave unknown.
+BOOLEEN_DOC = _table(OUI="Oui", NON="Non", NONDOC="Non renseigné")
+#: The demande's two disability questions (yes, no, or not said): field → French name.
+OUI_NON_HANDICAP = MappingProxyType(
+    {"handicap_logement_adapte": "logement adapté", "handicap_fauteuil_roulant": "fauteuil roulant"}
+)
 #: The demande's disability codes: field → (code table, French name).
 CHAMPS_HANDICAP = MappingProxyType(
     {
@@ -286,8 +292,6 @@ LISTES_HANDICAP = MappingProxyType(
         "handicap_equipements": (EQUIPEMENT_HANDICAP, "équipement"),
     }
 )
-#: A yes/no the format allows to leave unknown.
-BOOLEEN_DOC = _table(OUI="Oui", NON="Non", NONDOC="Non renseigné")
 _PIECES_DALO = ("T1", "T2", "T3", "T4", "T5", "T6 et plus")
 _TRANCHES_DALO = ("T1-T2", "T2-T3", "T3-T4", "T4-T5", "T5-T6")
 #: Typology of the dwelling a DALO decision calls for (recorded with an attribution).

@@ -112,13 +112,17 @@ def ecrire(
             for motif in document["motifs"]:
                 _code(liste, "motif", motif)
         _texte(personne, "precisionMotif", document.get("motif_precision"))
-        if any(
-            document.get(c)
-            for c in ("handicap_logement_adapte", "handicap_fauteuil_roulant", "handicap_precision")
-        ) or any(document.get(c) for c in CHAMPS_HANDICAP_DETAIL):
+        repondues = any(
+            document.get(cle) not in (None, "NONDOC") for cle in f.OUI_NON_HANDICAP.values()
+        )
+        if (
+            repondues
+            or document.get("handicap_precision")
+            or any(document.get(c) for c in CHAMPS_HANDICAP_DETAIL)
+        ):
             handicap = _element(personne, "handicap")
-            _texte(handicap, "logementAdapte", document.get("handicap_logement_adapte") or None)
-            _texte(handicap, "fauteuilRoulant", document.get("handicap_fauteuil_roulant") or None)
+            for nom in f.OUI_NON_HANDICAP:  # OUI, NON, or NONDOC when the other is answered
+                _code(handicap, nom, document.get(f.OUI_NON_HANDICAP[nom]) or "NONDOC")
             _texte(handicap, "precision", document.get("handicap_precision"))
             _handicap_detail(handicap, document)
     _recherche(dl, document)

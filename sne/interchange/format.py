@@ -125,6 +125,11 @@ PERMIS_HANDICAP = _permis(
     "logementAdapte fauteuilRoulant precision etat capaciteMarche natureMotrice "
     "natureSensorielle listeAideTechnique listeEquipement"
 )
+#: The disability's two questions (names of ours), OUI/NON/NONDOC: element → document key.
+OUI_NON_HANDICAP = {
+    "logementAdapte": "handicap_logement_adapte",
+    "fauteuilRoulant": "handicap_fauteuil_roulant",
+}
 #: The disability's codes (names of ours): element → document key (tables: sne.codes).
 CODES_HANDICAP = {
     "etat": "handicap_etat",

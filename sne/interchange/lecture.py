@@ -698,8 +698,8 @@ class _Lecture:
         )
         n.texte("precisionMotif", c, "motif_precision")
         handicap = n.sous("handicap", f.PERMIS_HANDICAP)
-        handicap.booleen("logementAdapte", c, "handicap_logement_adapte")
-        handicap.booleen("fauteuilRoulant", c, "handicap_fauteuil_roulant")
+        for nom, cle in f.OUI_NON_HANDICAP.items():
+            handicap.code(nom, codes.BOOLEEN_DOC, codes.OUI_NON_HANDICAP[cle], c, cle)
         handicap.texte("precision", c, "handicap_precision")
         for nom, cle in f.CODES_HANDICAP.items():
             handicap.code(nom, *codes.CHAMPS_HANDICAP[cle], c, cle)

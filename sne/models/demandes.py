@@ -113,8 +113,13 @@ class Demande(Base):
     demande_elargie: Mapped[bool] = mapped_column(Boolean, default=False)
     loyer_maximum: Mapped[int | None] = mapped_column(Integer)
     # i) disability needing an adapted dwelling
-    handicap_logement_adapte: Mapped[bool] = mapped_column(Boolean, default=False)
-    handicap_fauteuil_roulant: Mapped[bool] = mapped_column(Boolean, default=False)
+    # OUI, NON or NONDOC (codes.BOOLEEN_DOC): an unanswered question is not a « non ».
+    handicap_logement_adapte: Mapped[str] = mapped_column(
+        String(6), default="NONDOC", server_default="NONDOC"
+    )
+    handicap_fauteuil_roulant: Mapped[str] = mapped_column(
+        String(6), default="NONDOC", server_default="NONDOC"
+    )
     handicap_precision: Mapped[str | None] = mapped_column(Text)
     # The SNE's « Complément handicap » (codes in sne.codes), one per demande like the rest
     # of section i: state, walking capacity, motor and sensory nature, aids, equipment.

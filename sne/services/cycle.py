@@ -276,6 +276,8 @@ def purger(session: Session, acteur: Acteur, demande: Demande, jour: date) -> li
     # The disability's details are health data: erased with the household.
     for champ in codes.CHAMPS_HANDICAP:
         setattr(demande, champ, None)
+    for champ in codes.OUI_NON_HANDICAP:
+        setattr(demande, champ, "NONDOC")
     for champ in codes.LISTES_HANDICAP:
         setattr(demande, champ, [])
     for ligne in demande.radiations:

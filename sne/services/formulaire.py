@@ -107,8 +107,6 @@ BOOLEENS = {
     "logement_actuel_proprietaire",
     "travail_etranger",
     "consentement_sms",
-    "handicap_logement_adapte",
-    "handicap_fauteuil_roulant",
     "demande_elargie",
     "mineur_emancipe",
 }
@@ -256,7 +254,7 @@ def valider(document: Mapping[str, Any], *, date_depot: date) -> dict[str, Any]:
     if type_demandeur == "morale":
         if not propre["raison_sociale"]:
             v.erreur("raison_sociale", "obligatoire pour une personne morale")
-        remplis = [c for c in CHAMPS_C_A_G_I if propre[c] not in (None, False, [], "")]
+        remplis = [c for c in CHAMPS_C_A_G_I if propre[c] not in (None, False, [], "", "NONDOC")]
         for champ in remplis:
             v.erreur(champ, "une personne morale ne remplit que les rubriques a, b et h")
     else:
@@ -338,6 +336,8 @@ def _valider_demande(v: Verificateur, document: Mapping[str, Any], propre: dict[
             )
     for champ, (table, nom) in codes.CHAMPS_HANDICAP.items():
         propre[champ] = v.code(champ, propre[champ], table, nom)
+    for champ, nom in codes.OUI_NON_HANDICAP.items():  # not said: NONDOC, as the format says
+        propre[champ] = v.code(champ, propre[champ], codes.BOOLEEN_DOC, nom) or "NONDOC"
     for champ, table, nom in (
         ("motifs", codes.MOTIF_DEMANDE, "motif"),
         ("types_logement", codes.TYPE_LOGEMENT, "type de logement"),

@@ -158,3 +158,41 @@ def test_stored_codes_go_back_to_the_old_lists_and_forward_again(base_neuve: Eng
         "A",
         "E",
     ]
+
+
+def _handicap(engine: Engine) -> list[tuple[object, ...]]:
+    return _lignes(
+        engine,
+        "SELECT handicap_logement_adapte, handicap_fauteuil_roulant FROM demande ORDER BY id",
+    )
+
+
+def test_the_disability_questions_become_oui_non_nondoc_and_keep_the_radiations(
+    base_neuve: Engine,
+) -> None:
+    """A ticked box is OUI, an unticked one NONDOC (it never said no); nothing else is lost."""
+    _remplir(base_neuve)
+    with base_neuve.begin() as connection:
+        connection.execute(text("UPDATE demande SET handicap_logement_adapte = 'OUI' WHERE id = 1"))
+        connection.execute(
+            text("UPDATE demande SET handicap_fauteuil_roulant = 'NON' WHERE id = 2")
+        )
+    radiations = _radiations(base_neuve)
+
+    _vers(base_neuve, "1a2b3c4d5e12", descendre=True)
+    assert [tuple(bool(v) for v in ligne) for ligne in _handicap(base_neuve)] == [
+        (True, False),
+        (False, False),
+        (False, False),
+        (False, False),
+    ]
+    with base_neuve.begin() as connection:  # what the check box could say
+        connection.execute(text("UPDATE demande SET handicap_fauteuil_roulant = true WHERE id = 3"))
+    _vers(base_neuve, "head", descendre=False)
+    assert _handicap(base_neuve) == [
+        ("OUI", "NONDOC"),
+        ("NONDOC", "NONDOC"),
+        ("NONDOC", "OUI"),
+        ("NONDOC", "NONDOC"),
+    ]
+    assert _radiations(base_neuve) == radiations  # the table was not rebuilt: nothing cascaded

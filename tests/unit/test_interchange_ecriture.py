@@ -31,8 +31,8 @@ def complet() -> dict[str, Any]:
         logement_actuel_categorie="A",
         logement_actuel_habitants=6,
         motif_precision="Moisissures dans la chambre des enfants",
-        handicap_logement_adapte=True,
-        handicap_fauteuil_roulant=True,
+        handicap_logement_adapte="OUI",
+        handicap_fauteuil_roulant="OUI",
         handicap_precision="Fauteuil roulant depuis 2024",
         handicap_etat="STA",
         handicap_capacite_marche="2",
@@ -119,6 +119,38 @@ def relu(contenu: bytes) -> dict[str, Any]:
 def test_every_field_survives_writing_and_reading() -> None:
     doc = complet()
     assert relu(ecrire_cre(doc)) == doc
+
+
+@pytest.mark.parametrize(
+    ("adapte", "fauteuil"), [("OUI", "NON"), ("NON", "NONDOC"), ("NONDOC", "OUI")]
+)
+def test_the_disability_questions_keep_oui_non_and_nondoc(adapte: str, fauteuil: str) -> None:
+    doc = formulaire.valider(
+        document_demande(handicap_logement_adapte=adapte, handicap_fauteuil_roulant=fauteuil),
+        date_depot=DEPOT,
+    )
+    contenu = ecrire_cre(doc)
+    assert f'<logementAdapte code="{adapte}" />'.encode() in contenu
+    lu = relu(contenu)
+    assert (lu["handicap_logement_adapte"], lu["handicap_fauteuil_roulant"]) == (adapte, fauteuil)
+
+
+def test_unanswered_disability_questions_write_no_disability_element() -> None:
+    doc = formulaire.valider(document_demande(), date_depot=DEPOT)
+    assert doc["handicap_logement_adapte"] == doc["handicap_fauteuil_roulant"] == "NONDOC"
+    contenu = ecrire_cre(doc)
+    assert b"<handicap>" not in contenu
+    assert relu(contenu)["handicap_fauteuil_roulant"] == "NONDOC"
+
+
+def test_a_disability_answer_outside_the_list_is_refused_in_french() -> None:
+    with pytest.raises(formulaire.ValidationError) as refus:
+        formulaire.valider(
+            document_demande(handicap_fauteuil_roulant="peut-être"), date_depot=DEPOT
+        )
+    assert refus.value.problems["handicap_fauteuil_roulant"] == (
+        "code fauteuil roulant « peut-être » inconnu (codes admis : OUI, NON, NONDOC)"
+    )
 
 
 def test_legal_person_survives_writing_and_reading() -> None:

@@ -427,4 +427,8 @@ def test_the_disability_sample_gives_every_official_code() -> None:
     ) == ("STA", "1", "MI", None)
     assert document["handicap_aides_techniques"] == ["4"]
     assert document["handicap_equipements"] == ["2", "3", "4"]
+    assert (document["handicap_logement_adapte"], document["handicap_fauteuil_roulant"]) == (
+        "OUI",
+        "OUI",
+    )
     assert fichier.chemin("handicap_equipements").endswith("/handicap/listeEquipement")
