@@ -120,7 +120,7 @@ def coordonnees(numero: str) -> Reponse | str:
         valeurs = {c: request.form.get(c, "") for c in espace_demandeur.CHAMPS_COORDONNEES}
         try:
             changes = espace_demandeur.modifier_coordonnees(
-                acces.uow(), acces.compte().id, numero, valeurs
+                acces.uow(), acces.compte().id, numero, valeurs, aujourd_hui=aujourd_hui()
             )
         except SneError as refus:
             erreurs = {cle: str(texte) for cle, texte in refus.details.items()}

@@ -146,12 +146,14 @@ def verifier(numero: str) -> Response | str:
     try:
         if request.method == "POST":
             changes = situation_demandeur.modifier_situation(
-                acces.uow(), compte_id, suivi.numero, document
+                acces.uow(), compte_id, suivi.numero, document, aujourd_hui=aujourd_hui()
             )
             session.pop(_cle(suivi.numero), None)
             flash("Votre situation est enregistrée." if changes else "Rien n'a changé.", "success")
             return redirect(url_for("espace.demande", numero=suivi.numero))
-        changes = situation_demandeur.apercu(acces.uow(), compte_id, suivi.numero, document)
+        changes = situation_demandeur.apercu(
+            acces.uow(), compte_id, suivi.numero, document, aujourd_hui=aujourd_hui()
+        )
     except SneError as refus:
         erreurs = {cle: str(texte) for cle, texte in refus.details.items()} or {
             "demande": refus.message

@@ -256,7 +256,11 @@ def modifier(
         acteur.exiger("modifier", demande.territoire_code)
         exiger_active(demande, "modifier la demande")
         avant = formulaire.en_document(demande)
-        propre = formulaire.valider({**avant, **changements}, date_depot=demande.date_depot)
+        propre = formulaire.valider(
+            {**avant, **changements},
+            date_depot=demande.date_depot,
+            modifie_le=aujourd_hui or date.today(),
+        )
         changes = formulaire.differences(avant, propre)
         if not changes:
             return {}

@@ -247,7 +247,7 @@ CHAMPS_COORDONNEES = (
 
 
 def modifier_coordonnees(
-    uow: UnitOfWork, compte_id: int, numero: str, valeurs: Mapping[str, str]
+    uow: UnitOfWork, compte_id: int, numero: str, valeurs: Mapping[str, str], *, aujourd_hui: date
 ) -> list[str]:
     """Change the contact details of the linked demande, checked as at a guichet; return the fields changed."""
     with uow:
@@ -256,20 +256,22 @@ def modifier_coordonnees(
         exiger_active(demande, "modifier la demande")
         avant = formulaire.en_document(demande)
         saisies = {c: (valeurs.get(c) or "").strip() or None for c in CHAMPS_COORDONNEES}
-        changes = enregistrer(session, demande, {**avant, **saisies})
+        changes = enregistrer(session, demande, {**avant, **saisies}, aujourd_hui=aujourd_hui)
         if changes:
             uow.commit()
         return sorted(changes)
 
 
-def enregistrer(session: Session, demande: Demande, document: Mapping[str, Any]) -> dict[str, Any]:
+def enregistrer(
+    session: Session, demande: Demande, document: Mapping[str, Any], *, aujourd_hui: date
+) -> dict[str, Any]:
     """Validate ``document`` as at a guichet, apply it and trace it for the ``PORTAIL`` actor.
 
     Returns the field-by-field changes (nothing is written when there are none);
     the caller commits.
     """
     avant = formulaire.en_document(demande)
-    propre = formulaire.valider(document, date_depot=demande.date_depot)
+    propre = formulaire.valider(document, date_depot=demande.date_depot, modifie_le=aujourd_hui)
     changes = formulaire.differences(avant, propre)
     if changes:
         formulaire.appliquer(demande, propre)

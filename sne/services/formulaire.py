@@ -232,10 +232,15 @@ def _age(naissance: date, au: date) -> int:
     return relativedelta(au, naissance).years
 
 
-def valider(document: Mapping[str, Any], *, date_depot: date) -> dict[str, Any]:
+def valider(
+    document: Mapping[str, Any], *, date_depot: date, modifie_le: date | None = None
+) -> dict[str, Any]:
     """Return the normalised document, or raise ``ValidationError`` listing every problem.
 
-    ``date_depot`` is the filing date (ancienneté) against which ages and dates are checked.
+    ``date_depot`` is the filing date (ancienneté) against which ages and dates are
+    checked; ``modifie_le``, for a change to a registered demande, is the day of the
+    change: the household then lives in that day (a child born since the filing, a
+    pregnancy announced months later, a co-holder who came of age meanwhile).
     """
     v = Verificateur()
     inconnus = set(document) - set(CHAMPS_DEMANDE) - {"personnes"}
@@ -249,7 +254,8 @@ def valider(document: Mapping[str, Any], *, date_depot: date) -> dict[str, Any]:
     propre["type_demandeur"] = type_demandeur
 
     _valider_demande(v, document, propre)
-    propre["personnes"] = _valider_personnes(v, document.get("personnes"), date_depot)
+    au = max(date_depot, modifie_le) if modifie_le else date_depot
+    propre["personnes"] = _valider_personnes(v, document.get("personnes"), date_depot, au)
 
     if type_demandeur == "morale":
         if not propre["raison_sociale"]:
@@ -385,7 +391,9 @@ def _liste(v: Verificateur, champ: str, valeur: Any) -> list[str]:
     return [str(x).strip() for x in valeur if str(x).strip()]
 
 
-def _valider_personnes(v: Verificateur, personnes: Any, date_depot: date) -> list[dict[str, Any]]:
+def _valider_personnes(
+    v: Verificateur, personnes: Any, date_depot: date, au: date
+) -> list[dict[str, Any]]:
     if not isinstance(personnes, list) or not personnes:
         v.erreur("personnes", "indiquer au moins le demandeur")
         return []
@@ -397,7 +405,7 @@ def _valider_personnes(v: Verificateur, personnes: Any, date_depot: date) -> lis
         if not isinstance(personne, Mapping):
             v.erreur(f"personnes[{rang}]", "fiche de personne attendue")
             continue
-        propres.append(_valider_personne(v, personne, rang, date_depot))
+        propres.append(_valider_personne(v, personne, rang, date_depot, au))
     roles = [p["role"] for p in propres]
     if roles.count("demandeur") != 1:
         v.erreur("personnes", "il faut exactement un demandeur")
@@ -410,8 +418,9 @@ def _valider_personnes(v: Verificateur, personnes: Any, date_depot: date) -> lis
 
 
 def _valider_personne(
-    v: Verificateur, personne: Mapping[str, Any], rang: int, date_depot: date
+    v: Verificateur, personne: Mapping[str, Any], rang: int, date_depot: date, au: date
 ) -> dict[str, Any]:
+    """One person, checked as of ``au`` (the filing day, or the day of a change)."""
     ici = f"personnes[{rang}]"
     for champ in sorted(set(personne) - set(CHAMPS_PERSONNE) - {"ressources"}):
         v.erreur(f"{ici}.{champ}", "rubrique inconnue")
@@ -462,14 +471,11 @@ def _valider_personne(
         prevue = p["date_naissance_prevue"]
         if prevue is None:
             v.erreur(f"{ici}.date_naissance_prevue", "date de naissance prévue obligatoire")
-        elif (
-            not date_depot - relativedelta(months=1)
-            <= prevue
-            <= date_depot + relativedelta(months=9)
-        ):
+        elif not date_depot - relativedelta(months=1) <= prevue <= au + relativedelta(months=9):
             v.erreur(
                 f"{ici}.date_naissance_prevue",
-                "une naissance attendue doit être prévue dans les neuf mois suivant le dépôt",
+                "une naissance attendue doit être prévue dans les neuf mois"
+                + (" suivant le dépôt" if au == date_depot else ""),
             )
         return p
     # Children in shared custody travel without names in interfaceNuu files.
@@ -490,10 +496,15 @@ def _valider_personne(
         v.erreur(f"{ici}.lien", "lien avec le demandeur obligatoire (M, P, C ou L)")
     if naissance is None:
         return p
-    if naissance > date_depot:
-        v.erreur(f"{ici}.date_naissance", "date de naissance postérieure à la date de dépôt")
+    if naissance > au:
+        v.erreur(
+            f"{ici}.date_naissance",
+            "date de naissance postérieure à la date de dépôt"
+            if au == date_depot
+            else "date de naissance dans le futur",
+        )
         return p
-    age = _age(naissance, date_depot)
+    age = _age(naissance, au)
     if age > AGE_MAXIMUM:
         v.erreur(f"{ici}.date_naissance", f"âge de {age} ans impossible")
     if role in {"demandeur", "cotitulaire"}:
@@ -502,9 +513,11 @@ def _valider_personne(
             v.erreur(
                 f"{ici}.date_naissance",
                 f"le {codes.ROLE_PERSONNE[role].lower()} doit être majeur ou mineur émancipé "
-                f"d'au moins {AGE_EMANCIPATION} ans (âge au dépôt : {age} ans)",
+                f"d'au moins {AGE_EMANCIPATION} ans "
+                f"(âge {'au dépôt' if au == date_depot else 'ce jour'} : {age} ans)",
             )
-    if role == "garde_alternee" and age >= AGE_MAJORITE:
+    # A child in custody is judged at the filing: turning 18 since must not block a change.
+    if role == "garde_alternee" and _age(naissance, date_depot) >= AGE_MAJORITE:
         v.erreur(
             f"{ici}.date_naissance", "la garde alternée ou le droit de visite concerne un mineur"
         )

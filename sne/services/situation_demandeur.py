@@ -9,6 +9,7 @@ situation are taken back from the stored demande (a guichet changes them, with a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -67,22 +68,22 @@ def _document(
 
 
 def apercu(
-    uow: UnitOfWork, compte_id: int, numero: str, propose: Mapping[str, Any]
+    uow: UnitOfWork, compte_id: int, numero: str, propose: Mapping[str, Any], *, aujourd_hui: date
 ) -> dict[str, list[Any]]:
     """What ``modifier_situation`` would change, checked but not saved (the review page)."""
     with uow:
         demande, document = _document(uow.session, compte_id, numero, propose)
-        propre = formulaire.valider(document, date_depot=demande.date_depot)
+        propre = formulaire.valider(document, date_depot=demande.date_depot, modifie_le=aujourd_hui)
         return formulaire.differences(formulaire.en_document(demande), propre)
 
 
 def modifier_situation(
-    uow: UnitOfWork, compte_id: int, numero: str, propose: Mapping[str, Any]
+    uow: UnitOfWork, compte_id: int, numero: str, propose: Mapping[str, Any], *, aujourd_hui: date
 ) -> dict[str, Any]:
     """Save the applicant's new situation on the linked, active demande; return the changes."""
     with uow:
         demande, document = _document(uow.session, compte_id, numero, propose)
-        changes = enregistrer(uow.session, demande, document)
+        changes = enregistrer(uow.session, demande, document, aujourd_hui=aujourd_hui)
         if changes:
             uow.commit()
         return changes

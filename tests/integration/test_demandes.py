@@ -128,6 +128,24 @@ def test_modification_is_traced_field_by_field(ref: Referentiel) -> None:
     assert vue.numero == numero and vue.date_depot == JOUR
 
 
+def test_a_guichet_adds_a_child_born_after_the_filing(ref: Referentiel) -> None:
+    """Ten months on, the newborn is checked against the day of the change, not the filing."""
+    document = document_demande(foyer=2)
+    numero = demandes.enregistrer(ref.uow(), ref.agent, document, aujourd_hui=JOUR).numero
+    enfant = {"role": "a_charge", "nom_naissance": "Lefort", "prenoms": "Jade",
+              "date_naissance": "2026-12-20", "lien": "E"}  # fmt: skip
+    demandes.modifier(
+        ref.uow(),
+        ref.agent,
+        numero,
+        {"personnes": [*document["personnes"], enfant]},
+        aujourd_hui=date(2027, 1, 16),
+    )
+    personnes = demandes.consulter(ref.uow(), ref.agent, numero).document["personnes"]
+    assert personnes[-1]["prenoms"] == "Jade"
+    assert personnes[-1]["date_naissance"] == date(2026, 12, 20)
+
+
 def test_modification_without_change_traces_nothing(ref: Referentiel) -> None:
     numero = demandes.enregistrer(ref.uow(), ref.agent, document_demande(), aujourd_hui=JOUR).numero
     assert demandes.modifier(ref.uow(), ref.agent, numero, {"commune": "Marseille"}) == {}

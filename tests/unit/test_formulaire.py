@@ -67,6 +67,32 @@ def test_expected_birth_needs_a_plausible_date() -> None:
     assert "neuf mois" in problemes(doc)["personnes[4].date_naissance_prevue"]
 
 
+def test_a_change_years_after_the_filing_lives_in_the_day_of_the_change() -> None:
+    """A demande filed in March 2026 and changed in December 2027: its household has moved on."""
+    change = date(2027, 12, 1)
+    doc = document_demande()
+    doc["personnes"].append({"role": "a_charge", "nom_naissance": "DURAND", "prenoms": "Lou",
+                             "date_naissance": "2027-10-02", "lien": "E"})  # fmt: skip
+    doc["personnes"].append({"role": "a_naitre", "date_naissance_prevue": "2028-05-01"})
+    propre = formulaire.valider(doc, date_depot=DEPOT, modifie_le=change)
+    assert [p["role"] for p in propre["personnes"]][-2:] == ["a_charge", "a_naitre"]
+    # At the filing date, the same household could not be: born, and expected, too late.
+    refus = problemes(doc)
+    assert (
+        refus["personnes[4].date_naissance"] == "date de naissance postérieure à la date de dépôt"
+    )
+    assert "neuf mois suivant le dépôt" in refus["personnes[5].date_naissance_prevue"]
+    # The day of the change still bounds them: no birth in the future, no pregnancy of a year.
+    doc["personnes"][3]["date_naissance"] = "2027-12-25"
+    doc["personnes"][4]["date_naissance_prevue"] = "2028-12-01"
+    with pytest.raises(ValidationError) as erreur:
+        formulaire.valider(doc, date_depot=DEPOT, modifie_le=change)
+    assert erreur.value.problems == {
+        "personnes[4].date_naissance": "date de naissance dans le futur",
+        "personnes[5].date_naissance_prevue": "une naissance attendue doit être prévue dans les neuf mois",
+    }
+
+
 def test_shared_custody_concerns_a_minor() -> None:
     doc = document_demande()
     doc["personnes"].append(

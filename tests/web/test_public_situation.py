@@ -214,3 +214,32 @@ def test_public_url_setting_defaults_to_make_run_address() -> None:
     assert Settings.from_env({"SNE_SECRET_KEY": "x"}).public_url == "http://127.0.0.1:8001"
     env = {"SNE_SECRET_KEY": "x", "SNE_PUBLIC_URL": "https://demandeurs.example.fr/"}
     assert Settings.from_env(env).public_url == "https://demandeurs.example.fr"
+
+
+def test_a_child_born_since_an_old_filing_and_a_new_pregnancy_are_taken(
+    fabrique_public: Callable[..., Flask], ref: Referentiel, numero: str
+) -> None:
+    """Ten months after the filing, the household lives in today: neither is refused."""
+    jour = JOUR + relativedelta(months=10)
+    compte_lie(ref.uow, numero, "claire.situation@example.fr", MOT_DE_PASSE)
+    client = connecte(fabrique_public(SNE_AUJOURDHUI=lambda: jour), "claire.situation@example.fr")
+    base = f"/demandes/{numero}/situation"
+    envoyer(client, f"{base}/foyer", {"ajouter": "a_charge"})
+    envoyer(client, f"{base}/foyer", {"ajouter": "a_naitre"})
+    enfant = len(document_demande(foyer=FOYER)["personnes"]) + 1
+    donnees = {
+        "vu": [f"personnes[{enfant}]:a", f"personnes[{enfant + 1}]:a"],
+        f"personnes[{enfant}].nom_naissance": "Lefort",
+        f"personnes[{enfant}].prenoms": "Jade",
+        f"personnes[{enfant}].date_naissance": str(jour - relativedelta(weeks=3)),
+        f"personnes[{enfant}].lien": "E",
+        f"personnes[{enfant + 1}].date_naissance_prevue": str(jour + relativedelta(months=7)),
+    }
+    suite = envoyer(client, f"{base}/foyer", donnees)
+    assert suite.headers["Location"].endswith("/verifier"), suite.get_data(as_text=True)
+    assert envoyer(client, f"{base}/verifier", {}).headers["Location"].endswith(numero)
+    personnes = demandes.consulter(ref.uow(), ref.agent, numero).document["personnes"]
+    assert [(p["role"], p["prenoms"]) for p in personnes[-2:]] == [
+        ("a_charge", "Jade"),
+        ("a_naitre", None),
+    ]
