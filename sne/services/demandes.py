@@ -6,7 +6,7 @@ unique and the filing date (ancienneté) never change once given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -105,13 +105,16 @@ def enregistrer(
     aujourd_hui: date,
     date_depot: date | None = None,
     forcer_doublon: str | None = None,
+    ensuite: Callable[[Session, int, str], None] | None = None,
 ) -> DemandeEnregistree:
     """Register a new demande at the acting agent's guichet and give it its numéro unique.
 
     ``date_depot`` is the day the complete form was received (today by default).
     When the applicant or co-holder already holds an active demande in the
     territory, refuse with ``DoublonProbable`` unless ``forcer_doublon`` gives
-    the justification (recorded as a forced duplicate).
+    the justification (recorded as a forced duplicate). ``ensuite(session,
+    demande_id, numero)`` is the caller's work in the same transaction (the
+    online filing links the account): all of it commits, or nothing does.
     """
     with uow:
         session = uow.session
@@ -164,6 +167,8 @@ def enregistrer(
                 jour=aujourd_hui,
                 action="enregistrement",
             )
+        if ensuite is not None:
+            ensuite(session, demande_id, numero)
         uow.commit()
         return DemandeEnregistree(numero, depot, None, expiration)
 

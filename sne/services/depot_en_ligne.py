@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from sne.acteurs import PORTAIL, Acteur
 from sne.errors import Conflict, NotFound, SneError, ValidationError
@@ -30,6 +31,7 @@ from sne.models import (
     DemandeEnLigne,
     Guichet,
     LienDemande,
+    Personne,
     Piece,
 )
 from sne.services import brouillons, controle_depot, demandes, lots
@@ -121,7 +123,11 @@ def deposer(
     """File the account's draft (``document``): number it at GDPUB, link it, queue its piece.
 
     Refused with ``DejaInscrit`` (nothing about the other demande) when the
-    applicant already holds one in the territory; never forced.
+    applicant already holds one in the territory; never forced. The demande, its
+    link to the account and its place in the guichets' worklist commit together;
+    the identity piece is then deposited as any upload, and the draft (which still
+    holds it) goes only once it is. A filing interrupted in between is resumed by
+    the next attempt, which deposits the piece of the demande already registered.
     """
     brouillon = brouillons.reprendre(uow, compte_id)
     piece = (brouillon.contenu.get(brouillons.PIECE_BROUILLON) if brouillon else None) or {}
@@ -130,49 +136,9 @@ def deposer(
             "Envoyez d'abord votre pièce d'identité ou votre titre de séjour.",
             code="PIECE_IDENTITE_MANQUANTE",
         )
-    acteur = guichet_en_ligne(uow)
-    try:
-        faite = demandes.enregistrer(uow, acteur, document, aujourd_hui=aujourd_hui)
-    except DoublonProbable:
-        raise DejaInscrit(
-            "Vous avez déjà une demande de logement social en cours dans ce département : "
-            "vous ne pouvez pas en déposer une seconde. Reliez votre demande existante à "
-            "votre compte avec son numéro unique pour la suivre et la renouveler."
-        ) from None
-    with uow:
-        session = uow.session
-        demande = demandes.charger(session, faite.numero)
-        maintenant = utcnow()
-        demandeur = next(p for p in demande.personnes if p.role == "demandeur")
-        session.add(
-            LienDemande(
-                compte_id=compte_id,
-                demande_id=demande.id,
-                personne_id=demandeur.id,
-                confirme_le=maintenant,
-                created_at=maintenant,
-            )
-        )
-        en_ligne = DemandeEnLigne(
-            demande_id=demande.id,
-            compte_id=compte_id,
-            type_piece=piece["type"],
-            verification="a_verifier",
-            created_at=maintenant,
-        )
-        session.add(en_ligne)
-        session.execute(delete(BrouillonDemande).where(BrouillonDemande.compte_id == compte_id))
-        tracer(
-            session,
-            PORTAIL,
-            entite="demande",
-            entite_id=demande.numero,
-            action="depot_en_ligne",
-            demande_id=demande.id,
-            changements={"canal": "internet", "piece_identite": piece["type"]},
-        )
-        uow.commit()
-        en_ligne_id = en_ligne.id
+    faite = _depot_interrompu(uow, compte_id)
+    if faite is None:
+        faite = _enregistrer(uow, compte_id, document, piece["type"], aujourd_hui)
     with (
         tempfile.TemporaryDirectory() as travail,
         store.local_copy(piece["cle"], Path(travail)) as chemin,
@@ -188,12 +154,89 @@ def deposer(
             type_declare=piece["type"],
         )
     with uow:
-        ligne = uow.session.get(DemandeEnLigne, en_ligne_id)
+        session = uow.session
+        ligne = session.scalar(
+            select(DemandeEnLigne)
+            .join(Demande, Demande.id == DemandeEnLigne.demande_id)
+            .where(Demande.numero == faite.numero)
+        )
         assert ligne is not None
         ligne.lot_id = recu.id
+        session.execute(delete(BrouillonDemande).where(BrouillonDemande.compte_id == compte_id))
         uow.commit()
     store.delete(piece["cle"])
     return faite
+
+
+def _enregistrer(
+    uow: UnitOfWork, compte_id: int, document: dict[str, Any], type_piece: str, aujourd_hui: date
+) -> DemandeEnregistree:
+    """Register the demande at GDPUB, linked to the account and listed for the guichets, at once."""
+
+    def rattacher(session: Session, demande_id: int, numero: str) -> None:
+        maintenant = utcnow()
+        demandeur = session.scalar(
+            select(Personne.id).where(
+                Personne.demande_id == demande_id, Personne.role == "demandeur"
+            )
+        )
+        session.add(
+            LienDemande(
+                compte_id=compte_id,
+                demande_id=demande_id,
+                personne_id=demandeur,
+                confirme_le=maintenant,
+                created_at=maintenant,
+            )
+        )
+        session.add(
+            DemandeEnLigne(
+                demande_id=demande_id,
+                compte_id=compte_id,
+                type_piece=type_piece,
+                verification="a_verifier",
+                created_at=maintenant,
+            )
+        )
+        tracer(
+            session,
+            PORTAIL,
+            entite="demande",
+            entite_id=numero,
+            action="depot_en_ligne",
+            demande_id=demande_id,
+            changements={"canal": "internet", "piece_identite": type_piece},
+        )
+
+    try:
+        return demandes.enregistrer(
+            uow, guichet_en_ligne(uow), document, aujourd_hui=aujourd_hui, ensuite=rattacher
+        )
+    except DoublonProbable:
+        raise DejaInscrit(
+            "Vous avez déjà une demande de logement social en cours dans ce département : "
+            "vous ne pouvez pas en déposer une seconde. Reliez votre demande existante à "
+            "votre compte avec son numéro unique pour la suivre et la renouveler."
+        ) from None
+
+
+def _depot_interrompu(uow: UnitOfWork, compte_id: int) -> DemandeEnregistree | None:
+    """The demande this account filed whose identity piece was never deposited, if any."""
+    with uow:
+        demande = uow.session.scalar(
+            select(Demande)
+            .join(DemandeEnLigne, DemandeEnLigne.demande_id == Demande.id)
+            .where(
+                DemandeEnLigne.compte_id == compte_id,
+                DemandeEnLigne.lot_id.is_(None),
+                Demande.statut == "active",
+            )
+        )
+        if demande is None:
+            return None
+        return DemandeEnregistree(
+            demande.numero, demande.date_depot, demande.date_renouvellement, demande.date_expiration
+        )
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ list (the upload pipeline has its own tests).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ from sqlalchemy import select
 from portails import cerfa
 from sne.acteurs import SYSTEME
 from sne.errors import Forbidden, NotFound, SneError
-from sne.models import BrouillonDemande, DemandeEnLigne, Historique, LienDemande, Lot
+from sne.models import BrouillonDemande, Demande, DemandeEnLigne, Historique, LienDemande, Lot
 from sne.services import brouillons, cycle, demandes, depot_en_ligne, espace_demandeur
 from sne.stockage import FileStore, local_store
 from sne.uow import utcnow
@@ -234,3 +237,76 @@ def test_guichets_of_another_territory_neither_see_nor_verify(
         depot_en_ligne.verifier(
             ref.uow(), ailleurs.agent, numero, motif_refus=None, envoyer=print, expediteur="x"
         )
+
+
+@dataclass(frozen=True)
+class StockageEnPanne(FileStore):
+    """The real store, whose first copy out fails (a disk or a bucket unreachable)."""
+
+    pannes: list[int] = field(default_factory=lambda: [1])
+
+    @contextmanager
+    def local_copy(self, key: str, work_dir: Path | None = None) -> Iterator[Path]:
+        if self.pannes[0]:
+            self.pannes[0] -= 1
+            raise OSError("stockage injoignable")
+        with super().local_copy(key, work_dir) as chemin:
+            yield chemin
+
+
+def _demandes_du_territoire(ref: Referentiel) -> int:
+    with ref.uow() as unit:
+        return len(unit.session.scalars(select(Demande.id)).all())
+
+
+def test_a_filing_that_fails_before_its_commit_leaves_nothing_behind(
+    ref: Referentiel, compte: int, store: FileStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    avec_piece(ref, compte, store, tmp_path, 110)
+    avant = _demandes_du_territoire(ref)
+
+    def trace_en_panne(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError("disque plein")  # the last write of the filing fails
+
+    monkeypatch.setattr(depot_en_ligne, "tracer", trace_en_panne)
+    with pytest.raises(OSError):
+        depot_en_ligne.deposer(
+            ref.uow(), compte, cerfa.document(brouillon_complet(110)), JOUR, store, print
+        )
+    assert _demandes_du_territoire(ref) == avant  # no demande without its link
+    with ref.uow() as unit:
+        assert unit.session.scalar(select(LienDemande)) is None
+        assert unit.session.scalar(select(DemandeEnLigne)) is None
+    assert brouillons.reprendre(ref.uow(), compte) is not None  # the applicant tries again
+    monkeypatch.undo()
+    faite = depot_en_ligne.deposer(
+        ref.uow(), compte, cerfa.document(brouillon_complet(110)), JOUR, store, print
+    )
+    assert faite.numero.endswith("GDPUB")
+
+
+def test_a_filing_interrupted_before_its_piece_is_resumed_not_refused(
+    ref: Referentiel, compte: int, store: FileStore, tmp_path: Path
+) -> None:
+    avec_piece(ref, compte, store, tmp_path, 111)
+    document = cerfa.document(brouillon_complet(111))
+    en_panne = StockageEnPanne(store.backend)
+    en_file: list[int] = []
+    with pytest.raises(OSError):
+        depot_en_ligne.deposer(ref.uow(), compte, document, JOUR, en_panne, en_file.append)
+    # The demande stands, linked and listed; the draft still holds the piece.
+    with ref.uow() as unit:
+        ligne = unit.session.scalars(select(DemandeEnLigne)).one()
+        numero = unit.session.get(Demande, ligne.demande_id).numero  # type: ignore[union-attr]
+        assert ligne.lot_id is None
+    assert espace_demandeur.suivre(ref.uow(), compte, numero, JOUR).numero == numero
+    assert brouillons.reprendre(ref.uow(), compte) is not None
+    avant = _demandes_du_territoire(ref)
+    # Trying again deposits the piece of that demande: no second one, no « déjà inscrit ».
+    faite = depot_en_ligne.deposer(ref.uow(), compte, document, JOUR, en_panne, en_file.append)
+    assert faite.numero == numero
+    assert _demandes_du_territoire(ref) == avant
+    with ref.uow() as unit:
+        ligne = unit.session.scalars(select(DemandeEnLigne)).one()
+        assert ligne.lot_id is not None and en_file == [ligne.lot_id]
+    assert brouillons.reprendre(ref.uow(), compte) is None
