@@ -148,3 +148,13 @@ def radiation(details: Mapping[str, Any]) -> list[tuple[str, str]]:
             lisible = str(valeur)
         lignes.append((CHAMPS.get(champ, champ), lisible))
     return lignes
+
+
+def date_fr(valeur: date | str | None) -> str:
+    """A date as French readers write it (01/09/2026), from a date or an ISO string as typed."""
+    if valeur in (None, ""):
+        return ""
+    try:
+        return date.fromisoformat(str(valeur)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(valeur)  # a draft keeps what was typed, mistakes included

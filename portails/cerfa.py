@@ -258,11 +258,17 @@ def lettres_a_corriger(erreurs: Mapping[str, str]) -> list[str]:
     return [s.lettre for s in SECTIONS if s.lettre in fautives]
 
 
-def globales() -> dict[str, Any]:
-    """What the ``ui/cerfa.html`` macros read from the template globals (both portals set them)."""
+def globales(mots: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """What the ``ui/cerfa.html`` macros read from the template globals (both portals set them).
+
+    ``mots`` rewords labels and hints for a portal's readers (the applicants' plain words;
+    the guichets keep the Cerfa's): ``mot(cle, texte)`` gives ``mots[cle]``, else ``texte``.
+    """
+    propres = dict(mots or {})
     return {
         "codes": codes,
         "libelle": codes.libelle,
         "types_ressource": {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE},
         "sections_pour": sections_pour,
+        "mot": lambda cle, texte: propres.get(cle, texte),
     }

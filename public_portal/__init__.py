@@ -27,6 +27,7 @@ from public_portal.depot import bp as depot
 from public_portal.espace import bp as espace
 from public_portal.extensions import csrf, limiter, login_manager
 from public_portal.liaison import bp as liaison
+from public_portal.mots import MOTS_DEMANDEUR
 from public_portal.pieces import bp as pieces
 from public_portal.situation import bp as situation
 from sne.config import Settings
@@ -117,7 +118,8 @@ def create_app(
     erreurs.installer(app, "public/erreur.html", PAGES)
     for blueprint in (statiques, accueil, comptes, liaison, espace, pieces, depot, situation):
         app.register_blueprint(blueprint)
-    app.jinja_env.globals.update(cerfa.globales())
+    app.jinja_env.globals.update(cerfa.globales(MOTS_DEMANDEUR))
     app.jinja_env.filters["ident"] = libelles.ident
     app.jinja_env.filters["resume_erreurs"] = libelles.resume
+    app.jinja_env.filters["date_fr"] = libelles.date_fr
     return app

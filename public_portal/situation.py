@@ -127,7 +127,7 @@ def _texte(valeur: Any, table: Mapping[str, str] | None = None) -> str:
     if isinstance(valeur, list):
         return ", ".join(_texte(v) for v in valeur)
     if isinstance(valeur, date) or (isinstance(valeur, str) and DATE_ISO.fullmatch(valeur)):
-        return date.fromisoformat(str(valeur)).strftime("%d/%m/%Y")  # as French readers write it
+        return libelles.date_fr(valeur)
     if isinstance(valeur, dict):
         types = {**codes.RESSOURCE_RECUE, **codes.RESSOURCE_VERSEE}
         return f"{codes.libelle(types, valeur.get('type'))} : {valeur.get('montant_mensuel')} € par mois"

@@ -131,6 +131,20 @@ def test_every_step_shows_its_section(ref: Referentiel, client: FlaskClient, cla
         assert reponse.status_code == 200 and section.titre in texte(reponse)
 
 
+def test_the_steps_speak_to_the_applicant_in_plain_words(
+    ref: Referentiel, client: FlaskClient, claire: int
+) -> None:
+    """« vous », not « le demandeur »; where to find what the form asks; no code lists."""
+    pret_a_deposer(ref, claire, 117)
+    coordonnees = texte(client.get("/deposer/etape/b"))
+    assert "J'accepte de recevoir des SMS" in coordonnees
+    assert "Le demandeur accepte" not in coordonnees
+    assert "première page" in texte(client.get("/deposer/etape/e"))  # the tax notice's figure
+    assert "Pourquoi demandez-vous un logement social ?" in texte(client.get("/deposer/etape/g"))
+    recherche = texte(client.get("/deposer/etape/h"))
+    assert "ce n'est pas le code postal" in recherche and "Codes INSEE" not in recherche
+
+
 def test_a_refused_piece_says_why_and_the_type_is_required(
     ref: Referentiel, client: FlaskClient, claire: int, tmp_path: Path
 ) -> None:

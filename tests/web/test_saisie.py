@@ -226,3 +226,10 @@ def test_the_disability_details_are_asked_in_fieldsets_and_kept(agent: FlaskClie
     for libelle in ("Stabilisé", "Marche impossible", "Membres inférieurs", "Douche sans seuil"):
         assert libelle in fiche
     assert "Fauteuil roulant manuel, Canne ou béquille" in fiche
+
+
+def test_agents_keep_the_cerfa_wording(agent: FlaskClient) -> None:
+    """The applicants' plain words are theirs: the guichet's steps read as the form does."""
+    page = texte(agent.get(ADRESSE, query_string={"etape": "b"}))
+    assert "Le demandeur accepte de recevoir des SMS" in page
+    assert "Codes INSEE" in texte(agent.get(ADRESSE, query_string={"etape": "h"}))
