@@ -169,9 +169,10 @@ def format_date(navigateur: Any) -> str:
 class Visite:
     """A test's tab: every page loaded is recorded and must be checked with ``verifier``."""
 
-    def __init__(self, page: Any, url: str) -> None:
+    def __init__(self, page: Any, url: str, *, js: bool = True) -> None:
         self.page = page
         self.url = url
+        self.js = js  # False: the context runs no script (axe-core cannot run either)
         self.chargees: list[str] = []
         self.verifiees: set[str] = set()
         self.erreurs: list[str] = []
@@ -196,9 +197,16 @@ class Visite:
         self.verifier()
 
     def verifier(self) -> None:
-        """Run axe-core on the page: zero WCAG 2.1 A/AA violation, no script error logged."""
+        """Run axe-core on the page: zero WCAG 2.1 A/AA violation, no script error logged.
+
+        Without JavaScript the page must load with everything it asks for; axe-core
+        checks the same pages in the journeys that run scripts.
+        """
         self.page.wait_for_load_state("load")
         assert not self.erreurs, f"{self.page.url} : {self.erreurs}"
+        if not self.js:
+            self.verifiees.add(_sans_ancre(self.page.url))
+            return
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
             # Evaluated through the DevTools protocol: the page's CSP stays in force.
             self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")

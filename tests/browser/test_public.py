@@ -86,19 +86,9 @@ def test_from_account_creation_to_renewal_and_renonciation(
     )
     contexte.set_default_timeout(10_000)
     page = contexte.new_page()
-    visite = Visite(page, public["url"])
+    visite = Visite(page, public["url"], js=js)
     photo = capture if ecran == "telephone" else (lambda _page, _nom: None)
-
-    def verifier() -> None:
-        """axe-core where scripts run; without JavaScript (axe cannot run) the page must load."""
-        if js:
-            visite.verifier()
-        else:
-            page.wait_for_load_state("load")
-
-    def ouvrir(chemin: str) -> None:
-        page.goto(public["url"] + chemin)
-        verifier()
+    verifier, ouvrir = visite.verifier, visite.ouvrir
 
     try:
         # What anybody may read: where to go, what is kept.
@@ -176,7 +166,7 @@ def test_from_account_creation_to_renewal_and_renonciation(
         page.get_by_role("button", name="Me déconnecter de tous mes appareils").click()
         verifier()
         assert page.url.startswith(public["url"] + "/connexion")
-        assert not js or not visite.non_verifiees()
+        assert not visite.non_verifiees()
     except Exception:
         Path("var/browser").mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"var/browser/public-{ecran}.png", full_page=True)

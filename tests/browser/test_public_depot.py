@@ -3,7 +3,8 @@
 Create an account, confirm it with the mailed link, sign in, type the Cerfa
 sections a–i one page at a time, send the identity piece, file: the numéro
 unique and the attestation come at once. A guichet then finds the demande in
-its worklist and marks the piece verified. axe-core checks every page.
+its worklist and marks the piece verified. axe-core checks every page; the
+same journey runs again in a browser without JavaScript (plain forms).
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from tests.browser.conftest import LIEN_RE, SUIVANTE, Souris, Visite, dernier_ma
 from tests.factories import document_demande, pdf_valide
 
 MOT_DE_PASSE = "ma phrase de passe secrète"
-#: (width, height, household number of the factory's range for this helper) of each run.
-ECRANS = {"telephone": (375, 812, 100), "bureau": (1280, 900, 101)}
+#: (width, height, household number of the factory's range for this helper, JavaScript) of
+#: each run: a phone, a desktop, and a phone whose browser runs no script (plain forms).
+ECRANS = {
+    "telephone": (375, 812, 100, True),
+    "bureau": (1280, 900, 101, True),
+    "sans_javascript": (375, 812, 102, False),
+}
 
 
 def deposer_en_ligne(
@@ -85,12 +91,12 @@ def test_filing_a_demande_online_then_a_guichet_verifies_the_identity_piece(
     capture: Callable[[Any, str], None],
     ecran: str,
 ) -> None:
-    largeur, hauteur, _foyer = ECRANS[ecran]
+    largeur, hauteur, _foyer, js = ECRANS[ecran]
     contexte = navigateur.new_context(
-        locale="fr-FR", viewport={"width": largeur, "height": hauteur}
+        locale="fr-FR", viewport={"width": largeur, "height": hauteur}, java_script_enabled=js
     )
     contexte.set_default_timeout(10_000)
-    demandeur = Visite(contexte.new_page(), public["url"])
+    demandeur = Visite(contexte.new_page(), public["url"], js=js)
     photo = capture if ecran == "telephone" else (lambda _page, _nom: None)
     try:
         numero = deposer_en_ligne(demandeur, public, ecran, photo)
