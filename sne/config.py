@@ -46,9 +46,9 @@ class Settings:
     worker_maintenance_s: int = 60
     #: Lifetime of an RQ worker's registration without heartbeat; idle workers wake this often.
     worker_ttl_s: int = 120
-    #: CPU priority workers give up (``nice``, 0–19): on a machine shared with the portals,
-    #: a backlog of OCR takes the processor only when pages are not waiting for it.
-    worker_nice: int = 10
+    #: CPU priority workers give up (``nice``, 0–19), for a machine shared with the portals
+    #: where pages must win over a backlog of OCR; 0 by default (see the README's figures).
+    worker_nice: int = 0
     #: Minutes without a request after which a portal session ends.
     web_session_idle_minutes: int = 30
     #: Calls a web-service API token may make per minute (its rate limit).
@@ -103,7 +103,7 @@ class Settings:
             cycle_heure=_heure(env.get("SNE_CYCLE_HEURE") or "02:30"),
             worker_maintenance_s=_secondes(env, "SNE_WORKER_MAINTENANCE_S", 60),
             worker_ttl_s=_secondes(env, "SNE_WORKER_TTL_S", 120, minimum=20),
-            worker_nice=_nice(env.get("SNE_WORKER_NICE") or "10"),
+            worker_nice=_nice(env.get("SNE_WORKER_NICE") or "0"),
             web_session_idle_minutes=_secondes(
                 env, "SNE_WEB_SESSION_IDLE_MINUTES", 30, unite="minutes"
             ),

@@ -42,7 +42,8 @@ def worker(queues: tuple[str, ...], burst: bool) -> None:
         raise click.ClickException(
             "REDIS_URL n'est pas défini : sans Redis, les traitements s'exécutent dans le processus."
         )
-    os.nice(settings.worker_nice)  # the portals' pages before the backlog (SNE_WORKER_NICE)
+    if settings.worker_nice:
+        os.nice(settings.worker_nice)  # the portals' pages before the backlog (SNE_WORKER_NICE)
     connection = Redis.from_url(settings.redis_url)
     servies = queues or QUEUES
     files = [Queue(name, connection=connection, serializer=JSONSerializer) for name in servies]

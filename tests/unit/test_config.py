@@ -69,7 +69,7 @@ def test_worker_and_schedule_settings_are_checked(tmp_path: Path) -> None:
         Settings.from_env({**base, "SNE_WORKER_TTL_S": "5"})
     with pytest.raises(ValueError, match="entier de secondes"):
         Settings.from_env({**base, "SNE_WORKER_MAINTENANCE_S": "une minute"})
-    assert defaut.worker_nice == 10
-    assert Settings.from_env({**base, "SNE_WORKER_NICE": "0"}).worker_nice == 0
+    assert defaut.worker_nice == 0
+    assert Settings.from_env({**base, "SNE_WORKER_NICE": "10"}).worker_nice == 10
     with pytest.raises(ValueError, match="de 0 à 19"):
         Settings.from_env({**base, "SNE_WORKER_NICE": "20"})
