@@ -90,7 +90,10 @@ def _enregistrer(url: str, secret: str, graine: int, fin: float, sortie: dict[st
     session = requests.Session()
     entetes = {"Authorization": f"Bearer {secret}"}
     while time.monotonic() < fin:
-        corps = {"demande": foyer(rng, date.today()), "forcer_doublon": "banc d'essai"}
+        corps: dict[str, Any] = {
+            "demande": foyer(rng, date.today()),
+            "forcer_doublon": "banc d'essai",
+        }
         debut = time.perf_counter()
         reponse = session.post(
             url + "/api/v1/demandes",
@@ -128,7 +131,7 @@ def _lire(
 
 def _phase(cible: Any, secrets: list[str], *args: Any) -> dict[str, Any]:
     """Run ``cible`` in one thread per client for ``MESURE_S`` seconds; merge what they saw."""
-    sorties = [{"ms": [], "statuts": []} for _ in secrets]
+    sorties: list[dict[str, list[Any]]] = [{"ms": [], "statuts": []} for _ in secrets]
     fin = time.monotonic() + MESURE_S
     fils = [
         threading.Thread(target=cible, args=(*args[:1], secret, *args[1:], i, fin, sortie))

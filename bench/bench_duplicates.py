@@ -225,7 +225,9 @@ def charger(engine: Any, tirage: Tirage) -> tuple[list[tuple[str, str, date]], i
     return connues, plantes
 
 
-def _verifications(tirage: Tirage, connues: list[tuple[str, str, date]]) -> list[list[dict]]:
+def _verifications(
+    tirage: Tirage, connues: list[tuple[str, str, date]]
+) -> list[list[dict[str, Any]]]:
     """Households to check: half variants of existing applicants, half new people."""
     rng = tirage.rng
     lots = []

@@ -36,7 +36,7 @@ def report(name: str, figures: dict[str, Any], *, notes: str = "") -> Path:
     ratios against a baseline end in ``_ratio``.
     """
     RESULTS.mkdir(parents=True, exist_ok=True)
-    document = {
+    document: dict[str, Any] = {
         "benchmark": name,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),

@@ -56,7 +56,7 @@ def _etapes(nom: str, prenoms: str, naissance: date) -> dict[str, dict[str, str]
 # Browsers treat http://127.0.0.1 as a secure context and send the portal's Secure cookies
 # back to it; Python's cookie jars do not, and requests copies each jar with the default
 # policy on every request and redirect: so the policy itself is told, in this process only.
-DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
+DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True  # type: ignore[method-assign]
 
 
 def _verifier(reponse: Any) -> None:
@@ -86,7 +86,7 @@ class Agent(HttpUser):
             name="connexion",
             catch_response=True,
         ) as reponse:
-            if reponse.url.rstrip("/") != self.host.rstrip("/"):
+            if reponse.url.rstrip("/") != (self.host or "").rstrip("/"):
                 reponse.failure(
                     f"connexion refusée ({reponse.status_code}, arrivé sur {reponse.url})"
                 )

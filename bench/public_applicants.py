@@ -92,7 +92,7 @@ class Demandeur(HttpUser):
             if reponse.status_code != 200 or "/connexion" in reponse.url:
                 reponse.failure(f"connexion refusée ({reponse.status_code}, {reponse.url})")
 
-    @task(DONNEES["pages_par_envoi"])
+    @task(int(DONNEES["pages_par_envoi"]))
     def consulter(self) -> None:
         """The demande page, the home page."""
         adresse = random.choice((f"/demandes/{self.numero}", "/"))
